@@ -1,0 +1,116 @@
+"""/api/auth: first-run setup, login (rate-limited), me, logout, password, API keys."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from curatarr.api.deps import current_principal, get_runtime
+from curatarr.auth.deps import public
+from curatarr.auth.service import Principal
+from curatarr.db.base import iso
+from curatarr.runtime import Runtime
+
+router = APIRouter(tags=["auth"])
+
+
+class Credentials(BaseModel):
+    username: str = Field(..., max_length=150)
+    password: str = Field(..., max_length=1024)
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(..., max_length=1024)
+    new_password: str = Field(..., max_length=1024)
+
+
+class NewKey(BaseModel):
+    name: str = Field(..., min_length=1, max_length=150)
+
+
+def _login_limiter(rt: Runtime):
+    limiter = rt.extensions.get("login_limiter")
+    a = rt.settings.auth
+    if limiter is None or (limiter.rate, limiter.burst) != (a.login_rate_per_second, a.login_burst):
+        from curatarr.auth.ratelimit import TokenBucketLimiter
+
+        limiter = rt.extensions["login_limiter"] = TokenBucketLimiter(a.login_rate_per_second, a.login_burst)
+    return limiter
+
+
+def _token_answer(token: str, claims) -> dict:
+    return {"token": token, "expires_at": iso(claims.expires_at), "username": claims.username, "token_type": "bearer"}
+
+
+@router.get("/api/auth/status")
+@public
+def auth_status(rt: Runtime = Depends(get_runtime)):
+    configured = rt.auth.is_configured()
+    return {"configured": configured, "required": True, "setup_required": not configured}
+
+
+@router.post("/api/auth/setup")
+@public
+def auth_setup(body: Credentials, rt: Runtime = Depends(get_runtime)):
+    token, claims = rt.auth.setup(body.username, body.password)
+    return _token_answer(token, claims)
+
+
+@router.post("/api/auth/login")
+@public
+def auth_login(body: Credentials, request: Request, rt: Runtime = Depends(get_runtime)):
+    client = request.client.host if request.client else "unknown"
+    wait = _login_limiter(rt).acquire(client)
+    if wait > 0:
+        raise HTTPException(429, "Too many login attempts; try again later",
+                            headers={"Retry-After": _login_limiter(rt).retry_after_header(wait)})
+    token, claims = rt.auth.login(body.username, body.password)
+    return _token_answer(token, claims)
+
+
+@router.get("/api/auth/me")
+def auth_me(principal: Principal = Depends(current_principal)):
+    return {"username": principal.username, "method": principal.method, "expires_at": iso(principal.expires_at)}
+
+
+@router.post("/api/auth/logout")
+def auth_logout(principal: Principal = Depends(current_principal), rt: Runtime = Depends(get_runtime)):
+    if principal.method == "jwt" and principal.jti and principal.expires_at:
+        rt.auth.revoke(principal.jti, principal.expires_at)
+        return {"success": True, "message": "Token revoked"}
+    return {"success": True, "message": "Nothing to revoke for this kind of credential"}
+
+
+@router.post("/api/auth/password")
+def auth_password(body: PasswordChange, principal: Principal = Depends(current_principal),
+                  rt: Runtime = Depends(get_runtime)):
+    if principal.method not in ("jwt", "basic"):
+        raise HTTPException(403, "Only a logged-in user can change the password")
+    rt.auth.change_password(principal.username, body.current_password, body.new_password)
+    token, claims = rt.auth.issue(principal.username)
+    return {"success": True, "message": "Password changed; other sessions are signed out", **_token_answer(token, claims)}
+
+
+@router.get("/api/auth/keys")
+def list_keys(rt: Runtime = Depends(get_runtime)):
+    keys = [{"id": k.id, "name": k.name, "prefix": k.prefix, "created_at": iso(k.created_at),
+             "last_used_at": iso(k.last_used_at)} for k in rt.auth.list_api_keys()]
+    return {"keys": keys, "total": len(keys)}
+
+
+@router.post("/api/auth/keys", status_code=201)
+def create_key(body: NewKey = Body(...), principal: Principal = Depends(current_principal),
+               rt: Runtime = Depends(get_runtime)):
+    username = principal.username
+    if principal.method == "webhook_secret":
+        raise HTTPException(403, "The webhook secret cannot create API keys")
+    row, key = rt.auth.create_api_key(username, body.name)
+    return {"id": row.id, "name": row.name, "prefix": row.prefix, "created_at": iso(row.created_at), "key": key,
+            "message": "Copy this key now; it is not shown again"}
+
+
+@router.delete("/api/auth/keys/{key_id}")
+def delete_key(key_id: int, rt: Runtime = Depends(get_runtime)):
+    if not rt.auth.delete_api_key(key_id):
+        raise HTTPException(404, "API key not found")
+    return {"success": True, "id": key_id}

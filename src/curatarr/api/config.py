@@ -1,0 +1,38 @@
+"""/api/config: the whole config with secrets masked (CHUB + Posterizarr superset), and writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Query
+
+from curatarr.api.deps import get_runtime
+from curatarr.config import mask_secrets
+from curatarr.config.models import DISPLAY_NAMES, UI_GROUPS, tooltips
+from curatarr.runtime import Runtime
+
+router = APIRouter(tags=["config"])
+
+
+def config_answer(rt: Runtime, section: str | None = None) -> dict:
+    data = mask_secrets(rt.config.as_dict())
+    if section is not None:
+        if section not in data:
+            raise HTTPException(404, f"config section {section!r} not found")
+        data = {section: data[section]}
+    return {"success": True, "config": data, "ui_groups": UI_GROUPS, "display_names": DISPLAY_NAMES,
+            "tooltips": tooltips(), "using_flat_structure": False}
+
+
+@router.get("/api/config")
+def get_config(section: str | None = Query(None, max_length=100), rt: Runtime = Depends(get_runtime)):
+    return config_answer(rt, section)
+
+
+@router.post("/api/config")
+def post_config(body: dict[str, Any] = Body(...), rt: Runtime = Depends(get_runtime)):
+    patch = body["config"] if set(body) == {"config"} and isinstance(body.get("config"), dict) else body
+    rt.config.update(patch)
+    answer = config_answer(rt)
+    answer["message"] = "Configuration saved"
+    return answer

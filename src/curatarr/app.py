@@ -1,0 +1,83 @@
+"""create_app(): the FastAPI application — API routers, error handlers, the static web UI."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from curatarr import __version__
+from curatarr.api import include_routers
+from curatarr.api.errors import install_error_handlers
+from curatarr.runtime import Runtime
+
+WEB_DIR = Path(__file__).parent / "web"
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+    ),
+}
+
+
+def create_app(runtime: Runtime | None = None, *, start_services: bool = True) -> FastAPI:
+    """Build the app around ``runtime`` (a new one on the default data dir if None)."""
+    rt = runtime or Runtime()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        if start_services:
+            rt.start()
+        try:
+            yield
+        finally:
+            if start_services:
+                rt.stop()
+
+    app = FastAPI(title="Curatarr", version=__version__, lifespan=lifespan,
+                  description="Artwork and library upkeep for a home media stack (CHUB + Posterizarr API).")
+    app.state.runtime = rt
+    install_error_handlers(app)
+    include_routers(app)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response: Response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        if request.url.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    _mount_ui(app)
+    return app
+
+
+def ui_pages() -> list[str]:
+    """Page modules of the UI (one file per page), discovered from web/js/pages/."""
+    return sorted(p.name for p in (WEB_DIR / "js" / "pages").glob("*.js"))
+
+
+def _mount_ui(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index():
+        return FileResponse(WEB_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/ui/pages.json", include_in_schema=False)
+    def pages():
+        css = sorted(p.name for p in (WEB_DIR / "css" / "pages").glob("*.css"))
+        return JSONResponse({"pages": ui_pages(), "css": css}, headers={"Cache-Control": "no-cache"})
+
+    @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    def api_not_found(rest: str):
+        raise HTTPException(404, "Not Found")
+

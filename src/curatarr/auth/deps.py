@@ -1,0 +1,116 @@
+"""The auth gate for every /api route, and the markers that open or widen it per route.
+
+Secure by default: ``require_auth`` is a dependency of the whole API, so a new route needs
+credentials unless its endpoint is marked. Markers go *below* the router decorator::
+
+    @router.get("/api/health")
+    @public
+    def health(): ...
+
+Accepted credentials on every protected route: ``Authorization: Bearer <jwt>``, ``X-API-Key``,
+``?api_key=``, HTTP Basic with a user's password. ``?token=<jwt>`` only where
+``@allow_query_token`` (event streams, image URLs); the webhook secret only where ``@webhook_auth``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+from typing import Callable, TypeVar
+
+from fastapi import HTTPException, Request
+
+from curatarr.auth.service import Principal
+
+F = TypeVar("F", bound=Callable)
+_ATTR = "__curatarr_auth__"
+
+
+def _mark(fn: F, flag: str) -> F:
+    flags = set(getattr(fn, _ATTR, set()))
+    flags.add(flag)
+    setattr(fn, _ATTR, flags)
+    return fn
+
+
+def public(fn: F) -> F:
+    """No credentials needed (health, auth status, login, setup)."""
+    return _mark(fn, "public")
+
+
+def allow_query_token(fn: F) -> F:
+    """Also accept ``?token=<jwt>`` (EventSource and <img> cannot send headers)."""
+    return _mark(fn, "query_token")
+
+
+def webhook_auth(fn: F) -> F:
+    """Also accept the configured webhook secret (``X-Webhook-Secret`` or ``?secret=``)."""
+    return _mark(fn, "webhook")
+
+
+def route_flags(request: Request) -> set[str]:
+    route = request.scope.get("route")
+    return set(getattr(getattr(route, "endpoint", None), _ATTR, set()))
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip() or None
+    return None
+
+
+def _basic(request: Request) -> tuple[str, str] | None:
+    header = request.headers.get("authorization", "")
+    if header[:6].lower() != "basic ":
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    username, sep, password = decoded.partition(":")
+    return (username, password) if sep else None
+
+
+def identify(request: Request, *, query_token: bool = False, webhook_secret: bool = False) -> Principal | None:
+    """The caller's principal from whatever credentials the request carries, or None."""
+    rt = request.app.state.runtime
+    auth = rt.auth
+    token = _bearer(request)
+    if token:
+        return auth.verify_token(token)
+    basic = _basic(request)
+    if basic:
+        return auth.verify_basic(*basic)
+    key = request.headers.get("x-api-key") or request.query_params.get("api_key")
+    if key:
+        return auth.verify_api_key(key)
+    if query_token and request.query_params.get("token"):
+        return auth.verify_token(request.query_params["token"])
+    if webhook_secret:
+        expected = rt.config.settings.general.webhook_secret or ""
+        given = request.headers.get("x-webhook-secret") or request.query_params.get("secret") or ""
+        if expected and given and hmac.compare_digest(expected.encode(), given.encode()):
+            return Principal("webhook", "webhook_secret")
+    return None
+
+
+def require_auth(request: Request) -> Principal | None:
+    """Router-wide dependency: 401 unless the route is public or the caller is identified."""
+    flags = route_flags(request)
+    if "public" in flags:
+        request.state.principal = None
+        return None
+    principal = identify(request, query_token="query_token" in flags, webhook_secret="webhook" in flags)
+    if principal is None:
+        raise HTTPException(401, "Not authenticated", headers={"WWW-Authenticate": "Bearer"})
+    request.state.principal = principal
+    return principal
+
+
+def current_principal(request: Request) -> Principal:
+    principal = getattr(request.state, "principal", None)
+    if principal is None:
+        raise HTTPException(401, "Not authenticated", headers={"WWW-Authenticate": "Bearer"})
+    return principal

@@ -1,0 +1,43 @@
+"""curatarr serve / version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from curatarr import __version__
+from curatarr.cli._common import DataDirOption, data_dir_or_default
+
+
+def serve_runtime(rt, host: str, port: int) -> None:
+    """Run the real server for ``rt`` (used by serve and demo)."""
+    import uvicorn
+
+    from curatarr.app import create_app
+
+    typer.echo(f"Curatarr {__version__}")
+    typer.echo(f"  config:   {rt.config.path}")
+    typer.echo(f"  database: {rt.db.engine.url.render_as_string(hide_password=True)}")
+    typer.echo(f"  logs:     {rt.logs_dir}")
+    shown = "localhost" if host in ("0.0.0.0", "::") else host
+    typer.echo(f"  web UI:   http://{shown}:{port}/")
+    uvicorn.run(create_app(rt), host=host, port=port, log_level="warning", access_log=False)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(host: str = typer.Option("0.0.0.0", "--host", help="Address to listen on"),
+              port: int = typer.Option(8000, "--port", help="Port to listen on"),
+              data_dir: Optional[Path] = DataDirOption):
+        """Run the Curatarr web server."""
+        from curatarr.runtime import Runtime
+
+        rt = Runtime(data_dir_or_default(data_dir))
+        serve_runtime(rt, host, port)
+
+    @app.command()
+    def version():
+        """Print the version."""
+        typer.echo(__version__)

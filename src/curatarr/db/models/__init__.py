@@ -1,0 +1,4 @@
+"""Every model module, imported so Base.metadata knows all tables. One line per area."""
+
+from curatarr.db.models import auth  # noqa: F401
+from curatarr.db.models import system  # noqa: F401

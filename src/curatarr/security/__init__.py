@@ -1,0 +1,1 @@
+"""Guards that every layer shares: outbound URLs, filesystem paths, uploads, archives."""

@@ -1,0 +1,74 @@
+"""Path guard: every path a user names must resolve (symlinks followed) inside a configured root."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+
+class PathRejected(ValueError):
+    """A user-supplied path is malformed (400) or outside every allowed root (403)."""
+
+    def __init__(self, message: str, status: int = 403):
+        super().__init__(message)
+        self.status = status
+
+
+def _clean(user_path: str | os.PathLike) -> str:
+    if not isinstance(user_path, (str, os.PathLike)):
+        raise PathRejected("path must be a string", 400)
+    text = os.fspath(user_path)
+    if "\x00" in text:
+        raise PathRejected("path contains a NUL byte", 400)
+    if len(text) > 4096:
+        raise PathRejected("path is too long", 400)
+    return text
+
+
+def resolve_roots(roots: Iterable[str | Path]) -> list[Path]:
+    out: list[Path] = []
+    for root in roots:
+        if not root:
+            continue
+        try:
+            resolved = Path(root).expanduser().resolve()
+        except (OSError, RuntimeError):
+            continue
+        if resolved not in out:
+            out.append(resolved)
+    return out
+
+
+def is_within(path: Path, roots: Iterable[Path]) -> bool:
+    return any(path == root or path.is_relative_to(root) for root in roots)
+
+
+def safe_path(user_path: str | os.PathLike, roots: Iterable[str | Path], *, base: str | Path | None = None) -> Path:
+    """Resolve ``user_path`` and return it only if it lies inside one of ``roots``.
+
+    A relative path is taken relative to ``base`` (default: the first root). Symlinks are
+    resolved before the check, so a link pointing out of a root is refused.
+    """
+    text = _clean(user_path)
+    allowed = resolve_roots(roots)
+    if not allowed:
+        raise PathRejected("no folders are configured as allowed roots", 403)
+    candidate = Path(text).expanduser()
+    if not candidate.is_absolute():
+        candidate = Path(base).resolve() / candidate if base is not None else allowed[0] / candidate
+    try:
+        resolved = candidate.resolve()
+    except (OSError, RuntimeError):
+        raise PathRejected("path cannot be resolved", 400) from None
+    if not is_within(resolved, allowed):
+        raise PathRejected("path is outside the allowed folders", 403)
+    return resolved
+
+
+def safe_child(root: str | Path, name: str) -> Path:
+    """``root / name`` for a single path component (a file name from a URL), refusing anything else."""
+    text = _clean(name)
+    if not text or text in (".", "..") or "/" in text or "\\" in text:
+        raise PathRejected("invalid file name", 400)
+    return safe_path(Path(root) / text, [root])

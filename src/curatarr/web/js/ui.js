@@ -1,0 +1,65 @@
+// Small DOM helpers shared by pages: element builder, toasts, modal confirm, formatting.
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") el.className = value;
+    else if (key === "dataset") Object.assign(el.dataset, value);
+    else if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2).toLowerCase(), value);
+    else if (key === "html") el.innerHTML = value; // only for trusted, static markup
+    else if (value === true) el.setAttribute(key, "");
+    else el.setAttribute(key, value);
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+export function toast(message, kind = "info", timeout = 4000) {
+  const box = document.getElementById("toasts");
+  const el = h("div", { class: `toast toast-${kind}`, role: kind === "error" ? "alert" : "status" }, message);
+  box.append(el);
+  setTimeout(() => el.classList.add("leaving"), timeout);
+  setTimeout(() => el.remove(), timeout + 400);
+}
+
+export function confirmDialog(title, text, { confirmLabel = "Confirm", danger = false } = {}) {
+  return new Promise((resolve) => {
+    const dialog = h("dialog", { class: "modal" },
+      h("h3", {}, title), h("p", {}, text),
+      h("div", { class: "row end" },
+        h("button", { class: "btn", onclick: () => { dialog.close(); resolve(false); } }, "Cancel"),
+        h("button", { class: `btn ${danger ? "btn-danger" : "btn-primary"}`, onclick: () => { dialog.close(); resolve(true); } }, confirmLabel)));
+    dialog.addEventListener("close", () => dialog.remove());
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+export function formatBytes(n) {
+  if (n === null || n === undefined) return "–";
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
+}
+
+export function formatDate(iso) {
+  if (!iso) return "–";
+  const d = new Date(iso);
+  return isNaN(d) ? iso : d.toLocaleString();
+}
+
+export function card(title, ...body) {
+  return h("section", { class: "card" }, title ? h("h2", { class: "card-title" }, title) : null, ...body);
+}
+
+export function emptyState(text) {
+  return h("div", { class: "empty" }, text);
+}
+
+export function badge(text, kind = "neutral") {
+  return h("span", { class: `badge badge-${kind}` }, text);
+}

@@ -1,0 +1,190 @@
+"""Fixtures every test area shares: a data dir, a runtime, the app, clients, a live server, PostgreSQL.
+
+Area-specific fixtures live in tests/<area>/conftest.py.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+ADMIN_USER = "admin"
+ADMIN_PASSWORD = "admin-pass-123"
+PG_ADMIN_URL = os.environ.get("CURATARR_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "data"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture
+def runtime(data_dir: Path):
+    from curatarr.runtime import Runtime
+
+    rt = Runtime(data_dir, console_logs=False)
+    yield rt
+    rt.close()
+
+
+@pytest.fixture
+def app(runtime):
+    from curatarr.app import create_app
+
+    return create_app(runtime)
+
+
+@pytest.fixture
+def fresh_client(app):
+    """A client on an app with no user yet (lifespan running)."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as c:
+        yield c
+
+
+def make_user(client, username: str = ADMIN_USER, password: str = ADMIN_PASSWORD) -> str:
+    r = client.post("/api/auth/setup", json={"username": username, "password": password})
+    assert r.status_code == 200, r.text
+    return r.json()["token"]
+
+
+@pytest.fixture
+def client(fresh_client):
+    """Authenticated client (user admin / admin-pass-123, Bearer JWT)."""
+    token = make_user(fresh_client)
+    fresh_client.headers["Authorization"] = f"Bearer {token}"
+    fresh_client.token = token
+    return fresh_client
+
+
+@pytest.fixture
+def anon_client(app, client):
+    """A client without credentials, on the same app (a user exists)."""
+    from fastapi.testclient import TestClient
+
+    return TestClient(app)
+
+
+class LiveServer:
+    def __init__(self, app, port: int):
+        import uvicorn
+
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.token: str | None = None
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
+                                lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> "LiveServer":
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("live server did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+
+
+@pytest.fixture
+def live_server(app):
+    """The real app under uvicorn on a free port, with the admin user created (``.token``)."""
+    import httpx
+
+    server = LiveServer(app, free_port()).start()
+    r = httpx.post(f"{server.url}/api/auth/setup", json={"username": ADMIN_USER, "password": ADMIN_PASSWORD})
+    assert r.status_code == 200, r.text
+    server.token = r.json()["token"]
+    yield server
+    server.stop()
+
+
+# ---- PostgreSQL ------------------------------------------------------------------------------------
+
+def _pg_ready() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def ensure_postgres() -> bool:
+    """Start the machine's PostgreSQL if it is down (as the env notes describe). True if reachable."""
+    if _pg_ready():
+        return True
+    if shutil.which("pg_ctlcluster") and Path("/etc/postgresql").is_dir():
+        versions = sorted(os.listdir("/etc/postgresql"))
+        if versions:
+            subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "start"],
+                           capture_output=True, timeout=60)
+            for _ in range(50):
+                if _pg_ready():
+                    return True
+                time.sleep(0.2)
+    return _pg_ready()
+
+
+@pytest.fixture(scope="session")
+def pg_server_url():
+    if not ensure_postgres():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not reachable on 127.0.0.1:5432 and could not be started")
+        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+    return PG_ADMIN_URL
+
+
+@pytest.fixture
+def pg_url(pg_server_url):
+    """A fresh, empty PostgreSQL database for one test (dropped afterwards)."""
+    from sqlalchemy import create_engine, text
+
+    name = f"curatarr_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = pg_server_url.rsplit("/", 1)[0] + f"/{name}"
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """Parametrises a test over both supported databases."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'param.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def db_runtime(data_dir, db_url):
+    """A runtime on each supported database."""
+    from curatarr.runtime import Runtime
+
+    rt = Runtime(data_dir, database_url=db_url, console_logs=False)
+    yield rt
+    rt.close()
