@@ -15,6 +15,9 @@ SIMULATORS: dict[str, str] = {
     "radarr": "curatarr.sims.radarr:create_app",
     "sonarr": "curatarr.sims.sonarr:create_app",
     "lidarr": "curatarr.sims.lidarr:create_app",
+    "plex": "curatarr.sims.plex:create_app",
+    "jellyfin": "curatarr.sims.jellyfin:create_app",
+    "emby": "curatarr.sims.emby:create_app",
     # simulators: add new lines above this one (one per line)
 }
 

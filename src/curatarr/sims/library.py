@@ -124,6 +124,25 @@ class ArtworkList(MutableSequence):
 
 
 @dataclass(frozen=True, slots=True)
+class Ratings:
+    """Compact ratings (one object, not nested dicts: the bench library has 110k of them)."""
+
+    imdb: float
+    imdb_votes: int
+    tmdb: float
+    tmdb_votes: int
+    rotten_tomatoes: int  # percent
+
+    def as_dict(self) -> dict[str, dict[str, float]]:
+        """The *arr wire shape: ``{"imdb": {"value", "votes", "type"}, ...}``."""
+        return {
+            "imdb": {"votes": self.imdb_votes, "value": self.imdb, "type": "user"},
+            "tmdb": {"votes": self.tmdb_votes, "value": self.tmdb, "type": "user"},
+            "rottenTomatoes": {"votes": 0, "value": float(self.rotten_tomatoes), "type": "user"},
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Collection:
     tmdb_id: int
     name: str
@@ -162,7 +181,7 @@ class Movie:
     certification: str
     studio: str
     runtime: int
-    ratings: dict[str, dict[str, float]]   # {"imdb"|"tmdb"|"rottenTomatoes": {"value", "votes"}}
+    ratings: Ratings                       # imdb / tmdb / rottenTomatoes; .as_dict() for the wire
     added: str                             # ISO-8601 UTC with Z
     monitored: bool
     has_file: bool
@@ -231,7 +250,7 @@ class Show:
     certification: str
     network: str
     runtime: int
-    ratings: dict[str, dict[str, float]]
+    ratings: Ratings
     added: str
     monitored: bool
     status: str                            # continuing | ended | upcoming | deleted

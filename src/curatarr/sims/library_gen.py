@@ -20,6 +20,7 @@ from curatarr.sims.library import (
     Episode,
     Movie,
     QualityProfile,
+    Ratings,
     RootFolder,
     SampleLibrary,
     Season,
@@ -178,13 +179,11 @@ def _generated_title(rng: random.Random, w: dict[str, list[str]]) -> tuple[str, 
     return title, title, lang
 
 
-def _ratings(rng: random.Random) -> dict[str, dict[str, float]]:
+def _ratings(rng: random.Random) -> Ratings:
     imdb = round(rng.uniform(3.5, 9.2), 1)
-    return {
-        "imdb": {"value": imdb, "votes": rng.randint(50, 2_500_000)},
-        "tmdb": {"value": round(min(10.0, max(0.0, imdb + rng.uniform(-0.8, 0.6))), 3), "votes": rng.randint(5, 40_000)},
-        "rottenTomatoes": {"value": rng.randint(5, 100), "votes": 0},
-    }
+    return Ratings(imdb=imdb, imdb_votes=rng.randint(50, 2_500_000),
+                   tmdb=round(min(10.0, max(0.0, imdb + rng.uniform(-0.8, 0.6))), 3),
+                   tmdb_votes=rng.randint(5, 40_000), rotten_tomatoes=rng.randint(5, 100))
 
 
 def _year(rng: random.Random) -> int:
@@ -287,7 +286,7 @@ def _movies(rng: random.Random, data: dict[str, Any], w: dict[str, list[str]], s
             original_language=lang if lang in LANGUAGES else "en",
             artworks=ArtworkList(lazy=(movie_artworks, (stable_int(seed, "movie", tmdb), lang))),
             plex_rating_key=plex_key(), jellyfin_id=stable_hex(seed, "movie", tmdb),
-            removed_from_tmdb=removed, overview=f"{title} ({year}): a {genres[0].lower()} story.",
+            removed_from_tmdb=removed, overview=f"{title} ({year})." if i < len(anchors) else "",
             quality_profile_id=4 if "1080" in quality else 6,
             file_id=file_id() if has_file else None, file_name=fname if has_file else None,
             release_group=group if has_file else None,
@@ -368,7 +367,7 @@ def _shows(rng: random.Random, data: dict[str, Any], w: dict[str, list[str]], se
             ended=status == "ended", series_type=series_type, original_language=lang if lang in LANGUAGES else "en",
             seasons=season_list, artworks=ArtworkList(lazy=(show_artworks, (show_seed, lang))),
             plex_rating_key=plex_key(), jellyfin_id=stable_hex(seed, "show", tvdb), removed_from_tvdb=removed,
-            overview=f"{title}: a {genres[0].lower()} series.", quality_profile_id=4,
+            overview=f"{title}." if i < len(anchors) else "", quality_profile_id=4,
         ))
     return out
 

@@ -1,0 +1,186 @@
+"""Loading user images safely: magic bytes, byte and pixel caps, then decode once (shrink-on-load).
+
+Every image that reaches the engine (source art, overlays, logos) passes through here. Only
+raster formats libvips decodes natively are accepted, identified by their magic bytes (an SVG or
+HTML file renamed to .png is refused); the header's width×height is checked before any pixel is
+decoded (decompression bombs); loaders for untrusted formats are blocked process-wide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyvips
+
+from curatarr.artwork.errors import ImageRejected, ImageTooLarge, UnsupportedMedia
+from curatarr.artwork.layout import cover_size, focal_crop
+
+MAX_IMAGE_BYTES = 60 * 1024 * 1024
+MAX_PIXELS = 100_000_000  # 100 MP: far above any real poster source, far below a bomb
+ALLOWED_LOADERS = ("jpegload", "pngload", "webpload", "tiffload", "gifload", "heifload")
+
+_blocked = False
+
+
+def harden_vips() -> None:
+    """Refuse loaders that parse untrusted vector/markup formats, once per process."""
+    global _blocked
+    if _blocked:
+        return
+    try:
+        pyvips.block_untrusted_set(True)
+        for name in ("VipsForeignLoadSvg", "VipsForeignLoadPdf", "VipsForeignLoadMagick", "VipsForeignLoadMatlab",
+                     "VipsForeignLoadFits", "VipsForeignLoadOpenslide", "VipsForeignLoadNifti", "VipsForeignLoadCsv",
+                     "VipsForeignLoadMatrix", "VipsForeignLoadPpm", "VipsForeignLoadRad", "VipsForeignLoadAnalyze"):
+            pyvips.operation_block_set(name, True)
+    except Exception:  # older libvips without the blocking API: the magic-byte check still applies
+        pass
+    _blocked = True
+
+
+def sniff(head: bytes) -> str:
+    """Identify the format from the first bytes; raise :class:`UnsupportedMedia` otherwise."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis", b"heic", b"heix", b"mif1", b"msf1"):
+        return "heif"
+    stripped = head.lstrip()[:20].lower()
+    if stripped.startswith((b"<svg", b"<?xml", b"<!doctype", b"<html")):
+        raise UnsupportedMedia("SVG/HTML/XML content is not accepted as an image")
+    raise UnsupportedMedia("not a supported image (JPEG, PNG, WebP, TIFF, GIF or AVIF/HEIF expected)")
+
+
+ImageInput = bytes | str | Path
+
+
+@dataclass
+class ImageInfo:
+    format: str
+    width: int
+    height: int
+    has_alpha: bool
+
+
+def _header(source: ImageInput) -> tuple[pyvips.Image, str]:
+    harden_vips()
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        if len(data) > MAX_IMAGE_BYTES:
+            raise ImageTooLarge(f"image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+        fmt = sniff(data[:32])
+        try:
+            image = pyvips.Image.new_from_buffer(data, "", access="sequential")
+        except pyvips.Error:
+            raise ImageRejected(f"corrupt or unreadable {fmt.upper()} image") from None
+    else:
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+            with path.open("rb") as fh:
+                head = fh.read(32)
+        except OSError:
+            raise ImageRejected(f"cannot read image file {path.name!r}") from None
+        if size > MAX_IMAGE_BYTES:
+            raise ImageTooLarge(f"image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+        fmt = sniff(head)
+        try:
+            image = pyvips.Image.new_from_file(str(path), access="sequential")
+        except pyvips.Error:
+            raise ImageRejected(f"corrupt or unreadable {fmt.upper()} image") from None
+    loader = image.get("vips-loader") if image.get_typeof("vips-loader") else ""
+    if not any(loader.startswith(name) for name in ALLOWED_LOADERS):
+        raise UnsupportedMedia(f"image decoder {loader or 'unknown'} is not allowed")
+    if image.width <= 0 or image.height <= 0:
+        raise ImageRejected("image has no pixels")
+    if image.width * image.height > MAX_PIXELS:
+        raise ImageTooLarge(
+            f"image is {image.width}x{image.height} ({image.width * image.height / 1e6:.0f} MP); "
+            f"the limit is {MAX_PIXELS // 1_000_000} MP"
+        )
+    return image, fmt
+
+
+def inspect_image(source: ImageInput) -> ImageInfo:
+    image, fmt = _header(source)
+    return ImageInfo(format=fmt, width=image.width, height=image.height, has_alpha=image.hasalpha())
+
+
+def _thumbnail(source: ImageInput, width: int, height: int, crop: str | None) -> pyvips.Image:
+    options = dict(height=height, size="both", option_string="fail_on=truncated")
+    if crop:
+        options["crop"] = crop
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return pyvips.Image.thumbnail_buffer(bytes(source), width, **options)
+    return pyvips.Image.thumbnail(str(source), width, **options)
+
+
+def to_srgb8(image: pyvips.Image, background: tuple[int, int, int] | None) -> pyvips.Image:
+    """3-band (or 4 with ``background=None``) 8-bit sRGB, whatever came in (grey, CMYK, 16-bit)."""
+    if image.interpretation not in ("srgb", "b-w") or image.format != "uchar":
+        image = image.colourspace("srgb")
+    if image.bands in (1, 2):
+        image = image.colourspace("srgb")
+    if image.format != "uchar":
+        image = image.cast("uchar")
+    if background is not None:
+        if image.hasalpha():
+            image = image.flatten(background=list(background))
+            if image.format != "uchar":
+                image = image.cast("uchar")
+        if image.bands > 3:
+            image = image.extract_band(0, n=3)
+    return image.copy(interpretation="srgb")
+
+
+def load_cover(source: ImageInput, width: int, height: int, *, focal_point="center",
+               background: tuple[int, int, int] = (0, 0, 0)) -> pyvips.Image:
+    """Decode once with shrink-on-load, cover-resize and crop to exactly ``width``×``height``.
+
+    ``focal_point``: ``"center"`` (Posterizarr), ``"attention"`` (libvips saliency) or (fx, fy).
+    The returned image is lazy; errors in the pixel data surface when it is encoded and are
+    reported by the pipeline as :class:`ImageRejected`.
+    """
+    header, _fmt = _header(source)
+    try:
+        if focal_point in ("center", "centre", None):
+            image = _thumbnail(source, width, height, "centre")
+        elif focal_point == "attention":
+            image = _thumbnail(source, width, height, "attention")
+        else:
+            fx, fy = focal_point
+            cw, ch = cover_size(header.width, header.height, width, height)
+            image = _thumbnail(source, cw, ch + 1, None)  # fit-inside at the cover size
+            if image.width < width or image.height < height:
+                image = image.resize(max(width / image.width, height / image.height) + 1e-6)
+            left, top = focal_crop(image.width, image.height, width, height, fx, fy)
+            image = image.crop(left, top, width, height)
+    except pyvips.Error:
+        raise ImageRejected("corrupt or unreadable image") from None
+    if image.width != width or image.height != height:
+        # thumbnail rounds; pad/crop the odd pixel so the canvas is exact
+        image = image.gravity("centre", width, height, extend="copy")
+    return to_srgb8(image, background)
+
+
+def load_rgba(source: ImageInput) -> pyvips.Image:
+    """A full-resolution RGBA image (overlays, logos), validated like every other input."""
+    _header(source)
+    try:
+        image = (pyvips.Image.new_from_buffer(bytes(source), "", fail_on="truncated")
+                 if isinstance(source, (bytes, bytearray, memoryview))
+                 else pyvips.Image.new_from_file(str(source), fail_on="truncated"))
+        image = to_srgb8(image, None)
+        if not image.hasalpha():
+            image = image.bandjoin(255)
+        return image.copy(interpretation="srgb")
+    except pyvips.Error:
+        raise ImageRejected("corrupt or unreadable image") from None
