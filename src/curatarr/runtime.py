@@ -29,6 +29,8 @@ log = logging.getLogger("curatarr")
 
 # One line per area that needs start/stop work. Each names an object with start(rt) and stop(rt).
 LIFECYCLE_HOOKS: list[str] = [
+    "curatarr.instances.lifecycle:hooks",
+    "curatarr.jobs.lifecycle:hooks",
     # lifecycle: add new lines above this one
 ]
 

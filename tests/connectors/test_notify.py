@@ -139,3 +139,162 @@ def test_discord_scheme_is_rewritten():
     assert discord_webhook_url("discord://123/abc") == "https://discord.com/api/webhooks/123/abc"
     with pytest.raises(InvalidTarget):
         discord_webhook_url("discord://only-one-part")
+
+
+# ---- delivery to the simulators over real HTTP --------------------------------------------------
+from curatarr.connectors.errors import AuthFailed  # noqa: E402
+from curatarr.sims import discord as discord_sim  # noqa: E402
+from curatarr.sims import notifiarr as notifiarr_sim  # noqa: E402
+from curatarr.sims import push_targets as push_sim  # noqa: E402
+from curatarr.sims import uptime_kuma as kuma_sim  # noqa: E402
+from curatarr.sims.server import SimServer  # noqa: E402
+
+HOOK_ID, HOOK_TOKEN = "123456789012345678", "hook-token-SECRET-abc123"
+NOTIFIARR_KEY, KUMA_TOKEN, GOTIFY_TOKEN = "notifiarr-SECRET-key", "kumaPushSECRET1", "gotifySECRET123"
+FAST_RETRY = RetryPolicy(attempts=3, backoff_initial=0.01, backoff_max=0.05, max_wait=1.0)
+
+
+@pytest.fixture(scope="module")
+def sims():
+    servers = {
+        "discord": SimServer(discord_sim.create_app(api_key=HOOK_TOKEN, webhook_id=HOOK_ID), name="discord"),
+        "notifiarr": SimServer(notifiarr_sim.create_app(api_key=NOTIFIARR_KEY), name="notifiarr"),
+        "kuma": SimServer(kuma_sim.create_app(api_key=KUMA_TOKEN), name="kuma"),
+        "push": SimServer(push_sim.create_app(api_key=GOTIFY_TOKEN), name="push"),
+    }
+    for server in servers.values():
+        server.start()
+    yield servers
+    for server in servers.values():
+        server.stop()
+
+
+@pytest.fixture(autouse=False)
+def notifier(sims):
+    for server in sims.values():
+        server.sim.reset()
+    with Notifier(timeout=5, retry=FAST_RETRY, discord_rate=None) as n:
+        yield n
+
+
+def ours(caplog) -> str:
+    """Log text of Curatarr's and Apprise's loggers (the app keeps httpx at WARNING, see logs/setup.py)."""
+    return "\n".join(r.getMessage() for r in caplog.records if r.name.startswith(("curatarr", "apprise")))
+
+
+def hook_url(sims, token=HOOK_TOKEN, hook_id=HOOK_ID):
+    return f"{sims['discord'].url}/api/webhooks/{hook_id}/{token}"
+
+
+def test_discord_delivery(sims, notifier):
+    n = Notification(title="Poster Renamerr", body="Done", fields=[("Renamed", "3")], items=["A (2001)"],
+                     level="success")
+    sent = notifier.send_to(NotifyTarget(url=hook_url(sims), username="Curatarr"), n)
+    assert sent == 1
+    (msg,) = sims["discord"].sim.events("messages")
+    assert msg["webhook_id"] == HOOK_ID and msg["payload"]["username"] == "Curatarr"
+    embed = msg["payload"]["embeds"][0]
+    assert embed["title"] == "Poster Renamerr" and embed["color"] == 5763719
+    assert embed["fields"][1] == {"name": "Items", "value": "A (2001)", "inline": False}
+
+
+def test_discord_chunked_delivery_is_accepted_and_complete(sims, notifier):
+    items = [f"Some Movie Title Number {i:04d} (20{i % 25:02d}) — poster.jpg" for i in range(800)]
+    n = Notification(title="Renamed", body="b" * 5000, items=items, fields=[("Dry run", "no")])
+    sent = notifier.send_to(NotifyTarget(url=hook_url(sims)), n)
+    messages = sims["discord"].sim.events("messages")
+    assert sent == len(messages) > 1
+    assert sims["discord"].sim.events("rejected") == []
+    received = [line for m in messages for e in m["payload"]["embeds"] for f in e.get("fields", [])
+                if f["name"].startswith("Items") for line in f["value"].split("\n")]
+    assert received == items
+
+
+def test_discord_429_is_retried(sims, notifier):
+    sims["discord"].sim.faults.add("rate_limit", path="/api/webhooks/", times=1, retry_after=0.05)
+    assert notifier.send_to(NotifyTarget(url=hook_url(sims)), Notification(title="t")) == 1
+    assert [r.status for r in sims["discord"].sim.find_requests("/api/webhooks/")] == [429, 204]
+
+
+def test_discord_errors_are_mapped_and_never_leak_the_token(sims, notifier, caplog):
+    with pytest.raises(NotFound):
+        notifier.send_to(NotifyTarget(url=hook_url(sims, hook_id="42", token="nope-token-XYZ")), Notification(title="t"))
+    with pytest.raises(AuthFailed):
+        notifier.send_to(NotifyTarget(url=hook_url(sims, token="wrong-token-XYZ")), Notification(title="t"))
+    with pytest.raises(BadResponse):  # Discord refuses user names containing "discord"
+        notifier.send_to(NotifyTarget(url=hook_url(sims), username="My Discord Bot"), Notification(title="t"))
+    caplog.set_level(logging.DEBUG)
+    results = notifier.send(Notification(title="t"), [hook_url(sims, token="wrong-token-XYZ"), hook_url(sims)])
+    assert [r.ok for r in results] == [False, True]
+    assert "wrong-token-XYZ" not in results[0].target and "wrong-token-XYZ" not in (results[0].error or "")
+    logged = ours(caplog)
+    assert "failed" in logged and "wrong-token-XYZ" not in logged and HOOK_TOKEN not in logged
+
+
+def test_notifiarr_delivery_path_key_and_header_key(sims, notifier):
+    base = f"{sims['notifiarr'].url}/api/v1/notification/passthrough"
+    n = Notification(title="Labelarr", body="Synced", fields=[("Movies", "The Matrix (1999)")], source="Labelarr")
+    notifier.send_to(NotifyTarget(url=f"{base}/{NOTIFIARR_KEY}", channel=123456789012345678), n)
+    notifier.send_to(NotifyTarget(url=base, kind="notifiarr", api_key=NOTIFIARR_KEY), n)
+    first, second = sims["notifiarr"].sim.events("notifications")
+    assert first["payload"]["discord"]["ids"] == {"channel": 123456789012345678}
+    assert first["payload"]["discord"]["text"]["fields"] == [{"title": "Movies", "text": "The Matrix (1999)",
+                                                              "inline": True}]
+    assert second["payload"]["notification"]["name"] == "Labelarr"
+    with pytest.raises(AuthFailed):
+        notifier.send_to(NotifyTarget(url=f"{base}/wrong"), n)
+    with pytest.raises(BadResponse, match="notification.name"):  # HTTP 200 with result=error
+        notifier.send_to(NotifyTarget(url=f"{base}/{NOTIFIARR_KEY}"), Notification(title="t", source=""))
+
+
+def test_uptime_kuma_push(sims, notifier):
+    url = f"{sims['kuma'].url}/api/push/{KUMA_TOKEN}?status=up&msg=OK&ping="
+    notifier.send_to(NotifyTarget(url=url), Notification(title="Run finished", level="success", ping_ms=1234.5))
+    notifier.send_to(NotifyTarget(url=url), Notification(title="Run failed", body="Plex unreachable\nmore",
+                                                          level="error"))
+    up, down = sims["kuma"].sim.events("heartbeats")
+    assert (up["status"], up["msg"], up["ping"]) == ("up", "Run finished", 1234.5)
+    assert (down["status"], down["msg"], down["ping"]) == ("down", "Run failed: Plex unreachable", None)
+    with pytest.raises(NotFound):
+        notifier.send_to(NotifyTarget(url=f"{sims['kuma'].url}/api/push/unknownToken1"), Notification(title="t"))
+
+
+@pytest.mark.parametrize("scheme,path,expected", [
+    ("json", "/json/curatarr", "json"), ("form", "/form/curatarr", "form"),
+    ("ntfy", "/curatarr-topic", "ntfy"), ("gotify", f"/{GOTIFY_TOKEN}", "gotify"),
+])
+def test_apprise_targets_reach_the_push_sim(sims, notifier, scheme, path, expected):
+    host = sims["push"].url.split("://", 1)[1]
+    n = Notification(title="Hello", body="World", fields=[("k", "v")], items=["one", "two"], level="warning")
+    assert notifier.send_to(NotifyTarget(url=f"{scheme}://{host}{path}"), n) == 1
+    (got,) = sims["push"].sim.events("received")
+    assert got["scheme"] == expected and got["title"] == "Hello"
+    assert got["message"] == "World\nk: v\nItems:\n- one\n- two"
+
+
+def test_apprise_failures_are_clear_and_scrubbed(sims, notifier, caplog):
+    host = sims["push"].url.split("://", 1)[1]
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(BadResponse, match="delivery failed"):
+        notifier.send_to(NotifyTarget(url=f"gotify://{host}/wrongGotifySECRET9"), Notification(title="t"))
+    notifier.send_to(NotifyTarget(url=f"json://{host}/json/pathSECRET77token"), Notification(title="t"))
+    logged = ours(caplog)
+    assert "Gotify" in logged  # apprise did log about the failure...
+    assert "wrongGotifySECRET9" not in logged and "pathSECRET77token" not in logged  # ...scrubbed
+    with pytest.raises(InvalidTarget):
+        notifier.send_to(NotifyTarget(url="notascheme://whatever"), Notification(title="t"))
+    with pytest.raises(Unreachable):  # SSRF guard: metadata endpoint
+        notifier.send_to(NotifyTarget(url="json://169.254.169.254/latest"), Notification(title="t"))
+    with pytest.raises(Unreachable):
+        notifier.send_to(NotifyTarget(url="http://169.254.169.254/api/webhooks/1/x"), Notification(title="t"))
+
+
+def test_test_message_and_async_send(sims, notifier):
+    import asyncio
+
+    result = notifier.test(hook_url(sims))
+    assert result.ok and result.kind == "discord" and HOOK_TOKEN not in result.target
+    results = asyncio.run(notifier.asend(Notification(title="async"), [hook_url(sims)]))
+    assert [r.ok for r in results] == [True]
+    titles = [m["payload"]["embeds"][0]["title"] for m in sims["discord"].sim.events("messages")]
+    assert titles == ["Curatarr test notification", "async"]

@@ -125,14 +125,18 @@ def test_sync_passes_secrets_in_env_never_in_argv_and_reports_progress(fake_rclo
 
 def test_file_config_mode_uses_private_temp_file_and_removes_it(fake_rclone, tmp_path):
     sa_remote = DriveRemote(name="drive2", service_account_json=SA_JSON)
-    RcloneRunner(config_mode="file", roots=[tmp_path]).copy(sa_remote, "folder123", tmp_path / "out", dry_run=True)
+    confdir = tmp_path / "conf"
+    confdir.mkdir()
+    RcloneRunner(config_mode="file", roots=[tmp_path], config_dir=confdir).copy(
+        sa_remote, "folder123", tmp_path / "out", dry_run=True)
     (call,) = fake_rclone()
     assert "MIIEsecret" not in " ".join(call["argv"])
     assert not any(k.startswith("RCLONE_CONFIG_") for k in call["env"])
     assert call["config_mode"] == "0o600"
     assert "[drive2]" in call["config_text"] and "service_account_credentials" in call["config_text"]
     assert "\n" not in call["config_text"].split("service_account_credentials = ", 1)[1].rstrip("\n")
-    assert not Path(call["env"]["RCLONE_CONFIG"]).exists()
+    assert Path(call["env"]["RCLONE_CONFIG"]).parent == confdir
+    assert list(confdir.iterdir()) == []  # removed after the run
     assert "--dry-run" in call["argv"] and call["argv"][0] == "copy"
     assert not (tmp_path / "out" / "A (2001)" / "poster.jpg").exists()
 

@@ -11,9 +11,16 @@ Playwright cannot download its own browsers here, so the system Chromium is used
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
+
+# Lets UI test modules write ``from tests.ui.conftest import goto_page`` under both ``pytest`` and
+# ``python -m pytest`` (only the latter puts the repo root on sys.path by itself).
+_REPO_ROOT = str(Path(__file__).resolve().parents[2])
+if _REPO_ROOT not in sys.path:
+    sys.path.insert(0, _REPO_ROOT)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -111,3 +118,9 @@ def goto_page(page, live_server, page_id: str):
     if error:
         raise AssertionError(f"page {page_id!r} failed to render: {error.inner_text()}")
     return page.locator(f"#content > .page.page-{page_id}")
+
+
+@pytest.fixture(name="goto_page")
+def goto_page_fixture():
+    """``goto_page`` as a fixture too, for tests that prefer not to import from conftest."""
+    return goto_page

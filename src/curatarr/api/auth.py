@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from curatarr.api.deps import current_principal, get_runtime
 from curatarr.auth.deps import public
+from curatarr.auth.ratelimit import login_limiter
 from curatarr.auth.service import Principal
 from curatarr.db.base import iso
 from curatarr.runtime import Runtime
@@ -26,16 +27,6 @@ class PasswordChange(BaseModel):
 
 class NewKey(BaseModel):
     name: str = Field(..., min_length=1, max_length=150)
-
-
-def _login_limiter(rt: Runtime):
-    limiter = rt.extensions.get("login_limiter")
-    a = rt.settings.auth
-    if limiter is None or (limiter.rate, limiter.burst) != (a.login_rate_per_second, a.login_burst):
-        from curatarr.auth.ratelimit import TokenBucketLimiter
-
-        limiter = rt.extensions["login_limiter"] = TokenBucketLimiter(a.login_rate_per_second, a.login_burst)
-    return limiter
 
 
 def _token_answer(token: str, claims) -> dict:
@@ -60,10 +51,11 @@ def auth_setup(body: Credentials, rt: Runtime = Depends(get_runtime)):
 @public
 def auth_login(body: Credentials, request: Request, rt: Runtime = Depends(get_runtime)):
     client = request.client.host if request.client else "unknown"
-    wait = _login_limiter(rt).acquire(client)
+    limiter = login_limiter(rt)
+    wait = limiter.acquire(client)
     if wait > 0:
         raise HTTPException(429, "Too many login attempts; try again later",
-                            headers={"Retry-After": _login_limiter(rt).retry_after_header(wait)})
+                            headers={"Retry-After": limiter.retry_after_header(wait)})
     token, claims = rt.auth.login(body.username, body.password)
     return _token_answer(token, claims)
 

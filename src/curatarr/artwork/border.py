@@ -17,7 +17,9 @@ def _frame_colour(layer: BorderLayer, width: int, height: int) -> pyvips.Image:
         stops = np.linspace(0, 1, len(colours), dtype=np.float32)
         column = np.stack([np.interp(t, stops, colours[:, i]) for i in range(3)], axis=-1)
         column = np.round(column).astype(np.uint8).reshape(height, 1, 3)
-        img = pyvips.Image.new_from_memory(column.tobytes(), 1, height, 3, "uchar")
+        from curatarr.artwork.overlays import _to_vips
+
+        img = _to_vips(column)
         return img.replicate(width, 1).copy(interpretation="srgb")
     r, g, b, _a = parse_colour(layer.color)
     return (pyvips.Image.black(width, height, bands=3) + [r, g, b]).cast("uchar").copy(interpretation="srgb")
@@ -25,8 +27,8 @@ def _frame_colour(layer: BorderLayer, width: int, height: int) -> pyvips.Image:
 
 def _rounded_inside(width: int, height: int, inset: float, radius: float) -> pyvips.Image:
     """Anti-aliased mask (uchar) of the rounded rectangle ``inset`` px inside the canvas."""
-    half_w, half_h = width / 2 - inset, height / 2 - inset
-    sdf = pyvips.Image.sdf(width, height, "rounded-box", a=[width / 2, height / 2], b=[half_w, half_h],
+    radius = min(radius, (min(width, height) - 2 * inset) / 2)
+    sdf = pyvips.Image.sdf(width, height, "rounded-box", a=[inset, inset], b=[width - inset, height - inset],
                            corners=[radius] * 4)
     # sdf < 0 inside; a 1 px ramp across the edge anti-aliases it
     return _clip_to_uchar((0.5 - sdf) * 255)

@@ -29,6 +29,36 @@ class Plate:
     inv_alpha: pyvips.Image  # uchar, 1 band, 255 - alpha
     colour: tuple[int, int, int] | None  # uniform colour, or None when ``rgb`` varies
     rgb: pyvips.Image | None = None  # uchar, 3 bands
+    clear: tuple[int, int, int, int] | None = None  # (x, y, w, h) where the plate is fully transparent
+
+    def __post_init__(self):
+        if self.clear is None:
+            self.clear = clear_rect(self.inv_alpha)
+
+
+def clear_rect(inv_alpha: pyvips.Image) -> tuple[int, int, int, int] | None:
+    """A central rectangle in which the overlay changes nothing (alpha 0), so blending can skip it.
+
+    Fades and glows leave the middle of the picture untouched; skipping it halves the work.
+    """
+    width, height = inv_alpha.width, inv_alpha.height
+    clear = np.ndarray(buffer=inv_alpha.write_to_memory(), dtype=np.uint8, shape=(height, width)) == 255
+    cy, cx = height // 2, width // 2
+    if not clear[cy, cx]:
+        cy = int(np.argmax(clear[:, cx])) if clear[:, cx].any() else -1
+        if cy < 0:
+            return None
+    row = clear[cy]
+    x0 = cx - int(np.argmin(row[cx::-1])) + 1 if not row[cx::-1].all() else 0
+    x1 = cx + int(np.argmin(row[cx:])) if not row[cx:].all() else width
+    if x1 - x0 < width // 8:
+        return None
+    band = clear[:, x0:x1].all(axis=1)
+    y0 = cy - int(np.argmin(band[cy::-1])) + 1 if not band[cy::-1].all() else 0
+    y1 = cy + int(np.argmin(band[cy:])) if not band[cy:].all() else height
+    if y1 - y0 < height // 8:
+        return None
+    return x0, y0, x1 - x0, y1 - y0
 
 
 class _PlateCache:
@@ -94,7 +124,14 @@ def _to_vips(array: np.ndarray) -> pyvips.Image:
     if array.ndim == 2:
         array = array[:, :, None]
     h, w, bands = array.shape
-    return pyvips.Image.new_from_memory(array.tobytes(), w, h, bands, "uchar")
+    # new_from_memory does not copy: keep the buffer referenced until libvips has its own copy,
+    # so no later (lazy) operation reads memory the garbage collector already freed.
+    # (copy_memory() alone would return the very same memory image, hence the copy() first).
+    buffer = array.tobytes()
+    view = pyvips.Image.new_from_memory(buffer, w, h, bands, "uchar")
+    owned = view.copy().copy_memory()
+    del view, buffer
+    return owned
 
 
 def make_gradient_plate(layer: GradientLayer, width: int, height: int) -> Plate:
@@ -120,6 +157,26 @@ def gradient_plate(layer: GradientLayer, width: int, height: int) -> Plate:
     return plates.get_or_make(key, lambda: make_gradient_plate(layer, width, height))
 
 
+def combined_plate(layers: list[GradientLayer], width: int, height: int) -> Plate:
+    """Consecutive black fades merged into one plate, so the canvas is multiplied only once."""
+    if len(layers) == 1:
+        return gradient_plate(layers[0], width, height)
+    key = ("combined", tuple(layer.model_dump_json() for layer in layers), width, height)
+
+    def make() -> Plate:
+        inv = None
+        for layer in layers:
+            part = gradient_plate(layer, width, height).inv_alpha.cast("float") / 255
+            inv = part if inv is None else inv * part
+        return Plate(inv_alpha=(inv * 255 + 0.5).cast("uchar").copy_memory(), colour=(0, 0, 0))
+
+    return plates.get_or_make(key, make)
+
+
+def is_black_fade(layer: GradientLayer) -> bool:
+    return _uniform_colour(layer) == (0, 0, 0)
+
+
 def make_file_plate(path: Path, width: int, height: int, opacity: float) -> Plate:
     image = load_rgba(path)
     if (image.width, image.height) != (width, height):
@@ -142,16 +199,34 @@ def file_plate(path: Path, width: int, height: int, opacity: float = 1.0) -> Pla
     return plates.get_or_make(key, lambda: make_file_plate(path, width, height, opacity))
 
 
-def blend(base: pyvips.Image, plate: Plate) -> pyvips.Image:
-    """Composite ``plate`` over the 3-band uchar ``base`` (same size); returns 3-band uchar."""
-    inv = plate.inv_alpha
-    if plate.colour is not None and plate.colour == (0, 0, 0):
+def _blend_full(base: pyvips.Image, inv: pyvips.Image, colour, rgb) -> pyvips.Image:
+    if colour is not None and colour == (0, 0, 0):
         out = base * inv / 255  # a black fade only darkens
     else:
         alpha = 255 - inv
-        rgb = plate.rgb if plate.colour is None else alpha.new_from_image(list(plate.colour))
-        out = (base * inv + rgb * alpha) / 255
+        paint = rgb if colour is None else alpha.new_from_image(list(colour))
+        out = (base * inv + paint * alpha) / 255
     return (out + 0.5).cast("uchar").copy(interpretation="srgb")
+
+
+def blend(base: pyvips.Image, plate: Plate) -> pyvips.Image:
+    """Composite ``plate`` over the 3-band uchar ``base`` (same size); returns 3-band uchar.
+
+    Only the bands around the plate's clear rectangle are computed; the rest is passed through.
+    """
+    if plate.clear is None:
+        return _blend_full(base, plate.inv_alpha, plate.colour, plate.rgb)
+    width, height = base.width, base.height
+    cx, cy, cw, ch = plate.clear
+    strips = [(0, 0, width, cy), (0, cy + ch, width, height - cy - ch), (0, cy, cx, ch), (cx + cw, cy, width - cx - cw, ch)]
+    out = base
+    for x, y, w, h in strips:
+        if w <= 0 or h <= 0:
+            continue
+        rgb = plate.rgb.crop(x, y, w, h) if plate.rgb is not None else None
+        patch = _blend_full(base.crop(x, y, w, h), plate.inv_alpha.crop(x, y, w, h), plate.colour, rgb)
+        out = out.insert(patch, x, y)
+    return out
 
 
 def blend_mask(base: pyvips.Image, mask: pyvips.Image, colour: tuple[int, int, int, int], x: int, y: int,

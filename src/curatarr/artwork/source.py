@@ -78,7 +78,7 @@ def _header(source: ImageInput) -> tuple[pyvips.Image, str]:
             raise ImageTooLarge(f"image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
         fmt = sniff(data[:32])
         try:
-            image = pyvips.Image.new_from_buffer(data, "", access="sequential")
+            image = pyvips.Image.new_from_buffer(data, "", access="sequential", fail_on="truncated")
         except pyvips.Error:
             raise ImageRejected(f"corrupt or unreadable {fmt.upper()} image") from None
     else:
@@ -93,7 +93,7 @@ def _header(source: ImageInput) -> tuple[pyvips.Image, str]:
             raise ImageTooLarge(f"image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
         fmt = sniff(head)
         try:
-            image = pyvips.Image.new_from_file(str(path), access="sequential")
+            image = pyvips.Image.new_from_file(str(path), access="sequential", fail_on="truncated")
         except pyvips.Error:
             raise ImageRejected(f"corrupt or unreadable {fmt.upper()} image") from None
     loader = image.get("vips-loader") if image.get_typeof("vips-loader") else ""
@@ -141,6 +141,13 @@ def to_srgb8(image: pyvips.Image, background: tuple[int, int, int] | None) -> py
     return image.copy(interpretation="srgb")
 
 
+def _checked(image: pyvips.Image) -> pyvips.Image:
+    """Colour-manage like thumbnail does: an embedded ICC profile is converted to sRGB."""
+    if image.get_typeof("icc-profile-data") or image.interpretation == "cmyk":
+        image = image.icc_transform("srgb", embedded=True, intent="relative")
+    return image
+
+
 def load_cover(source: ImageInput, width: int, height: int, *, focal_point="center",
                background: tuple[int, int, int] = (0, 0, 0)) -> pyvips.Image:
     """Decode once with shrink-on-load, cover-resize and crop to exactly ``width``×``height``.
@@ -151,6 +158,14 @@ def load_cover(source: ImageInput, width: int, height: int, *, focal_point="cent
     """
     header, _fmt = _header(source)
     try:
+        scale = max(width / header.width, height / header.height)
+        rotated = header.get_typeof("orientation") and header.get("orientation") not in (0, 1)
+        if abs(scale - 1) < 1e-9 and focal_point in ("center", "centre", None) and not rotated:
+            # Already canvas-sized in one dimension (typical 2000x3000 TMDB originals): no
+            # resampling needed, decode as-is and centre-crop the excess.
+            left, top = (header.width - width) // 2, (header.height - height) // 2
+            image = header.crop(left, top, width, height) if (left or top) else header
+            return _materialise(to_srgb8(_checked(image), background))
         if focal_point in ("center", "centre", None):
             image = _thumbnail(source, width, height, "centre")
         elif focal_point == "attention":
@@ -168,7 +183,17 @@ def load_cover(source: ImageInput, width: int, height: int, *, focal_point="cent
     if image.width != width or image.height != height:
         # thumbnail rounds; pad/crop the odd pixel so the canvas is exact
         image = image.gravity("centre", width, height, extend="copy")
-    return to_srgb8(image, background)
+    return _materialise(to_srgb8(image, background))
+
+
+def _materialise(image: pyvips.Image) -> pyvips.Image:
+    """Decode into memory once: the layers then read any region in any order (no sequential-read
+    limits), and a corrupt file fails here, as a clear error, not halfway through encoding."""
+    try:
+        return image.copy_memory()
+    except pyvips.Error as exc:
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        raise ImageRejected(f"corrupt or unreadable image: {lines[-1] if lines else 'decode failed'}") from None
 
 
 def load_rgba(source: ImageInput) -> pyvips.Image:

@@ -82,7 +82,7 @@ def identify(request: Request, *, query_token: bool = False, webhook_secret: boo
         return auth.verify_token(token)
     basic = _basic(request)
     if basic:
-        return auth.verify_basic(*basic)
+        return _verify_basic_limited(request, rt, *basic)
     key = request.headers.get("x-api-key") or request.query_params.get("api_key")
     if key:
         return auth.verify_api_key(key)
@@ -94,6 +94,23 @@ def identify(request: Request, *, query_token: bool = False, webhook_secret: boo
         if expected and given and hmac.compare_digest(expected.encode(), given.encode()):
             return Principal("webhook", "webhook_secret")
     return None
+
+
+def _verify_basic_limited(request: Request, rt, username: str, password: str) -> Principal | None:
+    """Check Basic credentials under the login rate limit: failed checks use up the client's
+    login attempts, and once they are used up no password is checked until the bucket refills."""
+    from curatarr.auth.ratelimit import login_limiter
+
+    limiter = login_limiter(rt)
+    client = request.client.host if request.client else "unknown"
+    wait = limiter.peek(client)
+    if wait > 0:
+        raise HTTPException(429, "Too many login attempts; try again later",
+                            headers={"Retry-After": limiter.retry_after_header(wait)})
+    principal = rt.auth.verify_basic(username, password)
+    if principal is None:
+        limiter.acquire(client)
+    return principal
 
 
 def require_auth(request: Request) -> Principal | None:

@@ -1,4 +1,8 @@
-"""Per-client token buckets for login attempts (about one per 5 s with a burst of 5)."""
+"""Per-client token buckets for login attempts (about one per 5 s with a burst of 5).
+
+The same buckets guard password checks of HTTP Basic credentials (see ``auth.deps``), so Basic on
+an ordinary route is no way around the login limit.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +35,14 @@ class TokenBucketLimiter:
                 self._prune(now)
         return wait
 
+    def peek(self, key: str) -> float:
+        """Seconds until ``key`` may try again (0 if a token is available), without taking one."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+        return 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
+
     @staticmethod
     def retry_after_header(wait: float) -> str:
         return str(max(1, math.ceil(wait)))
@@ -43,3 +55,12 @@ class TokenBucketLimiter:
     def reset(self) -> None:
         with self._lock:
             self._buckets.clear()
+
+
+def login_limiter(rt) -> TokenBucketLimiter:
+    """The runtime's login limiter, rebuilt when ``auth.login_rate_per_second``/``login_burst`` change."""
+    limiter = rt.extensions.get("login_limiter")
+    a = rt.settings.auth
+    if limiter is None or (limiter.rate, limiter.burst) != (a.login_rate_per_second, a.login_burst):
+        limiter = rt.extensions["login_limiter"] = TokenBucketLimiter(a.login_rate_per_second, a.login_burst)
+    return limiter

@@ -48,6 +48,12 @@ def hash_api_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+def password_fingerprint(secret: str, password_hash: str) -> str:
+    """Keyed digest of a user's password hash, carried in tokens so a password change revokes them
+    (keyed with the JWT secret, so the readable token payload reveals nothing about the hash)."""
+    return hmac.new(secret.encode("utf-8"), password_hash.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+
 def validate_credentials(username: str, password: str) -> None:
     if not isinstance(username, str) or not username.strip() or len(username) > 150:
         raise AuthError("username must be 1-150 characters", 422)
@@ -120,7 +126,10 @@ class AuthService:
 
     # ---- tokens ----------------------------------------------------------------------------------
     def issue(self, username: str) -> tuple[str, TokenClaims]:
-        return issue_token(self.jwt_secret, username, int(self._token_hours()))
+        with self.db.session() as s:
+            password_hash = s.scalar(select(User.password_hash).where(User.username == username))
+        fp = password_fingerprint(self.jwt_secret, password_hash) if password_hash else None
+        return issue_token(self.jwt_secret, username, int(self._token_hours()), password_fp=fp)
 
     def verify_token(self, token: str) -> Principal | None:
         claims = decode_token(self.jwt_secret, token)
@@ -132,8 +141,13 @@ class AuthService:
             user = s.scalar(select(User).where(User.username == claims.username))
             if user is None:
                 return None
-            # A password change invalidates tokens issued before it.
-            if claims.issued_at.timestamp() + 1 < user.password_changed_at.timestamp():
+            # A password change invalidates tokens issued before it (and a user re-created by
+            # reset-auth + setup does not inherit the old user's tokens).
+            if claims.password_fp is not None:
+                current = password_fingerprint(self.jwt_secret, user.password_hash)
+                if not hmac.compare_digest(claims.password_fp, current):
+                    return None
+            elif claims.issued_at.timestamp() + 1 < user.password_changed_at.timestamp():
                 return None
         return Principal(claims.username, "jwt", jti=claims.jti, expires_at=claims.expires_at)
 

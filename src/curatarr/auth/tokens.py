@@ -33,14 +33,20 @@ class TokenClaims:
     jti: str
     issued_at: datetime
     expires_at: datetime
+    # Fingerprint of the password hash the token was issued under ("pwf"): a password change makes
+    # every older token fail, however close in time (``iat`` only has whole seconds).
+    password_fp: str | None = None
 
 
-def issue_token(secret: str, username: str, hours: int) -> tuple[str, TokenClaims]:
+def issue_token(secret: str, username: str, hours: int, *, password_fp: str | None = None) -> tuple[str, TokenClaims]:
     now = datetime.now(timezone.utc).replace(microsecond=0)
     exp = now + timedelta(hours=hours)
     jti = uuid.uuid4().hex
-    token = jwt.encode({"sub": username, "iat": now, "exp": exp, "jti": jti}, secret, algorithm=ALGORITHM)
-    return token, TokenClaims(username, jti, now, exp)
+    payload = {"sub": username, "iat": now, "exp": exp, "jti": jti}
+    if password_fp:
+        payload["pwf"] = password_fp
+    token = jwt.encode(payload, secret, algorithm=ALGORITHM)
+    return token, TokenClaims(username, jti, now, exp, password_fp)
 
 
 def decode_token(secret: str, token: str) -> TokenClaims | None:
@@ -54,4 +60,5 @@ def decode_token(secret: str, token: str) -> TokenClaims | None:
         jti=str(data["jti"]),
         issued_at=datetime.fromtimestamp(data["iat"], timezone.utc),
         expires_at=datetime.fromtimestamp(data["exp"], timezone.utc),
+        password_fp=str(data["pwf"]) if data.get("pwf") else None,
     )

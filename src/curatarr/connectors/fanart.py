@@ -111,7 +111,8 @@ class FanartClient:
         params = {"api_key": api_key}
         if client_key:
             params["client_key"] = client_key
-        self.http = ProviderService(base_url, service=SERVICE, headers={"Accept": "application/json"},
+        self.http = ProviderService(base_url or DEFAULT_BASE_URL, service=SERVICE,
+                                    headers={"Accept": "application/json"},
                                     params=params, timeout=timeout, retry=retry or RetryPolicy(),
                                     client=client)
         self.http.limiter = RateLimiter(rate_limit, burst)

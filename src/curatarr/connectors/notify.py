@@ -95,7 +95,8 @@ class DeliveryResult:
 # ---- URL helpers ----------------------------------------------------------------------------
 _DISCORD_PATH = re.compile(r"/api(?:/v\d+)?/webhooks/(\d+)/([^/?#]+)")
 _SECRET_QUERY_KEY = re.compile(r"(token|key|secret|pass|auth|sig|pin|hook|code)", re.I)
-_SECRET_AFTER = ("webhooks", "passthrough", "push", "hooks", "token", "key")
+# A path segment right after one of these is a credential (Discord's token is two after "webhooks").
+_SECRET_AFTER = ("passthrough", "push", "hooks", "token", "key")
 _NETWORK_HOST = re.compile(r"^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$", re.I)
 
 
@@ -133,6 +134,8 @@ def mask_url(url: str) -> str:
         return MASK
     web = parts.scheme in ("http", "https")
     host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"  # IPv6 literal
     netloc = host if (web or _looks_like_host(host)) else (MASK if host else "")
     if parts.username or parts.password:
         # keep a web URL's user name (not a secret on its own); Apprise puts tokens there
@@ -148,7 +151,7 @@ def mask_url(url: str) -> str:
             continue
         prev = segments[i - 1].lower() if i else ""
         prev2 = segments[i - 2].lower() if i > 1 else ""
-        secret = (not web or prev in _SECRET_AFTER[1:] or prev2 == "webhooks" or _random_looking(seg))
+        secret = (not web or prev in _SECRET_AFTER or prev2 == "webhooks" or _random_looking(seg))
         masked.append(MASK if secret and not (prev == "webhooks" and seg.isdigit()) else seg)
     query = [(k, MASK if (not web or _SECRET_QUERY_KEY.search(k)) and v else v)
              for k, v in parse_qsl(parts.query, keep_blank_values=True)]
@@ -412,6 +415,19 @@ class Notifier:
                 log.warning("notification to %s failed: %s", label, exc)
                 results.append(DeliveryResult(target=label, kind=kind, ok=False, error=str(exc)))
         return results
+
+    async def asend(self, notification: Notification,
+                    targets: Iterable[NotifyTarget | str]) -> list[DeliveryResult]:
+        """:meth:`send` from async code (API handlers, the job runner) without blocking the loop."""
+        import asyncio
+
+        return await asyncio.to_thread(self.send, notification, list(targets))
+
+    def test(self, target: NotifyTarget | str) -> DeliveryResult:
+        """Send a short test message to one target (the "Test" button of the settings page)."""
+        note = Notification(title="Curatarr test notification", level="info",
+                            body="If you can read this, notifications from Curatarr reach this target.")
+        return self.send(note, [target])[0]
 
     def send_to(self, target: NotifyTarget, notification: Notification) -> int:
         """Deliver to one target; returns how many messages were posted; raises ConnectorError."""

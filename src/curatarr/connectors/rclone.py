@@ -144,12 +144,13 @@ class RcloneRunner:
     """Runs the ``rclone`` binary for Drive → local transfers.
 
     ``roots`` limits where local paths may point (None = anywhere, for CLI use). ``config_mode``
-    is ``"env"`` (secrets in the child's environment) or ``"file"`` (0600 temp config file).
+    is ``"env"`` (secrets in the child's environment) or ``"file"`` (0600 temp config file, created in
+    ``config_dir`` — e.g. the data directory — or the system temp folder).
     """
 
     def __init__(self, *, binary: str = "rclone", timeout: float = 6 * 3600, roots: Sequence[str | Path] | None = None,
                  config_mode: Literal["env", "file"] = "env", stats_interval: str = "1s",
-                 extra_env: dict[str, str] | None = None):
+                 extra_env: dict[str, str] | None = None, config_dir: str | os.PathLike | None = None):
         if config_mode not in ("env", "file"):
             raise ValueError("config_mode must be 'env' or 'file'")
         self.binary = binary
@@ -158,6 +159,7 @@ class RcloneRunner:
         self.config_mode = config_mode
         self.stats_interval = stats_interval
         self.extra_env = dict(extra_env or {})
+        self.config_dir = os.fspath(config_dir) if config_dir is not None else None  # default: system temp
 
     # ---- public commands --------------------------------------------------------------------
     def sync(self, remote: DriveRemote, folder_id: str, dest: str | os.PathLike, *, dry_run: bool = False,
@@ -255,7 +257,7 @@ class RcloneRunner:
         return env
 
     def _write_config(self, remote: DriveRemote) -> Path:
-        fd, name = tempfile.mkstemp(prefix="curatarr-rclone-", suffix=".conf")
+        fd, name = tempfile.mkstemp(prefix="curatarr-rclone-", suffix=".conf", dir=self.config_dir)
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(f"[{remote.name}]\n")

@@ -117,7 +117,7 @@ class TmdbClient:
         api_key: str | None = None,
         read_token: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
-        images_base_url: str = DEFAULT_IMAGES_BASE_URL,
+        images_base_url: str | None = None,
         image_size: str = "original",
         rate_limit: float | None = 20.0,
         burst: int | None = 20,
@@ -133,10 +133,17 @@ class TmdbClient:
             headers["Authorization"] = f"Bearer {read_token}"
         else:
             params["api_key"] = str(api_key)
-        self.http = ProviderService(base_url, service=SERVICE, headers=headers, params=params,
+        self.http = ProviderService(base_url or DEFAULT_BASE_URL, service=SERVICE, headers=headers, params=params,
                                     timeout=timeout, retry=retry or RetryPolicy(), client=client)
         self.http.limiter = RateLimiter(rate_limit, burst)
-        self.images_base_url = images_base_url.rstrip("/")
+        # Without an explicit images URL: TMDB's CDN for the public API; for anything else (a proxy,
+        # the simulator) ask its /configuration once, on first use.
+        if images_base_url:
+            self._images_base: str | None = images_base_url.rstrip("/")
+        elif self.http.base_url == DEFAULT_BASE_URL:
+            self._images_base = DEFAULT_IMAGES_BASE_URL
+        else:
+            self._images_base = None
         self.image_size = image_size
 
     def close(self) -> None:
@@ -180,6 +187,14 @@ class TmdbClient:
         return [parse_item(r, "tv") for r in data.get("results") or []]
 
     # ---- artwork ----------------------------------------------------------------------------
+    @property
+    def images_base_url(self) -> str:
+        if self._images_base is None:
+            images = self.configuration().get("images") or {}
+            found = images.get("secure_base_url") or images.get("base_url")
+            self._images_base = str(found).rstrip("/") if found else DEFAULT_IMAGES_BASE_URL
+        return self._images_base
+
     def image_url(self, file_path: str, size: str | None = None) -> str:
         return f"{self.images_base_url}/{size or self.image_size}/{file_path.lstrip('/')}"
 

@@ -124,7 +124,8 @@ class TvdbClient:
             raise ValueError("TVDB needs an API key")
         self._api_key = api_key
         self._pin = pin
-        self.http = ProviderService(base_url, service=SERVICE, headers={"Accept": "application/json"},
+        self.http = ProviderService(base_url or DEFAULT_BASE_URL, service=SERVICE,
+                                    headers={"Accept": "application/json"},
                                     timeout=timeout, retry=retry or RetryPolicy(), client=client)
         self.http.limiter = RateLimiter(rate_limit, burst)
         digest = hashlib.sha256(f"{api_key}\0{pin or ''}".encode()).hexdigest()

@@ -18,6 +18,13 @@ SIMULATORS: dict[str, str] = {
     "plex": "curatarr.sims.plex:create_app",
     "jellyfin": "curatarr.sims.jellyfin:create_app",
     "emby": "curatarr.sims.emby:create_app",
+    "tmdb": "curatarr.sims.tmdb:create_app",
+    "fanart": "curatarr.sims.fanart:create_app",
+    "tvdb": "curatarr.sims.tvdb:create_app",
+    "discord": "curatarr.sims.discord:create_app",
+    "notifiarr": "curatarr.sims.notifiarr:create_app",
+    "uptime_kuma": "curatarr.sims.uptime_kuma:create_app",
+    "push_targets": "curatarr.sims.push_targets:create_app",
     # simulators: add new lines above this one (one per line)
 }
 

@@ -94,7 +94,7 @@ class Simulator:
         self._lock = threading.Lock()
 
     # ---- domain recording --------------------------------------------------------------------
-    def record(self, kind: str, **data: Any) -> dict[str, Any]:
+    def record(self, kind: str, /, **data: Any) -> dict[str, Any]:
         """Remember a domain event (``commands``, ``deletes``, ``tag_changes``, ``uploads`` …)."""
         entry = {"at": time.time(), **data}
         with self._lock:

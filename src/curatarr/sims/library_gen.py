@@ -327,6 +327,7 @@ def _shows(rng: random.Random, data: dict[str, Any], w: dict[str, list[str]], se
         folder = f"{folder_safe(title)} ({year}) {id_tag}".rstrip()
         path = f"{root}/{folder}"
         show_seed = stable_int(seed, "show", tvdb)
+        show_key = plex_key()  # parents get smaller rating keys than their children, as in Plex
         season_numbers = list(range(1, rng.randint(*seasons) + 1))
         if rng.random() < 0.2:
             season_numbers.insert(0, 0)
@@ -340,8 +341,12 @@ def _shows(rng: random.Random, data: dict[str, Any], w: dict[str, list[str]], se
                 q = rng.choice(TV_QUALITIES)
                 ep_title = rng.choice(w["episode_titles"]) if rng.random() < 0.6 else f"Episode {e}"
                 sub = "Specials" if number == 0 else f"Season {number:02d}"
-                ep_path = (f"{path}/{sub}/{folder_safe(title)} - S{number:02d}E{e:02d} - {folder_safe(ep_title)} [{q}].mkv"
-                           if has_file else None)
+                if not has_file:
+                    ep_path = None
+                elif rng.random() < 0.25:  # not yet renamed: scene-style name (rename preview has work)
+                    ep_path = f"{path}/{sub}/{folder_safe(title).replace(' ', '.')}.S{number:02d}E{e:02d}.{q.split('-')[-1]}.{q.split('-')[0]}-GRP.mkv"
+                else:
+                    ep_path = f"{path}/{sub}/{folder_safe(title)} - S{number:02d}E{e:02d} - {folder_safe(ep_title)} [{q}].mkv"
                 eid = episode_id()
                 eps.append(Episode(
                     id=eid, season_number=number, episode_number=e, title=ep_title, tvdb_id=ep_tvdb(),
@@ -366,7 +371,7 @@ def _shows(rng: random.Random, data: dict[str, Any], w: dict[str, list[str]], se
             added=iso_from_offset(rng.randrange(200_000_000)), monitored=rng.random() < 0.9, status=status,
             ended=status == "ended", series_type=series_type, original_language=lang if lang in LANGUAGES else "en",
             seasons=season_list, artworks=ArtworkList(lazy=(show_artworks, (show_seed, lang))),
-            plex_rating_key=plex_key(), jellyfin_id=stable_hex(seed, "show", tvdb), removed_from_tvdb=removed,
+            plex_rating_key=show_key, jellyfin_id=stable_hex(seed, "show", tvdb), removed_from_tvdb=removed,
             overview=f"{title}." if i < len(anchors) else "", quality_profile_id=4,
         ))
     return out
@@ -448,7 +453,9 @@ def four_k_copy(lib: SampleLibrary, name: str) -> SampleLibrary:
                     ep.file_id = file_id
                     ep.quality = "WEBDL-2160p"
                     if ep.path:
-                        ep.path = ep.path.replace(s.path, copy.path, 1).rsplit(" [", 1)[0] + " [WEBDL-2160p].mkv"
+                        ep.path = ep.path.replace(s.path, copy.path, 1)
+                        if ep.path.endswith("].mkv"):
+                            ep.path = ep.path.rsplit(" [", 1)[0] + " [WEBDL-2160p].mkv"
         shows.append(copy)
     return SampleLibrary(seed=lib.seed, movies=movies, shows=shows, artists=[], tags=dict(lib.tags),
                          root_folders=list(ROOT_FOLDERS_4K), quality_profiles=list(lib.quality_profiles),

@@ -2,3 +2,7 @@
 
 from curatarr.db.models import auth  # noqa: F401
 from curatarr.db.models import system  # noqa: F401
+from curatarr.db.models import instances  # noqa: F401
+from curatarr.db.models import jobs  # noqa: F401
+from curatarr.db.models import library  # noqa: F401
+from curatarr.db.models import artwork  # noqa: F401

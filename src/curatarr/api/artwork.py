@@ -1,0 +1,247 @@
+"""/api/artwork: template CRUD, live preview, Posterizarr-style test sheet. Thin: the engine is
+``curatarr.artwork``; rendering runs in the thread pool so the event loop never blocks."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from curatarr.api.deps import get_runtime
+from curatarr.artwork.compose import RenderInputs, render
+from curatarr.artwork.errors import ArtworkError, TemplateError
+from curatarr.artwork.service import artwork_service
+from curatarr.artwork.source import MAX_IMAGE_BYTES
+from curatarr.artwork.templates import Kind, template_json_schema, validate_template
+from curatarr.artwork.testsheet import test_sheet
+from curatarr.artwork.textprep import TextInputs
+from curatarr.runtime import Runtime
+
+router = APIRouter(tags=["artwork"])
+TEXT_FIELDS = ("title", "original_title", "year", "season_name", "season_number", "episode_number",
+               "episode_title", "collection_word", "language")
+MAX_FORM_BYTES = MAX_IMAGE_BYTES + 1024 * 1024
+
+
+def artwork_error(exc: ArtworkError) -> HTTPException | JSONResponse:
+    if isinstance(exc, TemplateError):
+        return JSONResponse({"detail": exc.errors, "message": str(exc)}, status_code=exc.status)
+    return JSONResponse({"detail": str(exc)}, status_code=exc.status)
+
+
+def _template_json(template) -> dict:
+    return template.model_dump(mode="json", exclude_none=True)
+
+
+# ---------------------------------------------------------------- templates
+
+
+@router.get("/api/artwork/templates")
+def list_templates(rt: Runtime = Depends(get_runtime)):
+    service = artwork_service(rt)
+    templates = [_template_json(t) for t in service.store.list()]
+    return {"templates": templates, "families": service.store.families(), "total": len(templates),
+            "kinds": [k.value for k in Kind]}
+
+
+@router.get("/api/artwork/templates/schema")
+def template_schema():
+    return template_json_schema()
+
+
+@router.post("/api/artwork/templates/validate")
+async def validate(request: Request):
+    body = await _json_body(request)
+    try:
+        template = validate_template(body)
+    except TemplateError as exc:
+        return {"valid": False, "errors": exc.errors}
+    return {"valid": True, "errors": [], "hash": template.content_hash()}
+
+
+@router.get("/api/artwork/templates/{template_id}")
+def get_template(template_id: str, rt: Runtime = Depends(get_runtime)):
+    try:
+        return _template_json(artwork_service(rt).store.get(template_id))
+    except ArtworkError as exc:
+        return artwork_error(exc)
+
+
+@router.post("/api/artwork/templates", status_code=201)
+async def create_template(request: Request, rt: Runtime = Depends(get_runtime)):
+    body = await _json_body(request)
+    try:
+        template = artwork_service(rt).store.create(body)
+    except ArtworkError as exc:
+        return artwork_error(exc)
+    return _template_json(template)
+
+
+@router.put("/api/artwork/templates/{template_id}")
+async def update_template(template_id: str, request: Request, rt: Runtime = Depends(get_runtime)):
+    body = await _json_body(request)
+    try:
+        return _template_json(artwork_service(rt).store.update(template_id, body))
+    except ArtworkError as exc:
+        return artwork_error(exc)
+
+
+@router.delete("/api/artwork/templates/{template_id}")
+def delete_template(template_id: str, rt: Runtime = Depends(get_runtime)):
+    try:
+        artwork_service(rt).store.delete(template_id)
+    except ArtworkError as exc:
+        return artwork_error(exc)
+    return {"success": True, "deleted": template_id}
+
+
+# ---------------------------------------------------------------- preview
+
+
+async def _json_body(request: Request) -> Any:
+    try:
+        return await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise HTTPException(400, "request body must be JSON") from None
+
+
+def _parse_json_field(value: Any, name: str) -> Any:
+    if value is None or isinstance(value, (dict, list)):
+        return value
+    try:
+        return json.loads(value)
+    except (TypeError, json.JSONDecodeError):
+        raise HTTPException(400, f"{name} must be JSON") from None
+
+
+async def _read_upload(upload: Any, name: str) -> bytes | None:
+    if upload is None or upload == "":
+        return None
+    if not isinstance(upload, UploadFile):
+        raise HTTPException(400, f"{name} must be a file upload")
+    data = await upload.read(MAX_IMAGE_BYTES + 1)
+    if len(data) > MAX_IMAGE_BYTES:
+        raise HTTPException(413, f"{name} is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+    return data or None
+
+
+async def _preview_request(request: Request) -> dict:
+    """Accept multipart (with image/logo uploads) or JSON; normalise to one dict."""
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > MAX_FORM_BYTES:
+        raise HTTPException(413, "request too large")
+    ctype = request.headers.get("content-type", "")
+    if ctype.startswith("multipart/form-data") or ctype.startswith("application/x-www-form-urlencoded"):
+        form = await request.form()
+        out: dict[str, Any] = {k: form.get(k) for k in ("template", "template_id", "kind", "texts", "image_url",
+                                                          "format", "quality")}
+        out["template"] = _parse_json_field(out["template"], "template")
+        out["texts"] = _parse_json_field(out["texts"], "texts") or {}
+        for key in TEXT_FIELDS:
+            if form.get(key) not in (None, ""):
+                out["texts"].setdefault(key, form.get(key))
+        out["image"] = await _read_upload(form.get("image"), "image")
+        out["logo"] = await _read_upload(form.get("logo"), "logo")
+        return out
+    body = await _json_body(request)
+    if not isinstance(body, dict):
+        raise HTTPException(400, "request body must be a JSON object")
+    texts = body.get("texts") or {}
+    if not isinstance(texts, dict):
+        raise HTTPException(400, "texts must be an object")
+    for key in TEXT_FIELDS:
+        if key in body:
+            texts.setdefault(key, body[key])
+    return {**body, "texts": texts, "image": None, "logo": None}
+
+
+def _resolve_template(service, spec: dict):
+    if spec.get("template") is not None:
+        return validate_template(spec["template"])
+    kind = spec.get("kind")
+    if kind not in {k.value for k in Kind}:
+        raise TemplateError("kind must be one of " + ", ".join(k.value for k in Kind),
+                            [{"loc": ["kind"], "msg": "unknown kind", "type": "enum"}])
+    return service.store.resolve(spec.get("template_id"), kind)
+
+
+def _render_headers(result) -> dict[str, str]:
+    layers = [{k: item.get(k) for k in ("id", "size", "lines", "truncated", "action", "box", "ink")}
+              for item in result.layers]
+    return {
+        "X-Curatarr-Truncated": "true" if result.truncated else "false",
+        "X-Curatarr-Skipped": "true" if result.skipped else "false",
+        "X-Curatarr-Render-Ms": f"{result.elapsed_ms:.1f}",
+        "X-Curatarr-Template": result.template_id,
+        "X-Curatarr-Template-Hash": result.template_hash,
+        "X-Curatarr-Layers": json.dumps(layers, ensure_ascii=True, separators=(",", ":"))[:7000],
+        "X-Curatarr-Missing-Glyphs": json.dumps(result.missing_glyphs, ensure_ascii=True),
+        "Cache-Control": "no-store",
+    }
+
+
+@router.post("/api/artwork/preview")
+async def preview(request: Request, rt: Runtime = Depends(get_runtime)):
+    """Render one image: ``template`` (JSON) or ``template_id``/family + ``kind``; ``image`` upload
+    or ``image_url``; texts. Answers the image bytes; the fit report is in ``X-Curatarr-*``."""
+    service = artwork_service(rt)
+    spec = await _preview_request(request)
+    try:
+        template = _resolve_template(service, spec)
+        texts = TextInputs.from_mapping(spec["texts"])
+        image = spec["image"]
+        if image is None and spec.get("image_url"):
+            image = await run_in_threadpool(service.fetch_image, str(spec["image_url"]))
+        fmt = spec.get("format") or None
+        if fmt not in (None, "jpeg", "webp", "png"):
+            raise HTTPException(400, "format must be jpeg, webp or png")
+        quality = int(spec["quality"]) if spec.get("quality") not in (None, "") else None
+        if quality is not None and not 1 <= quality <= 100:
+            raise HTTPException(400, "quality must be between 1 and 100")
+        inputs = RenderInputs(image=image, texts=texts, logo=spec["logo"], output_format=fmt, quality=quality)
+        result = await run_in_threadpool(render, template, inputs, service.context)
+    except ArtworkError as exc:
+        return artwork_error(exc)
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return Response(content=result.data, media_type=result.mime, headers=_render_headers(result))
+
+
+@router.post("/api/artwork/test-sheet")
+async def test_sheet_endpoint(request: Request, rt: Runtime = Depends(get_runtime)):
+    """Posterizarr's testing mode as one contact sheet. Body: ``{"family": "classic"}``,
+    ``{"template_ids": [...]}`` or ``{"templates": [...]}`` (unsaved drafts); default classic."""
+    service = artwork_service(rt)
+    raw = await request.body()
+    body = {}
+    if raw.strip():
+        body = await _json_body(request)
+        if not isinstance(body, dict):
+            raise HTTPException(400, "request body must be a JSON object")
+    try:
+        if body.get("templates"):
+            if not isinstance(body["templates"], list) or len(body["templates"]) > 10:
+                raise HTTPException(400, "templates must be a list of at most 10 templates")
+            templates = [validate_template(t) for t in body["templates"]]
+        elif body.get("template_ids"):
+            ids = body["template_ids"]
+            if not isinstance(ids, list) or len(ids) > 10:
+                raise HTTPException(400, "template_ids must be a list of at most 10 ids")
+            templates = [service.store.get(str(i)) for i in ids]
+        else:
+            family = str(body.get("family") or "classic")
+            templates = [t for t in service.store.list() if t.family == family]
+            if not templates:
+                raise HTTPException(404, f"no templates in family {family!r}")
+        data, report = await run_in_threadpool(test_sheet, templates, service.context)
+    except ArtworkError as exc:
+        return artwork_error(exc)
+    truncated = sum(1 for item in report if item["truncated"])
+    return Response(content=data, media_type="image/jpeg", headers={
+        "X-Curatarr-Tiles": str(len(report)), "X-Curatarr-Truncated-Count": str(truncated),
+        "Cache-Control": "no-store",
+    })

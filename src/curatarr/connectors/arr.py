@@ -1,0 +1,569 @@
+"""Typed clients for Radarr (v3), Sonarr (v3, also v4 servers) and Lidarr (v1).
+
+Built on :class:`~curatarr.connectors.http.HttpService` (timeouts, SSRF guard, retries on
+transport errors/5xx/429, one error vocabulary) instead of pyarr: pyarr returns untyped dicts,
+raises its own exception classes and hides status codes — we need typed items and
+``Unreachable``/``AuthFailed``/``NotFound``/``RateLimited``/``BadResponse`` only.
+
+The per-app differences that bite live here and nowhere else (contracts.md §1–4, §13):
+
+* Radarr's exclusions are ``/exclusions``; Sonarr/Lidarr's ``/importlistexclusion``.
+* Radarr's delete flag is ``addImportExclusion``; Sonarr/Lidarr's ``addImportListExclusion``.
+* ``SeriesSearch``/``ArtistSearch`` take ONE id; ``MoviesSearch``/``EpisodeSearch``/
+  ``AlbumSearch``/``Rename*``/``Refresh*`` take lists.
+* Tag labels are lower-case ``[a-z0-9-]``; :meth:`ArrClient.ensure_tag` normalises first.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any, Callable, ClassVar, Iterable, Iterator, TypeVar
+
+import httpx
+from pydantic import AliasPath, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.alias_generators import to_camel
+
+from curatarr.connectors.errors import BadResponse, ConnectorError, NotFound
+from curatarr.connectors.http import DEFAULT_TIMEOUT, HttpService, RetryPolicy
+
+T = TypeVar("T", bound=BaseModel)
+TAG_RE = re.compile(r"[^a-z0-9-]+")
+
+
+# ---- models ------------------------------------------------------------------------------------
+class ArrModel(BaseModel):
+    """camelCase on the wire, snake_case in Python; unknown fields ignored; nulls tolerated."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True)
+
+
+def _titles(value: Any) -> list[str]:
+    return [v.get("title", "") if isinstance(v, dict) else str(v) for v in value or []]
+
+
+class SystemStatus(ArrModel):
+    app_name: str
+    instance_name: str = ""
+    version: str = ""
+
+
+class HealthItem(ArrModel):
+    source: str = ""
+    type: str = ""
+    message: str = ""
+    wiki_url: str | None = None
+
+    @field_validator("wiki_url", mode="before")
+    @classmethod
+    def _uri(cls, value: Any) -> Any:  # Sonarr's spec says object; servers send a string
+        return value.get("fullUri") if isinstance(value, dict) else value
+
+
+class Tag(ArrModel):
+    id: int
+    label: str
+
+
+class RootFolder(ArrModel):
+    id: int
+    path: str
+    accessible: bool = True
+    free_space: int | None = None
+
+
+class QualityProfile(ArrModel):
+    id: int
+    name: str
+
+
+class MediaImage(ArrModel):
+    cover_type: str
+    url: str | None = None
+    remote_url: str | None = None
+
+
+class MediaFile(ArrModel):
+    """A movie file or an episode file."""
+
+    id: int
+    relative_path: str = ""
+    path: str = ""
+    size: int = 0
+    quality: str = Field("", validation_alias=AliasPath("quality", "quality", "name"))
+    release_group: str | None = None
+    movie_id: int | None = None
+    series_id: int | None = None
+    season_number: int | None = None
+
+
+class Movie(ArrModel):
+    id: int
+    title: str
+    original_title: str | None = None
+    year: int = 0
+    tmdb_id: int = 0
+    imdb_id: str | None = None
+    alternate_titles: list[str] = []
+    tags: list[int] = []
+    root_folder_path: str | None = None
+    path: str | None = None
+    folder_name: str | None = None
+    monitored: bool = False
+    has_file: bool = False
+    status: str = ""
+    quality_profile_id: int = 0
+    size_on_disk: int = 0
+    genres: list[str] = []
+    certification: str | None = None
+    studio: str | None = None
+    runtime: int = 0
+    added: str | None = None
+    original_language: str | None = Field(None, validation_alias=AliasPath("originalLanguage", "name"))
+    collection_tmdb_id: int | None = Field(None, validation_alias=AliasPath("collection", "tmdbId"))
+    collection_title: str | None = Field(None, validation_alias=AliasPath("collection", "title"))
+    images: list[MediaImage] = []
+    movie_file: MediaFile | None = None
+
+    _alt = field_validator("alternate_titles", mode="before")(classmethod(lambda cls, v: _titles(v)))
+
+
+class SeasonInfo(ArrModel):
+    season_number: int
+    monitored: bool = False
+    episode_count: int = Field(0, validation_alias=AliasPath("statistics", "episodeCount"))
+    episode_file_count: int = Field(0, validation_alias=AliasPath("statistics", "episodeFileCount"))
+    total_episode_count: int = Field(0, validation_alias=AliasPath("statistics", "totalEpisodeCount"))
+
+
+class Series(ArrModel):
+    id: int
+    title: str
+    year: int = 0
+    tvdb_id: int = 0
+    tmdb_id: int = 0
+    imdb_id: str | None = None
+    alternate_titles: list[str] = []
+    tags: list[int] = []
+    root_folder_path: str | None = None
+    path: str | None = None
+    monitored: bool = False
+    status: str = ""
+    series_type: str = "standard"
+    quality_profile_id: int = 0
+    network: str | None = None
+    certification: str | None = None
+    genres: list[str] = []
+    original_language: str | None = Field(None, validation_alias=AliasPath("originalLanguage", "name"))
+    seasons: list[SeasonInfo] = []
+    images: list[MediaImage] = []
+
+    _alt = field_validator("alternate_titles", mode="before")(classmethod(lambda cls, v: _titles(v)))
+
+
+class Episode(ArrModel):
+    id: int
+    series_id: int
+    season_number: int
+    episode_number: int
+    title: str | None = None
+    air_date: str | None = None
+    has_file: bool = False
+    episode_file_id: int = 0
+    monitored: bool = False
+    tvdb_id: int = 0
+
+
+class Artist(ArrModel):
+    id: int
+    artist_name: str
+    foreign_artist_id: str = ""
+    path: str | None = None
+    root_folder_path: str | None = None
+    tags: list[int] = []
+    monitored: bool = False
+    status: str = ""
+    images: list[MediaImage] = []
+
+
+class Album(ArrModel):
+    id: int
+    title: str
+    foreign_album_id: str = ""
+    artist_id: int = 0
+    monitored: bool = False
+    release_date: str | None = None
+    album_type: str | None = None
+
+
+class Command(ArrModel):
+    id: int
+    name: str
+    status: str
+    result: str | None = None
+    message: str | None = None
+    body: dict[str, Any] = {}
+
+    @property
+    def done(self) -> bool:
+        return self.status in ("completed", "failed", "aborted", "cancelled", "orphaned")
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == "completed"
+
+
+class RenamePreview(ArrModel):
+    """One file whose name would change; paths are relative to the item's folder."""
+
+    existing_path: str
+    new_path: str
+    movie_id: int | None = None
+    movie_file_id: int | None = None
+    series_id: int | None = None
+    season_number: int | None = None
+    episode_numbers: list[int] = []
+    episode_file_id: int | None = None
+
+
+class Exclusion(ArrModel):
+    """An import-list exclusion; ``external_id`` is the tmdb id, tvdb id or MusicBrainz id."""
+
+    id: int
+    external_id: str
+    title: str = ""
+    year: int | None = None
+
+
+# ---- base client -------------------------------------------------------------------------------
+class ArrClient:
+    """What Radarr, Sonarr and Lidarr have in common. Use a subclass."""
+
+    app: ClassVar[str] = "arr"
+    api: ClassVar[str] = "/api/v3"
+    media: ClassVar[str] = "movie"                 # resource path of the main items
+    ids_key: ClassVar[str] = "movieIds"            # editor body key
+    exclusion_path: ClassVar[str] = "importlistexclusion"
+    exclusion_flag: ClassVar[str] = "addImportListExclusion"
+
+    def __init__(self, url: str, api_key: str, *, timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+                 retry: RetryPolicy | None = None, verify_ssl: bool = True, client: httpx.Client | None = None,
+                 name: str | None = None):
+        self.http = HttpService(base_url=url, service=name or self.app,
+                                headers={"X-Api-Key": api_key, "Accept": "application/json"},
+                                timeout=timeout, retry=retry or RetryPolicy(), verify_ssl=verify_ssl, client=client)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # ---- plumbing ----------------------------------------------------------------------------
+    def _path(self, path: str) -> str:
+        return f"{self.api}/{path.lstrip('/')}"
+
+    def _get(self, path: str, **params: Any) -> Any:
+        return self.http.get_json(self._path(path), params={k: v for k, v in params.items() if v is not None})
+
+    def _send(self, method: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None) -> Any:
+        return self.http.json(method, self._path(path), params=params, json=body)
+
+    def _parse(self, model: type[T], data: Any) -> T:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            raise BadResponse(f"unexpected {model.__name__} shape ({exc.error_count()} error(s))",
+                              service=self.http.service) from None
+
+    def _parse_list(self, model: type[T], data: Any) -> list[T]:
+        if not isinstance(data, list):
+            raise BadResponse(f"expected a list of {model.__name__}", service=self.http.service)
+        return [self._parse(model, item) for item in data]
+
+    def paged(self, path: str, *, page_size: int = 250, **params: Any) -> Iterator[dict[str, Any]]:
+        """Records of a paging resource, all pages (stops at ``totalRecords``)."""
+        page, seen = 1, 0
+        while True:
+            data = self._get(path, page=page, pageSize=page_size, **params)
+            if not isinstance(data, dict) or not isinstance(data.get("records"), list):
+                raise BadResponse("expected a paging envelope", service=self.http.service)
+            records = data["records"]
+            yield from records
+            seen += len(records)
+            if not records or seen >= int(data.get("totalRecords") or 0):
+                return
+            page += 1
+
+    # ---- system ------------------------------------------------------------------------------
+    def system_status(self) -> SystemStatus:
+        return self._parse(SystemStatus, self._get("system/status"))
+
+    def health(self) -> list[HealthItem]:
+        return self._parse_list(HealthItem, self._get("health"))
+
+    # ---- tags --------------------------------------------------------------------------------
+    def tags(self) -> list[Tag]:
+        return self._parse_list(Tag, self._get("tag"))
+
+    def create_tag(self, label: str) -> Tag:
+        return self._parse(Tag, self._send("POST", "tag", body={"label": label}))
+
+    @staticmethod
+    def normalise_tag(label: str) -> str:
+        """What the server will store: lower case, only ``a-z0-9-`` (other runs become ``-``)."""
+        return TAG_RE.sub("-", label.strip().lower()).strip("-")
+
+    def ensure_tag(self, label: str) -> Tag:
+        """The tag with this (normalised) label, created when missing."""
+        wanted = self.normalise_tag(label)
+        if not wanted:
+            raise ValueError(f"tag label {label!r} has no usable characters")
+        for tag in self.tags():
+            if tag.label == wanted:
+                return tag
+        return self.create_tag(wanted)
+
+    def edit_tags(self, item_ids: Iterable[int], tag_ids: Iterable[int], mode: str = "add") -> Any:
+        """Bulk editor: ``mode`` add | remove | replace."""
+        if mode not in ("add", "remove", "replace"):
+            raise ValueError("mode must be add, remove or replace")
+        body = {self.ids_key: list(item_ids), "tags": list(tag_ids), "applyTags": mode}
+        return self._send("PUT", f"{self.media}/editor", body=body)
+
+    # ---- library basics ----------------------------------------------------------------------
+    def root_folders(self) -> list[RootFolder]:
+        return self._parse_list(RootFolder, self._get("rootfolder"))
+
+    def quality_profiles(self) -> list[QualityProfile]:
+        return self._parse_list(QualityProfile, self._get("qualityprofile"))
+
+    def delete(self, item_id: int, *, delete_files: bool = False, add_exclusion: bool = False) -> None:
+        params = {"deleteFiles": str(delete_files).lower(), self.exclusion_flag: str(add_exclusion).lower()}
+        self._send("DELETE", f"{self.media}/{item_id}", params=params)
+
+    # ---- commands ----------------------------------------------------------------------------
+    def post_command(self, name: str, **args: Any) -> Command:
+        return self._parse(Command, self._send("POST", "command", body={"name": name, **args}))
+
+    def command(self, command_id: int) -> Command:
+        return self._parse(Command, self._get(f"command/{command_id}"))
+
+    def wait_for_command(self, command: Command | int, *, timeout: float = 600.0, poll: float = 5.0,
+                         sleep: Callable[[float], None] = time.sleep,
+                         clock: Callable[[], float] = time.monotonic) -> Command:
+        """Poll until the command is done; returns it (check ``.succeeded``).
+
+        Raises :class:`BadResponse` when it is still running after ``timeout`` seconds.
+        """
+        command_id = command.id if isinstance(command, Command) else int(command)
+        deadline = clock() + timeout
+        while True:
+            current = self.command(command_id)
+            if current.done:
+                return current
+            if clock() >= deadline:
+                raise BadResponse(f"command {current.name} ({command_id}) still {current.status} after {timeout:g}s",
+                                  service=self.http.service)
+            sleep(poll)
+
+    def run_command(self, name: str, *, timeout: float = 600.0, poll: float = 5.0, **args: Any) -> Command:
+        return self.wait_for_command(self.post_command(name, **args), timeout=timeout, poll=poll)
+
+    # ---- exclusions --------------------------------------------------------------------------
+    def _exclusion(self, data: dict[str, Any]) -> Exclusion:
+        raise NotImplementedError
+
+    def exclusions(self) -> list[Exclusion]:
+        data = self._get(self.exclusion_path)
+        if not isinstance(data, list):
+            raise BadResponse("expected a list of exclusions", service=self.http.service)
+        return [self._exclusion(item) for item in data]
+
+    def delete_exclusion(self, exclusion_id: int) -> None:
+        self._send("DELETE", f"{self.exclusion_path}/{exclusion_id}")
+
+
+# ---- Radarr ------------------------------------------------------------------------------------
+class RadarrClient(ArrClient):
+    app = "radarr"
+    api = "/api/v3"
+    media = "movie"
+    ids_key = "movieIds"
+    exclusion_path = "exclusions"          # NOT importlistexclusion: that 404s on Radarr
+    exclusion_flag = "addImportExclusion"
+
+    def movies(self, *, tmdb_id: int | None = None) -> list[Movie]:
+        return self._parse_list(Movie, self._get("movie", tmdbId=tmdb_id))
+
+    def movie(self, movie_id: int) -> Movie:
+        return self._parse(Movie, self._get(f"movie/{movie_id}"))
+
+    def movie_by_tmdb(self, tmdb_id: int) -> Movie | None:
+        found = self.movies(tmdb_id=tmdb_id)
+        return found[0] if found else None
+
+    def movie_files(self, movie_ids: Iterable[int]) -> list[MediaFile]:
+        ids = list(movie_ids)
+        if not ids:
+            return []
+        return self._parse_list(MediaFile, self._get("moviefile", movieId=ids))
+
+    def delete_movie_file(self, file_id: int) -> None:
+        self._send("DELETE", f"moviefile/{file_id}")
+
+    def rename_preview(self, movie_ids: Iterable[int]) -> list[RenamePreview]:
+        ids = list(movie_ids)
+        if not ids:
+            return []
+        return self._parse_list(RenamePreview, self._get("rename", movieId=ids))
+
+    def move_to_root_folder(self, movie_ids: Iterable[int], root_folder: str, *, move_files: bool = True) -> Any:
+        return self._send("PUT", "movie/editor", body={"movieIds": list(movie_ids), "rootFolderPath": root_folder,
+                                                        "moveFiles": move_files})
+
+    def search(self, movie_ids: Iterable[int]) -> Command:
+        return self.post_command("MoviesSearch", movieIds=list(movie_ids))
+
+    def rename(self, movie_ids: Iterable[int]) -> Command:
+        return self.post_command("RenameMovie", movieIds=list(movie_ids))
+
+    def refresh(self, movie_ids: Iterable[int] | None = None) -> Command:
+        return self.post_command("RefreshMovie", **({"movieIds": list(movie_ids)} if movie_ids is not None else {}))
+
+    def wanted_missing(self, *, page_size: int = 250) -> list[Movie]:
+        return [self._parse(Movie, r) for r in self.paged("wanted/missing", page_size=page_size, monitored="true")]
+
+    def wanted_cutoff(self, *, page_size: int = 250) -> list[Movie]:
+        return [self._parse(Movie, r) for r in self.paged("wanted/cutoff", page_size=page_size, monitored="true")]
+
+    def add_exclusion(self, tmdb_id: int, title: str = "", year: int = 0) -> Exclusion:
+        return self._exclusion(self._send("POST", self.exclusion_path,
+                                          body={"tmdbId": tmdb_id, "movieTitle": title, "movieYear": year}))
+
+    def _exclusion(self, data: dict[str, Any]) -> Exclusion:
+        try:
+            return Exclusion(id=data["id"], external_id=str(data["tmdbId"]), title=data.get("movieTitle") or "",
+                             year=data.get("movieYear"))
+        except (KeyError, TypeError):
+            raise BadResponse("unexpected exclusion shape", service=self.http.service) from None
+
+
+# ---- Sonarr ------------------------------------------------------------------------------------
+class SonarrClient(ArrClient):
+    app = "sonarr"
+    api = "/api/v3"
+    media = "series"
+    ids_key = "seriesIds"
+
+    def series(self, *, tvdb_id: int | None = None) -> list[Series]:
+        return self._parse_list(Series, self._get("series", tvdbId=tvdb_id))
+
+    def series_by_id(self, series_id: int) -> Series:
+        return self._parse(Series, self._get(f"series/{series_id}"))
+
+    def episodes(self, series_id: int, *, season_number: int | None = None) -> list[Episode]:
+        return self._parse_list(Episode, self._get("episode", seriesId=series_id, seasonNumber=season_number))
+
+    def episode_files(self, series_id: int) -> list[MediaFile]:
+        return self._parse_list(MediaFile, self._get("episodefile", seriesId=series_id))
+
+    def delete_episode_files(self, file_ids: Iterable[int]) -> None:
+        self._send("DELETE", "episodefile/bulk", body={"episodeFileIds": list(file_ids)})
+
+    def rename_preview(self, series_id: int, *, season_number: int | None = None) -> list[RenamePreview]:
+        return self._parse_list(RenamePreview, self._get("rename", seriesId=series_id, seasonNumber=season_number))
+
+    def search(self, series_id: int) -> Command:
+        return self.post_command("SeriesSearch", seriesId=int(series_id))  # one id, never a list
+
+    def search_season(self, series_id: int, season_number: int) -> Command:
+        return self.post_command("SeasonSearch", seriesId=int(series_id), seasonNumber=int(season_number))
+
+    def search_episodes(self, episode_ids: Iterable[int]) -> Command:
+        return self.post_command("EpisodeSearch", episodeIds=list(episode_ids))
+
+    def rename(self, series_ids: Iterable[int]) -> Command:
+        return self.post_command("RenameSeries", seriesIds=list(series_ids))
+
+    def refresh(self, series_ids: Iterable[int] | None = None) -> Command:
+        return self.post_command("RefreshSeries", **({"seriesIds": list(series_ids)} if series_ids is not None else {}))
+
+    def add_exclusion(self, tvdb_id: int, title: str = "") -> Exclusion:
+        return self._exclusion(self._send("POST", self.exclusion_path, body={"tvdbId": tvdb_id, "title": title}))
+
+    def _exclusion(self, data: dict[str, Any]) -> Exclusion:
+        try:
+            return Exclusion(id=data["id"], external_id=str(data["tvdbId"]), title=data.get("title") or "")
+        except (KeyError, TypeError):
+            raise BadResponse("unexpected exclusion shape", service=self.http.service) from None
+
+
+# ---- Lidarr ------------------------------------------------------------------------------------
+class LidarrClient(ArrClient):
+    app = "lidarr"
+    api = "/api/v1"
+    media = "artist"
+    ids_key = "artistIds"
+
+    def artists(self, *, mbid: str | None = None) -> list[Artist]:
+        return self._parse_list(Artist, self._get("artist", mbId=mbid))
+
+    def artist(self, artist_id: int) -> Artist:
+        return self._parse(Artist, self._get(f"artist/{artist_id}"))
+
+    def albums(self, artist_id: int) -> list[Album]:
+        return self._parse_list(Album, self._get("album", artistId=artist_id))
+
+    def search(self, artist_id: int) -> Command:
+        return self.post_command("ArtistSearch", artistId=int(artist_id))  # one id, never a list
+
+    def search_albums(self, album_ids: Iterable[int]) -> Command:
+        return self.post_command("AlbumSearch", albumIds=list(album_ids))
+
+    def rename(self, artist_ids: Iterable[int]) -> Command:
+        return self.post_command("RenameArtist", artistIds=list(artist_ids))
+
+    def refresh(self, artist_ids: Iterable[int] | None = None) -> Command:
+        return self.post_command("RefreshArtist", **({"artistIds": list(artist_ids)} if artist_ids is not None else {}))
+
+    def add_exclusion(self, foreign_id: str, name: str = "") -> Exclusion:
+        return self._exclusion(self._send("POST", self.exclusion_path, body={"foreignId": foreign_id, "artistName": name}))
+
+    def _exclusion(self, data: dict[str, Any]) -> Exclusion:
+        try:
+            return Exclusion(id=data["id"], external_id=str(data["foreignId"]), title=data.get("artistName") or "")
+        except (KeyError, TypeError):
+            raise BadResponse("unexpected exclusion shape", service=self.http.service) from None
+
+
+CLIENTS: dict[str, type[ArrClient]] = {"radarr": RadarrClient, "sonarr": SonarrClient, "lidarr": LidarrClient}
+
+
+def client_for(app: str, url: str, api_key: str, **kwargs: Any) -> ArrClient:
+    """The client class for ``app`` (radarr | sonarr | lidarr)."""
+    try:
+        return CLIENTS[app.lower()](url, api_key, **kwargs)
+    except KeyError:
+        raise ValueError(f"unknown *arr app {app!r}") from None
+
+
+def detect(url: str, api_key: str, **kwargs: Any) -> ArrClient:
+    """Connect to an unknown *arr: ``/api/v3/system/status`` (Radarr/Sonarr) then ``/api/v1`` (Lidarr)."""
+    for cls in (RadarrClient, LidarrClient):
+        client = cls(url, api_key, **kwargs)
+        try:
+            app = client.system_status().app_name.lower()
+        except NotFound:
+            client.close()
+            continue
+        except ConnectorError:
+            client.close()
+            raise
+        client.close()
+        if app in CLIENTS:
+            return client_for(app, url, api_key, **kwargs)
+    raise NotFound("no Radarr, Sonarr or Lidarr API at this URL", service="arr")

@@ -1,0 +1,270 @@
+"""Jellyfin and Emby client (both speak the MediaBrowser item/image API), on HttpService.
+
+``MediaBrowserClient(base_url, api_key, flavor="jellyfin" | "emby")``:
+
+* Jellyfin gets ``Authorization: MediaBrowser Client=…, Token="<key>"`` — the one scheme its
+  OpenAPI declares and the only one still accepted once legacy authorization is off (Jellyfin 12);
+  Emby gets ``X-Emby-Token``. Keys never go into URLs.
+* Emby serves its API under ``/emby``; a base URL without it gets it appended (as Posterizarr does).
+* Item ids are opaque strings (Jellyfin: 32-hex, Emby: integers).
+* Image uploads send the **base64 text** of the image with an ``image/*`` content type, which is
+  what both servers expect; ``Backdrop`` uploads append, other types replace.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Literal
+from urllib.parse import urlsplit
+
+import httpx
+
+from curatarr import __version__
+from curatarr.connectors.errors import BadResponse
+from curatarr.connectors.http import HttpService, RetryPolicy
+
+IMAGE_TYPES = ("Primary", "Art", "Backdrop", "Banner", "Logo", "Thumb", "Disc", "Box", "Screenshot", "Menu",
+               "Chapter", "BoxRear", "Profile")
+DEFAULT_FIELDS = ("ProviderIds", "Path", "OriginalTitle", "Tags", "ParentId", "Width", "Height")
+DEFAULT_PAGE_SIZE = 500
+Flavor = Literal["jellyfin", "emby"]
+
+
+@dataclass(frozen=True, slots=True)
+class MBServerInfo:
+    id: str
+    name: str
+    version: str
+    product: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MBLibrary:
+    id: str
+    name: str
+    collection_type: str          # movies | tvshows | music | boxsets | mixed | ...
+    locations: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class MBItem:
+    id: str
+    type: str                     # Movie | Series | Season | Episode | MusicArtist | MusicAlbum ...
+    name: str
+    original_title: str = ""
+    year: int | None = None
+    path: str | None = None
+    ids: dict[str, str] = field(default_factory=dict)   # lower-case provider: imdb / tmdb / tvdb ...
+    tags: list[str] = field(default_factory=list)
+    image_tags: dict[str, str] = field(default_factory=dict)
+    backdrop_tags: list[str] = field(default_factory=list)
+    index: int | None = None
+    parent_index: int | None = None
+    parent_id: str | None = None
+    series_id: str | None = None
+    series_name: str = ""
+    season_id: str | None = None
+    season_name: str = ""
+    premiere_date: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MBImageInfo:
+    type: str
+    index: int | None
+    tag: str
+    width: int | None = None
+    height: int | None = None
+    size: int | None = None
+    path: str | None = None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def parse_item(data: Any) -> MBItem:
+    if not isinstance(data, dict) or not _str(data.get("Id")):
+        raise BadResponse("item without an Id", service="mediabrowser")
+    provider_ids = data.get("ProviderIds") if isinstance(data.get("ProviderIds"), dict) else {}
+    image_tags = data.get("ImageTags") if isinstance(data.get("ImageTags"), dict) else {}
+    return MBItem(
+        id=data["Id"], type=str(data.get("Type") or ""), name=str(data.get("Name") or ""),
+        original_title=str(data.get("OriginalTitle") or ""), year=_int(data.get("ProductionYear")),
+        path=_str(data.get("Path")),
+        ids={str(k).lower(): str(v) for k, v in provider_ids.items() if v not in (None, "")},
+        tags=[t for t in data.get("Tags") or [] if isinstance(t, str)],
+        image_tags={str(k): str(v) for k, v in image_tags.items() if v},
+        backdrop_tags=[t for t in data.get("BackdropImageTags") or [] if isinstance(t, str)],
+        index=_int(data.get("IndexNumber")), parent_index=_int(data.get("ParentIndexNumber")),
+        parent_id=_str(data.get("ParentId")), series_id=_str(data.get("SeriesId")),
+        series_name=str(data.get("SeriesName") or ""), season_id=_str(data.get("SeasonId")),
+        season_name=str(data.get("SeasonName") or ""), premiere_date=_str(data.get("PremiereDate")),
+        width=_int(data.get("Width")), height=_int(data.get("Height")),
+    )
+
+
+def image_type(value: str) -> str:
+    """The canonical spelling of an image type (``primary`` -> ``Primary``); ValueError if unknown."""
+    found = next((t for t in IMAGE_TYPES if t.lower() == str(value).lower()), None)
+    if found is None:
+        raise ValueError(f"unknown image type {value!r}; use one of {', '.join(IMAGE_TYPES)}")
+    return found
+
+
+def sniff_image_type(data: bytes) -> str:
+    if data.startswith(b"\x89PNG"):
+        return "image/png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return "image/gif" if data.startswith(b"GIF8") else "image/jpeg"
+
+
+class MediaBrowserClient:
+    """Typed access to one Jellyfin or Emby server."""
+
+    def __init__(self, base_url: str, api_key: str, flavor: Flavor = "jellyfin", *,
+                 timeout: httpx.Timeout | float | None = None, retry: RetryPolicy | None = None,
+                 client: httpx.Client | None = None, page_size: int = DEFAULT_PAGE_SIZE,
+                 device_id: str = "curatarr"):
+        if flavor not in ("jellyfin", "emby"):
+            raise ValueError("flavor must be 'jellyfin' or 'emby'")
+        self.flavor = flavor
+        base = base_url.rstrip("/")
+        if flavor == "emby" and not urlsplit(base).path.lower().endswith("/emby"):
+            base += "/emby"
+        if flavor == "jellyfin":
+            headers = {"Authorization": f'MediaBrowser Client="Curatarr", Device="Curatarr", '
+                                        f'DeviceId="{device_id}", Version="{__version__}", Token="{api_key}"'}
+        else:
+            headers = {"X-Emby-Token": api_key}
+        headers["Accept"] = "application/json"
+        kwargs: dict[str, Any] = {"service": flavor, "headers": headers, "client": client}
+        if timeout is not None:
+            kwargs["timeout"] = timeout
+        if retry is not None:
+            kwargs["retry"] = retry
+        self.http = HttpService(base, **kwargs)
+        self.page_size = max(1, page_size)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> "MediaBrowserClient":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def _get(self, path: str, params: dict[str, Any] | None = None, expect: type = dict) -> Any:
+        data = self.http.get_json(path, params=params)
+        if not isinstance(data, expect):
+            raise BadResponse(f"expected a JSON {expect.__name__} from {path.split('?')[0]}", service=self.flavor)
+        return data
+
+    # ---- server -----------------------------------------------------------------------------
+    def system_info(self) -> MBServerInfo:
+        """``GET /System/Info`` (needs a valid key, so it doubles as the health probe)."""
+        data = self._get("/System/Info")
+        return MBServerInfo(id=str(data.get("Id") or ""), name=str(data.get("ServerName") or ""),
+                            version=str(data.get("Version") or ""), product=str(data.get("ProductName") or ""))
+
+    health = system_info
+
+    def users(self) -> list[dict[str, Any]]:
+        return self._get("/Users", expect=list)
+
+    def libraries(self) -> list[MBLibrary]:
+        folders = self._get("/Library/VirtualFolders", expect=list)
+        return [MBLibrary(id=str(f.get("ItemId") or ""), name=str(f.get("Name") or ""),
+                          collection_type=str(f.get("CollectionType") or "mixed"),
+                          locations=tuple(p for p in f.get("Locations") or [] if isinstance(p, str)))
+                for f in folders if isinstance(f, dict)]
+
+    # ---- items ------------------------------------------------------------------------------
+    def _paged(self, path: str, params: dict[str, Any]) -> Iterator[MBItem]:
+        start = 0
+        while True:
+            page = self._get(path, params={**params, "StartIndex": start, "Limit": self.page_size})
+            items = page.get("Items")
+            if not isinstance(items, list):
+                raise BadResponse("query result without Items", service=self.flavor)
+            for raw in items:
+                yield parse_item(raw)
+            start += len(items)
+            total = _int(page.get("TotalRecordCount"))
+            if not items or total is None or start >= total:
+                return
+
+    def iter_items(self, parent_id: str | None = None, types: Iterable[str] = (), *, recursive: bool = True,
+                   fields: Iterable[str] = DEFAULT_FIELDS, search: str | None = None) -> Iterator[MBItem]:
+        """Items below a library (or everywhere), with ProviderIds and Path, paged."""
+        params: dict[str, Any] = {"Recursive": "true" if recursive else "false", "Fields": ",".join(fields)}
+        if parent_id:
+            params["ParentId"] = parent_id
+        if types:
+            params["IncludeItemTypes"] = ",".join(types)
+        if search:
+            params["SearchTerm"] = search
+        return self._paged("/Items", params)
+
+    def items(self, parent_id: str | None = None, types: Iterable[str] = (), **kwargs: Any) -> list[MBItem]:
+        return list(self.iter_items(parent_id, types, **kwargs))
+
+    def item(self, item_id: str) -> MBItem:
+        return parse_item(self._get(f"/Items/{item_id}"))
+
+    def seasons(self, series_id: str, fields: Iterable[str] = DEFAULT_FIELDS) -> list[MBItem]:
+        return list(self._paged(f"/Shows/{series_id}/Seasons", {"Fields": ",".join(fields)}))
+
+    def episodes(self, series_id: str, season_id: str | None = None,
+                 fields: Iterable[str] = DEFAULT_FIELDS) -> list[MBItem]:
+        params: dict[str, Any] = {"Fields": ",".join(fields)}
+        if season_id:
+            params["SeasonId"] = season_id
+        return list(self._paged(f"/Shows/{series_id}/Episodes", params))
+
+    # ---- images -----------------------------------------------------------------------------
+    def images(self, item_id: str) -> list[MBImageInfo]:
+        out = []
+        for raw in self._get(f"/Items/{item_id}/Images", expect=list):
+            if isinstance(raw, dict) and raw.get("ImageType"):
+                out.append(MBImageInfo(type=str(raw["ImageType"]), index=_int(raw.get("ImageIndex")),
+                                       tag=str(raw.get("ImageTag") or ""), width=_int(raw.get("Width")),
+                                       height=_int(raw.get("Height")), size=_int(raw.get("Size")),
+                                       path=_str(raw.get("Path"))))
+        return out
+
+    @staticmethod
+    def _image_path(item_id: str, kind: str, index: int | None) -> str:
+        path = f"/Items/{item_id}/Images/{image_type(kind)}"
+        return f"{path}/{int(index)}" if index is not None else path
+
+    def image(self, item_id: str, kind: str = "Primary", index: int | None = None) -> bytes:
+        return self.http.request("GET", self._image_path(item_id, kind, index), headers={"Accept": "image/*"}).content
+
+    def upload_image(self, item_id: str, kind: str, data: bytes, content_type: str | None = None) -> None:
+        """Upload ``data`` as the item's ``kind`` image (base64 body, ``image/*`` content type)."""
+        if not data:
+            raise ValueError("image data is empty")
+        mime = content_type or sniff_image_type(data)
+        if not mime.startswith("image/"):
+            raise ValueError("content type must be an image/* type")
+        self.http.request("POST", self._image_path(item_id, kind, None), content=base64.b64encode(data),
+                          headers={"Content-Type": mime})
+
+    def delete_image(self, item_id: str, kind: str, index: int | None = None) -> None:
+        self.http.request("DELETE", self._image_path(item_id, kind, index))
+
+    def replace_backdrop(self, item_id: str, data: bytes, content_type: str | None = None) -> None:
+        """Backdrop POSTs append, so replacing the main backdrop = delete index 0, then upload."""
+        if any(i.type == "Backdrop" for i in self.images(item_id)):
+            self.delete_image(item_id, "Backdrop", 0)
+        self.upload_image(item_id, "Backdrop", data, content_type)

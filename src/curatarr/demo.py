@@ -1,0 +1,229 @@
+"""``curatarr demo``: the real server pointed at simulators, in one process.
+
+Starts every available simulator (Radarr, a second Radarr ``radarr_4k``, Sonarr, Lidarr, Plex,
+Jellyfin, Emby, TMDB, Fanart.tv, TVDB) on its own 127.0.0.1 port with the sample library
+(:meth:`SampleLibrary.demo`), writes a fresh data dir whose ``config.yml`` points instances at them,
+creates the user ``demo`` / ``demo`` and serves the normal app. Nothing in the server branches on
+"demo": it is the same code users run, only its outside world is simulated.
+
+Module sections live in :func:`demo_config` — one entry per module, so an area that adds a module
+adds one line there.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+DEMO_USER = "demo"
+DEMO_PASSWORD = "demo"  # below the normal 8-character minimum on purpose; created directly, not via the API
+DEMO_SERVICES: tuple[str, ...] = ("radarr", "radarr_4k", "sonarr", "lidarr", "plex", "jellyfin", "emby",
+                                  "tmdb", "fanart", "tvdb")
+MARKER = ".curatarr-demo"  # only a folder carrying this marker is ever wiped
+
+# Where each provider's API sits under its simulator's root (the real services' path layout).
+_URL_SUFFIX = {"tmdb": "/3", "fanart": "/v3", "tvdb": "/v4", "emby": "/emby"}
+
+
+def available_services(wanted: tuple[str, ...] = DEMO_SERVICES) -> list[str]:
+    """The demo services whose simulator is registered and importable (skips ones still missing)."""
+    import importlib
+
+    from curatarr.sims import SIMULATORS
+    from curatarr.sims.server import split_service
+
+    out = []
+    for spec in wanted:
+        try:
+            service_type, _ = split_service(spec)
+            importlib.import_module(SIMULATORS[service_type].partition(":")[0])
+        except (KeyError, ImportError):
+            continue
+        out.append(spec)
+    return out
+
+
+def demo_instances(cluster: Any) -> dict:
+    """``instances`` section: one instance per running simulator, named like the simulator."""
+    out: dict[str, dict] = {}
+    for name, url in cluster.urls.items():
+        service_type = cluster.types[name]
+        cfg: dict[str, Any] = {"url": url + _URL_SUFFIX.get(service_type, ""), "api": cluster.api_keys[name],
+                               "enabled": True}
+        if service_type == "tmdb":
+            cfg["images_url"] = url + "/t/p"
+        out.setdefault(service_type, {})[name] = cfg
+    return out
+
+
+@dataclass(frozen=True)
+class DemoNames:
+    """What a module section needs to know about the demo: instance names by role, demo folders."""
+
+    radarr: list[str]
+    sonarr: list[str]
+    lidarr: list[str]
+    plex: list[str]
+    jellyfin: list[str]
+    emby: list[str]
+    data_dir: Path
+
+    @property
+    def arrs(self) -> list[str]:
+        return self.radarr + self.sonarr + self.lidarr
+
+    @property
+    def media_servers(self) -> list[str]:
+        return self.plex + self.jellyfin + self.emby
+
+    def folder(self, name: str) -> str:
+        return str(self.data_dir / name)
+
+
+# Module sections of the demo config: ONE line per module (section name -> builder), pre-configured
+# against the simulators so that "Run now" does real work.
+DEMO_MODULES: dict[str, Callable[[DemoNames], dict]] = {
+    # demo modules: add new lines above this one, e.g.  "nohl": lambda n: {"instances": n.arrs},
+}
+DEMO_FOLDERS = ("assets", "output", "source")  # created empty under the data dir for module paths
+
+
+def demo_names(cluster: Any, data_dir: Path | str | None = None) -> DemoNames:
+    by_type: dict[str, list[str]] = {}
+    for name, service_type in cluster.types.items():
+        by_type.setdefault(service_type, []).append(name)
+    return DemoNames(*(by_type.get(t, []) for t in ("radarr", "sonarr", "lidarr", "plex", "jellyfin", "emby")),
+                     data_dir=Path(data_dir or "./demo-data").resolve())
+
+
+def demo_config(cluster: Any, data_dir: Path | str | None = None) -> dict:
+    """The demo's config.yml content (merged over the defaults): instances + one section per module."""
+    names = demo_names(cluster, data_dir)
+    config: dict[str, Any] = {
+        "instances": demo_instances(cluster),
+        "general": {"allowed_roots": [names.folder(f) for f in DEMO_FOLDERS], "health_probe_minutes": 5},
+    }
+    for section, build in DEMO_MODULES.items():
+        config[section] = build(names)
+    return config
+
+
+# ---- data dir -------------------------------------------------------------------------------------
+
+class DemoDirError(RuntimeError):
+    """The data dir exists and is not a demo dir: refusing to wipe it."""
+
+
+def prepare_data_dir(data_dir: Path, *, keep: bool = False) -> bool:
+    """Wipe and recreate ``data_dir`` (unless ``keep``); returns True when it was (re)created fresh.
+
+    Only a folder created by the demo (it carries :data:`MARKER`) or an empty one is wiped, so a
+    mistyped ``--data-dir`` never deletes anything else.
+    """
+    data_dir = Path(data_dir).expanduser().resolve()
+    if data_dir.exists():
+        if not data_dir.is_dir():
+            raise DemoDirError(f"{data_dir} is not a folder")
+        entries = list(data_dir.iterdir())
+        is_demo = (data_dir / MARKER).exists()
+        if entries and not is_demo:
+            raise DemoDirError(f"{data_dir} is not empty and was not created by 'curatarr demo'; "
+                               "choose another --data-dir")
+        if keep and is_demo:
+            return False
+        if entries:
+            shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / MARKER).write_text("created by 'curatarr demo'; this folder is wiped on the next demo start\n")
+    return True
+
+
+def create_demo_user(rt: Any, username: str = DEMO_USER, password: str = DEMO_PASSWORD) -> bool:
+    """Create the demo user directly (the API enforces an 8-character minimum); False if it exists."""
+    from sqlalchemy import select
+
+    from curatarr.auth.passwords import hash_password
+    from curatarr.db.models.auth import User
+
+    with rt.db.session() as s:
+        if s.scalar(select(User).where(User.username == username)) is not None:
+            return False
+        s.add(User(username=username, password_hash=hash_password(password), is_admin=True))
+    return True
+
+
+# ---- the whole demo -------------------------------------------------------------------------------
+
+@dataclass
+class Demo:
+    """A prepared demo: simulators running, runtime configured. ``serve()`` blocks."""
+
+    data_dir: Path
+    cluster: Any
+    runtime: Any
+    prepared_in: float
+    services: list[str] = field(default_factory=list)
+
+    def close(self) -> None:
+        try:
+            self.runtime.close()
+        finally:
+            self.cluster.stop()
+
+
+def prepare(data_dir: Path | str = "./demo-data", *, keep: bool = False, services: tuple[str, ...] = DEMO_SERVICES) -> Demo:
+    """Start the simulators and build a configured runtime (nothing is served yet)."""
+    from curatarr.runtime import Runtime
+    from curatarr.sims.library import SampleLibrary
+    from curatarr.sims.server import SimCluster
+
+    started = time.perf_counter()
+    data_dir = Path(data_dir).expanduser().resolve()
+    prepare_data_dir(data_dir, keep=keep)
+    names = available_services(services)
+    cluster = SimCluster(SampleLibrary.demo(), services=names).start()
+    try:
+        rt = Runtime(data_dir)
+        for folder in DEMO_FOLDERS:
+            (data_dir / folder).mkdir(parents=True, exist_ok=True)
+        rt.config.update(demo_config(cluster, data_dir))
+        create_demo_user(rt)
+    except BaseException:
+        cluster.stop()
+        raise
+    return Demo(data_dir=data_dir, cluster=cluster, runtime=rt, prepared_in=time.perf_counter() - started,
+                services=names)
+
+
+def run(host: str = "127.0.0.1", port: int = 8000, data_dir: Path | str = "./demo-data", *, keep: bool = False,
+        echo: Callable[[str], None] = print) -> None:
+    """Prepare the demo and serve it until interrupted."""
+    import uvicorn
+
+    from curatarr.app import create_app
+
+    started = time.perf_counter()
+    demo = prepare(data_dir, keep=keep)
+    shown = "localhost" if host in ("0.0.0.0", "::") else host
+    echo(f"Curatarr demo — data dir {demo.data_dir} (wiped on the next start unless --keep)")
+    echo(f"  simulators: {', '.join(f'{n} {u}' for n, u in demo.cluster.urls.items())}")
+    echo(f"  login:      user '{DEMO_USER}' / password '{DEMO_PASSWORD}'")
+    echo(f"  web UI:     http://{shown}:{port}/")
+    server = uvicorn.Server(uvicorn.Config(create_app(demo.runtime), host=host, port=port, log_level="warning",
+                                           access_log=False))
+
+    def announce() -> None:
+        while not server.started and not server.should_exit:
+            time.sleep(0.02)
+        if server.started:
+            echo(f"  ready in {time.perf_counter() - started:.1f} s")
+
+    threading.Thread(target=announce, daemon=True, name="demo-announce").start()
+    try:
+        server.run()
+    finally:
+        demo.cluster.stop()

@@ -1,0 +1,1 @@
+"""Jobs: queue, workers, scheduler, event bus, notifications, webhooks helpers."""

@@ -1,0 +1,107 @@
+"""Running one job: load the module, build its context, call ``run``, turn whatever happened into
+an honest outcome. Used by the worker pool (server) and by ``curatarr run`` (foreground).
+
+Outcomes:
+- ``success`` — run() returned;
+- ``cancelled`` — the user asked to stop (whether the module noticed via Cancelled or returned);
+- ``interrupted`` — the server was stopping (same mechanics, different cause);
+- ``error`` — run() raised (ModuleError: its message; anything else: type + message, traceback
+  in the job log). Never silently retried: only modules with ``retries > 0`` are re-queued.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from curatarr.jobs.context import ProgressSink, build_context, effective_config
+from curatarr.jobs.store import CANCELLED, ERROR, INTERRUPTED, SUCCESS
+from curatarr.modules import registry
+from curatarr.modules.base import Cancelled, ModuleError, RunResult
+
+if TYPE_CHECKING:
+    from curatarr.runtime import Runtime
+
+log = logging.getLogger("curatarr.jobs")
+
+MAX_ERROR_CHARS = 2000
+
+
+@dataclass
+class Outcome:
+    status: str
+    result: dict | None
+    error: str | None
+    progress: dict
+    percent: float
+
+    @property
+    def retryable(self) -> bool:
+        return self.status == ERROR
+
+
+def _result_dict(value: Any, ctx) -> dict:
+    if isinstance(value, RunResult):
+        return value.to_dict()
+    if isinstance(value, dict):
+        return RunResult.from_dict(value).to_dict() if {"counts", "changed"} & set(value) else \
+            {**ctx.result.build().to_dict(), "data": value}
+    return ctx.result.build().to_dict()
+
+
+def run_module(rt: "Runtime", *, job_id: int | None, module_name: str, dry_run: bool, overrides: dict | None,
+               origin: dict | None, cancel_event: threading.Event, shutdown_event: threading.Event | None,
+               sink: ProgressSink, logger: logging.Logger) -> Outcome:
+    """Execute ``module_name`` once and return its outcome (never raises)."""
+    stopped_status = lambda: INTERRUPTED if shutdown_event is not None and shutdown_event.is_set() else CANCELLED  # noqa: E731
+    ctx = None
+    try:
+        module = registry.get(module_name)
+    except registry.UnknownModule:
+        return Outcome(ERROR, None, f"unknown module {module_name!r}", sink.state, 0.0)
+    except Exception as exc:  # a module file that fails to import
+        logger.error("module %s could not be loaded: %s", module_name, exc)
+        return Outcome(ERROR, None, f"module {module_name} could not be loaded: {exc}"[:MAX_ERROR_CHARS], sink.state, 0.0)
+    try:
+        section = rt.config.get_section(module_name) or {}
+        config = effective_config(module, section, overrides, dry_run)
+        ctx = build_context(rt, job_id=job_id, module=module, dry_run=dry_run, overrides=overrides, origin=origin,
+                            cancel_event=cancel_event, sink=sink, logger=logger)
+        logger.info("%s started%s (job %s)", module_name, " in dry-run mode" if dry_run else "", job_id)
+        ctx.check_cancelled()
+        value = module.run(ctx, config)
+        result = _result_dict(value, ctx)
+        state, pct = sink.flush()
+        if cancel_event.is_set():
+            status = stopped_status()
+            logger.warning("%s stopped (%s) after finishing its work", module_name, status)
+            return Outcome(status, result, "stopped on request" if status == CANCELLED else "server stopped mid-run",
+                           state, pct)
+        logger.info("%s finished: %s", module_name, result.get("counts") or "no counts")
+        return Outcome(SUCCESS, result, None, state, pct)
+    except Cancelled:
+        status = stopped_status()
+        state, pct = sink.flush()
+        logger.warning("%s %s at %s/%s", module_name, "cancelled" if status == CANCELLED else "interrupted",
+                       state.get("done"), state.get("total"))
+        return Outcome(status, ctx.result.build().to_dict() if ctx else None,
+                       "cancelled by user" if status == CANCELLED else "server stopped mid-run", state, pct)
+    except ModuleError as exc:
+        state, pct = sink.flush()
+        logger.error("%s failed: %s", module_name, exc)
+        return Outcome(ERROR, ctx.result.build().to_dict() if ctx else None, str(exc)[:MAX_ERROR_CHARS], state, pct)
+    except Exception as exc:
+        state, pct = sink.flush()
+        logger.error("%s crashed: %s\n%s", module_name, exc, traceback.format_exc())
+        if cancel_event.is_set():  # e.g. a killed subprocess raising while being cancelled
+            status = stopped_status()
+            return Outcome(status, ctx.result.build().to_dict() if ctx else None,
+                           f"stopped on request ({type(exc).__name__}: {exc})"[:MAX_ERROR_CHARS], state, pct)
+        message = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]
+        return Outcome(ERROR, ctx.result.build().to_dict() if ctx else None, message, state, pct)
+    finally:
+        if ctx is not None:
+            ctx.connectors.close()

@@ -1,0 +1,1 @@
+"""The media library: one cache of every item across instances (sync, linking, search, duplicates, stats)."""

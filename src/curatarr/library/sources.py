@@ -1,0 +1,493 @@
+"""Sources: turn what one instance reports into :class:`ItemRecord` s.
+
+*arr instances are read in their wire format (``/api/v3/movie``, ``/api/v3/series`` +
+``/episode?seriesId=``, ``/api/v1/artist`` + ``/album``) through the connector's HTTP service, so
+its auth, SSRF guard, retries and error vocabulary apply. The big lists are decoded one element
+at a time (no list of 100,000 dicts in memory). Media servers go through their typed connectors
+(PlexClient, MediaBrowserClient).
+
+Each source offers ``iter_records()``, ``fetch_children(record)`` (episodes of a changed series),
+``fetch_one(native_id)`` (re-sync of a single item) and ``poster(url)`` (bytes of a poster).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from typing import TYPE_CHECKING, Any, Iterator
+
+from curatarr.connectors.errors import BadResponse, NotFound
+from curatarr.connectors.http import HttpService
+from curatarr.library.records import (
+    ARR_TYPES, KIND_OF_ARR, ChildRecord, ItemRecord, media_id, parse_datetime, to_int,
+)
+
+if TYPE_CHECKING:
+    from curatarr.instances.types import InstanceRef
+    from curatarr.runtime import Runtime
+
+API_BASE = {"radarr": "/api/v3", "sonarr": "/api/v3", "lidarr": "/api/v1"}
+ITEM_PATH = {"radarr": "movie", "sonarr": "series", "lidarr": "artist"}
+_DECODER = json.JSONDecoder()
+
+
+def iter_json_array(text: str) -> Iterator[Any]:
+    """Decode a JSON array element by element (peak memory: the text plus one element)."""
+    i, n = 0, len(text)
+    ws = " \t\r\n"
+    while i < n and text[i] in ws:
+        i += 1
+    if i >= n or text[i] != "[":
+        raise BadResponse("expected a JSON array")
+    i += 1
+    while True:
+        while i < n and text[i] in ws:
+            i += 1
+        if i < n and text[i] == "]":
+            return
+        try:
+            value, i = _DECODER.raw_decode(text, i)
+        except json.JSONDecodeError:
+            raise BadResponse("malformed JSON array") from None
+        yield value
+        while i < n and text[i] in ws:
+            i += 1
+        if i < n and text[i] == ",":
+            i += 1
+        elif i < n and text[i] == "]":
+            return
+        else:
+            raise BadResponse("malformed JSON array")
+
+
+def http_of(connector: Any) -> HttpService:
+    """The HttpService inside a connector (composition ``.http`` or subclassing)."""
+    if isinstance(connector, HttpService):
+        return connector
+    for attr in ("http", "_http", "service"):
+        inner = getattr(connector, attr, None)
+        if isinstance(inner, HttpService):
+            return inner
+    raise TypeError(f"connector {type(connector).__name__} exposes no HttpService")
+
+
+def open_connector(rt: "Runtime", ref: "InstanceRef") -> Any:
+    from curatarr.instances.factory import build_connector
+
+    return build_connector(ref)
+
+
+def arr_http(rt: "Runtime", ref: "InstanceRef") -> HttpService:
+    """The HTTP service of an *arr connector; a plain one with the same auth if the typed client
+    cannot be built or does not expose its HttpService."""
+    try:
+        return http_of(open_connector(rt, ref))
+    except (ImportError, AttributeError, TypeError):
+        return HttpService(ref.url, service=ref.type, headers={"X-Api-Key": str(ref.config.get("api") or ""),
+                                                              "Accept": "application/json"})
+
+
+# ---- *arr ------------------------------------------------------------------------------------------
+
+def _ratings(raw: Any) -> dict[str, dict[str, float]]:
+    """*arr ratings: Radarr ``{imdb: {value, votes}, tmdb: …}``, Sonarr/Lidarr ``{value, votes}``."""
+    out: dict[str, dict[str, float]] = {}
+    if not isinstance(raw, dict):
+        return out
+    if "value" in raw and not isinstance(raw.get("value"), dict):
+        if raw.get("value"):
+            out["audience"] = {"value": float(raw["value"]), "votes": int(raw.get("votes") or 0)}
+        return out
+    for source, entry in raw.items():
+        if isinstance(entry, dict) and entry.get("value"):
+            out[str(source)] = {"value": float(entry["value"]), "votes": int(entry.get("votes") or 0)}
+    return out
+
+
+def _image(images: Any, *kinds: str) -> str | None:
+    for kind in kinds:
+        for img in images or ():
+            if isinstance(img, dict) and img.get("coverType") == kind:
+                return img.get("url") or img.get("remoteUrl") or None
+    return None
+
+
+def _language(raw: Any) -> str | None:
+    if isinstance(raw, dict):
+        return raw.get("name") or None
+    return raw or None
+
+
+class ArrSource:
+    """Radarr, Sonarr or Lidarr, read over its JSON API."""
+
+    def __init__(self, instance: str, source_type: str, http: HttpService):
+        if source_type not in ARR_TYPES:
+            raise ValueError(f"not an *arr type: {source_type}")
+        self.instance = instance
+        self.source_type = source_type
+        self.http = http
+        self.base = API_BASE[source_type]
+        self._tags: dict[int, str] | None = None
+        self._albums: dict[int, list[dict]] | None = None
+
+    # ---- plumbing -------------------------------------------------------------------------
+    def path(self, tail: str) -> str:
+        return f"{self.base}/{tail.lstrip('/')}"
+
+    def get_json(self, tail: str, params: dict | None = None) -> Any:
+        return self.http.get_json(self.path(tail), params=params)
+
+    def iter_array(self, tail: str, params: dict | None = None) -> Iterator[Any]:
+        resp = self.http.request("GET", self.path(tail), params=params, headers={"Accept": "application/json"})
+        text = resp.content.decode("utf-8", "replace")
+        del resp
+        yield from iter_json_array(text)
+
+    def tags(self) -> dict[int, str]:
+        if self._tags is None:
+            self._tags = {int(t["id"]): str(t.get("label") or "") for t in self.get_json("tag") or []
+                          if isinstance(t, dict) and "id" in t}
+        return self._tags
+
+    def _labels(self, ids: Any) -> list[str]:
+        tags = self.tags()
+        return [tags.get(int(i), str(i)) for i in ids or [] if isinstance(i, int)]
+
+    # ---- reading --------------------------------------------------------------------------
+    def iter_records(self) -> Iterator[ItemRecord]:
+        self._tags = None
+        if self.source_type == "lidarr":
+            self._albums = {}
+            for album in self.iter_array("album"):
+                if isinstance(album, dict):
+                    self._albums.setdefault(int(album.get("artistId") or 0), []).append(album)
+        for raw in self.iter_array(ITEM_PATH[self.source_type]):
+            if isinstance(raw, dict) and raw.get("id") is not None:
+                yield self.record(raw)
+
+    def fetch_one(self, native_id: str) -> ItemRecord:
+        raw = self.get_json(f"{ITEM_PATH[self.source_type]}/{int(native_id)}")
+        if not isinstance(raw, dict):
+            raise BadResponse("item is not a JSON object", service=self.source_type)
+        if self.source_type == "lidarr":
+            albums = self.get_json("album", {"artistId": int(native_id)}) or []
+            self._albums = {int(native_id): [a for a in albums if isinstance(a, dict)]}
+        return self.record(raw)
+
+    def record(self, raw: dict) -> ItemRecord:
+        if self.source_type == "radarr":
+            return self.movie_record(raw)
+        if self.source_type == "sonarr":
+            return self.series_record(raw)
+        return self.artist_record(raw)
+
+    def _common(self, raw: dict, title: str) -> ItemRecord:
+        stats = raw.get("statistics") if isinstance(raw.get("statistics"), dict) else {}
+        return ItemRecord(
+            instance=self.instance, source_type=self.source_type, native_id=str(raw["id"]),
+            kind=KIND_OF_ARR[self.source_type], title=title,
+            path=raw.get("path") or None, root_folder=raw.get("rootFolderPath") or None,
+            status=raw.get("status") or None, monitored=raw.get("monitored"),
+            quality_profile_id=to_int(raw.get("qualityProfileId")), genres=[g for g in raw.get("genres") or [] if g],
+            tags=self._labels(raw.get("tags")), overview=raw.get("overview") or None,
+            ratings=_ratings(raw.get("ratings")), added_at=parse_datetime(raw.get("added")),
+            size_on_disk=stats.get("sizeOnDisk", raw.get("sizeOnDisk")),
+        )
+
+    def movie_record(self, raw: dict) -> ItemRecord:
+        rec = self._common(raw, str(raw.get("title") or ""))
+        movie_file = raw.get("movieFile") if isinstance(raw.get("movieFile"), dict) else {}
+        quality = ((movie_file.get("quality") or {}).get("quality") or {}).get("name")
+        rec.original_title = raw.get("originalTitle") or None
+        rec.alternate_titles = [a["title"] for a in raw.get("alternateTitles") or []
+                                if isinstance(a, dict) and a.get("title")]
+        rec.year = to_int(raw.get("year"))
+        rec.tmdb_id = to_int(raw.get("tmdbId"))
+        rec.imdb_id = raw.get("imdbId") or None
+        rec.has_file = bool(raw.get("hasFile"))
+        rec.size_on_disk = raw.get("sizeOnDisk", rec.size_on_disk)
+        rec.quality = quality
+        rec.certification = raw.get("certification") or None
+        rec.studio = raw.get("studio") or None
+        rec.runtime = to_int(raw.get("runtime"))
+        rec.language = _language(raw.get("originalLanguage"))
+        rec.poster_url = _image(raw.get("images"), "poster")
+        extra: dict[str, Any] = {"title_slug": raw.get("titleSlug"), "minimum_availability": raw.get("minimumAvailability")}
+        if isinstance(raw.get("collection"), dict):
+            extra["collection"] = raw["collection"].get("title") or raw["collection"].get("name")
+        if movie_file:
+            extra["file"] = movie_file.get("relativePath")
+            if movie_file.get("edition"):
+                extra["edition"] = movie_file["edition"]
+            if movie_file.get("releaseGroup"):
+                extra["release_group"] = movie_file["releaseGroup"]
+        rec.extra = {k: v for k, v in extra.items() if v not in (None, "")}
+        return rec
+
+    def series_record(self, raw: dict) -> ItemRecord:
+        rec = self._common(raw, str(raw.get("title") or ""))
+        stats = raw.get("statistics") if isinstance(raw.get("statistics"), dict) else {}
+        rec.original_title = raw.get("originalTitle") or None
+        rec.alternate_titles = [a["title"] for a in raw.get("alternateTitles") or []
+                                if isinstance(a, dict) and a.get("title")]
+        rec.year = to_int(raw.get("year"))
+        rec.tvdb_id = to_int(raw.get("tvdbId"))
+        rec.tmdb_id = to_int(raw.get("tmdbId"))
+        rec.imdb_id = raw.get("imdbId") or None
+        rec.certification = raw.get("certification") or None
+        rec.studio = raw.get("network") or None
+        rec.runtime = to_int(raw.get("runtime"))
+        rec.language = _language(raw.get("originalLanguage"))
+        rec.poster_url = _image(raw.get("images"), "poster")
+        rec.season_count = stats.get("seasonCount")
+        rec.child_count = stats.get("episodeCount")
+        rec.child_file_count = stats.get("episodeFileCount")
+        rec.has_file = bool(stats.get("episodeFileCount"))
+        rec.extra = {k: v for k, v in {"title_slug": raw.get("titleSlug"), "series_type": raw.get("seriesType"),
+                                       "ended": raw.get("ended")}.items() if v not in (None, "")}
+        sid = raw["id"]
+        for season in raw.get("seasons") or []:
+            if not isinstance(season, dict):
+                continue
+            n = to_int(season.get("seasonNumber")) or 0
+            s_stats = season.get("statistics") if isinstance(season.get("statistics"), dict) else {}
+            rec.children.append(ChildRecord(
+                id=media_id(self.instance, f"{sid}:s{n}"), kind="season", season_number=n, number=n,
+                title="Specials" if n == 0 else f"Season {n}", monitored=season.get("monitored"),
+                has_file=bool(s_stats.get("episodeFileCount")), file_count=s_stats.get("episodeFileCount"),
+                total_count=s_stats.get("totalEpisodeCount"), size_on_disk=s_stats.get("sizeOnDisk")))
+        rec.needs_children = True
+        return rec
+
+    def artist_record(self, raw: dict) -> ItemRecord:
+        rec = self._common(raw, str(raw.get("artistName") or raw.get("title") or ""))
+        stats = raw.get("statistics") if isinstance(raw.get("statistics"), dict) else {}
+        rec.musicbrainz_id = raw.get("foreignArtistId") or raw.get("mbId") or None
+        rec.poster_url = _image(raw.get("images"), "poster", "cover")
+        rec.child_count = stats.get("albumCount")
+        rec.child_file_count = stats.get("trackFileCount")
+        rec.has_file = bool(stats.get("trackFileCount"))
+        rec.extra = {k: v for k, v in {"artist_type": raw.get("artistType"),
+                                       "disambiguation": raw.get("disambiguation")}.items() if v}
+        years = []
+        for album in (self._albums or {}).get(int(raw["id"]), []):
+            a_stats = album.get("statistics") if isinstance(album.get("statistics"), dict) else {}
+            released = parse_datetime(album.get("releaseDate"))
+            if released:
+                years.append(released.year)
+            rec.children.append(ChildRecord(
+                id=media_id(self.instance, f"{raw['id']}:a{album.get('id')}"), kind="album",
+                native_id=str(album.get("id")), title=album.get("title"), monitored=album.get("monitored"),
+                has_file=bool(a_stats.get("trackFileCount")), file_count=a_stats.get("trackFileCount"),
+                total_count=a_stats.get("totalTrackCount"), size_on_disk=a_stats.get("sizeOnDisk"),
+                air_date=album.get("releaseDate"), external_id=album.get("foreignAlbumId")))
+        rec.year = min(years) if years else None
+        return rec
+
+    def fetch_children(self, record: ItemRecord) -> list[ChildRecord]:
+        """Seasons (already known) plus every episode of a series."""
+        if self.source_type != "sonarr":
+            return list(record.children)
+        sid = record.native_id
+        episodes = []
+        for ep in self.iter_array("episode", {"seriesId": int(sid)}):
+            if not isinstance(ep, dict) or ep.get("id") is None:
+                continue
+            s, e = to_int(ep.get("seasonNumber")) or 0, to_int(ep.get("episodeNumber")) or 0
+            episodes.append(ChildRecord(
+                id=media_id(self.instance, f"{sid}:e{ep['id']}"), kind="episode", native_id=str(ep["id"]),
+                season_number=s, number=e, title=ep.get("title"), monitored=ep.get("monitored"),
+                has_file=bool(ep.get("hasFile")), air_date=ep.get("airDate"),
+                external_id=str(ep["tvdbId"]) if ep.get("tvdbId") else None))
+        return list(record.children) + episodes
+
+    # ---- writing --------------------------------------------------------------------------
+    def delete(self, native_id: str, *, delete_files: bool, add_exclusion: bool) -> None:
+        """Delete in the *arr with the parameter names each app uses (Radarr: addImportExclusion;
+        Sonarr/Lidarr: addImportListExclusion) on its own API version."""
+        exclusion_param = "addImportExclusion" if self.source_type == "radarr" else "addImportListExclusion"
+        params = {"deleteFiles": str(bool(delete_files)).lower(), exclusion_param: str(bool(add_exclusion)).lower()}
+        self.http.request("DELETE", self.path(f"{ITEM_PATH[self.source_type]}/{int(native_id)}"), params=params)
+
+    def exclusions(self) -> list[dict]:
+        """The import (list) exclusions: Radarr ``/exclusions``; Sonarr/Lidarr ``/importlistexclusion``."""
+        tail = "exclusions" if self.source_type == "radarr" else "importlistexclusion"
+        data = self.get_json(tail)
+        if isinstance(data, dict) and isinstance(data.get("records"), list):
+            data = data["records"]
+        return [e for e in data or [] if isinstance(e, dict)]
+
+    def command(self, name: str, **body: Any) -> dict:
+        return self.http.json("POST", self.path("command"), json={"name": name, **body})
+
+    def refresh(self, native_ids: list[str]) -> dict:
+        ids = [int(i) for i in native_ids]
+        if self.source_type == "radarr":
+            return self.command("RefreshMovie", movieIds=ids)
+        if self.source_type == "sonarr":
+            return self.command("RefreshSeries", seriesIds=ids)
+        return self.command("RefreshArtist", artistIds=ids)
+
+    def rescan(self, native_ids: list[str]) -> list[dict]:
+        ids = [int(i) for i in native_ids]
+        if self.source_type == "radarr":
+            return [self.command("RescanMovie", movieIds=ids)]
+        if self.source_type == "sonarr":
+            return [self.command("RescanSeries", seriesId=i) for i in ids]
+        return [self.command("RescanFolders")]
+
+    def update_item(self, native_id: str, changes: dict[str, Any]) -> dict:
+        """Read the full resource, apply ``changes`` (wire names), PUT it back."""
+        tail = f"{ITEM_PATH[self.source_type]}/{int(native_id)}"
+        current = self.get_json(tail)
+        if not isinstance(current, dict):
+            raise BadResponse("item is not a JSON object", service=self.source_type)
+        current.update(changes)
+        return self.http.json("PUT", self.path(tail), json=current, params={"moveFiles": "false"})
+
+    def tag_ids(self, labels: list[str]) -> list[int]:
+        """Ids of tag labels, creating missing tags (labels are lower case in every *arr)."""
+        self._tags = None
+        known = {label.lower(): tid for tid, label in self.tags().items()}
+        out = []
+        for label in labels:
+            key = label.strip().lower()
+            if not key:
+                continue
+            if key not in known:
+                created = self.http.json("POST", self.path("tag"), json={"label": key})
+                known[key] = int(created["id"])
+            out.append(known[key])
+        self._tags = None
+        return out
+
+    def poster(self, url: str) -> tuple[bytes, str]:
+        resp = self.http.request("GET", url, headers={"Accept": "image/*"})
+        return resp.content, resp.headers.get("content-type", "image/jpeg")
+
+
+# ---- media servers -----------------------------------------------------------------------------------
+
+PLEX_KINDS = {"movie": "movie", "show": "series", "artist": "artist"}
+MB_KINDS = {"movies": ("Movie", "movie"), "tvshows": ("Series", "series"), "music": ("MusicArtist", "artist")}
+MB_ITEM_KINDS = {"Movie": "movie", "Series": "series", "MusicArtist": "artist"}
+
+
+def _server_ids(ids: dict[str, str]) -> dict[str, Any]:
+    lowered = {k.lower(): v for k, v in ids.items()}
+    return {"tmdb_id": to_int(lowered.get("tmdb")), "tvdb_id": to_int(lowered.get("tvdb")),
+            "imdb_id": lowered.get("imdb") or None,
+            "musicbrainz_id": lowered.get("mbid") or lowered.get("musicbrainzartist") or lowered.get("musicbrainz")}
+
+
+class PlexSource:
+    def __init__(self, instance: str, client: Any):
+        self.instance = instance
+        self.source_type = "plex"
+        self.client = client
+
+    def iter_records(self) -> Iterator[ItemRecord]:
+        for section in self.client.sections():
+            kind = PLEX_KINDS.get(section.type)
+            if kind is None:
+                continue
+            for item in self.client.iter_items(section.key, include_guids=True):
+                if item.type in PLEX_KINDS:
+                    yield self.record(item, section.title)
+
+    def fetch_one(self, native_id: str) -> ItemRecord:
+        return self.record(self.client.item(native_id), None)
+
+    def record(self, item: Any, library: str | None) -> ItemRecord:
+        kind = PLEX_KINDS.get(item.type, "movie")
+        path = posixpath.dirname(item.files[0]) if item.files else (item.locations[0] if item.locations else None)
+        rec = ItemRecord(instance=self.instance, source_type="plex", native_id=str(item.rating_key), kind=kind,
+                         title=item.title, original_title=item.original_title or None, year=item.year, path=path,
+                         library=library, tags=list(item.labels), poster_url=item.thumb or None,
+                         added_at=parse_datetime(item.added_at), season_count=item.child_count if kind == "series" else None,
+                         child_count=item.leaf_count, **_server_ids(item.ids))
+        rec.extra = {k: v for k, v in {"guid": item.guid, "guids": item.ids, "section": item.section_key,
+                                       "edition": item.edition_title}.items() if v}
+        return rec
+
+    def fetch_children(self, record: ItemRecord) -> list[ChildRecord]:
+        return []
+
+    def poster(self, url: str) -> tuple[bytes, str]:
+        data = self.client.download(url)
+        return data, _sniff(data)
+
+
+class MediaBrowserSource:
+    def __init__(self, instance: str, source_type: str, client: Any):
+        self.instance = instance
+        self.source_type = source_type
+        self.client = client
+
+    def iter_records(self) -> Iterator[ItemRecord]:
+        for library in self.client.libraries():
+            wanted = MB_KINDS.get(library.collection_type)
+            if wanted is None:
+                continue
+            for item in self.client.iter_items(library.id, [wanted[0]]):
+                yield self.record(item, library.name)
+
+    def fetch_one(self, native_id: str) -> ItemRecord:
+        return self.record(self.client.item(native_id), None)
+
+    def record(self, item: Any, library: str | None) -> ItemRecord:
+        kind = MB_ITEM_KINDS.get(item.type, "movie")
+        path = item.path
+        if path and kind == "movie" and posixpath.splitext(path)[1]:
+            path = posixpath.dirname(path)
+        poster = f"/Items/{item.id}/Images/Primary" if "Primary" in item.image_tags else None
+        rec = ItemRecord(instance=self.instance, source_type=self.source_type, native_id=str(item.id), kind=kind,
+                         title=item.name, original_title=item.original_title or None, year=item.year, path=path,
+                         library=library, tags=list(item.tags), poster_url=poster,
+                         added_at=None, **_server_ids(item.ids))
+        if poster:
+            rec.extra = {"image_tag": item.image_tags.get("Primary")}
+        return rec
+
+    def fetch_children(self, record: ItemRecord) -> list[ChildRecord]:
+        return []
+
+    def poster(self, url: str) -> tuple[bytes, str]:
+        item_id = url.split("/Items/", 1)[-1].split("/", 1)[0]
+        data = self.client.image(item_id, "Primary")
+        return data, _sniff(data)
+
+
+def _sniff(data: bytes) -> str:
+    if data.startswith(b"\x89PNG"):
+        return "image/png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return "image/jpeg"
+
+
+def source_for(rt: "Runtime", ref: "InstanceRef") -> Any:
+    """The source object for a configured instance (raises KeyError for types the library skips)."""
+    if ref.type in ARR_TYPES:
+        return ArrSource(ref.name, ref.type, arr_http(rt, ref))
+    connector = open_connector(rt, ref)
+    if ref.type == "plex":
+        return PlexSource(ref.name, connector)
+    if ref.type in ("jellyfin", "emby"):
+        return MediaBrowserSource(ref.name, ref.type, connector)
+    raise KeyError(f"instance type {ref.type} holds no library items")
+
+
+def close_source(source: Any) -> None:
+    for holder in (getattr(source, "client", None), getattr(source, "http", None)):
+        close = getattr(holder, "close", None)
+        if callable(close):
+            try:
+                close()
+            except Exception:  # closing must never mask the sync's outcome
+                pass
+
+
+__all__ = ["ArrSource", "PlexSource", "MediaBrowserSource", "source_for", "close_source", "iter_json_array",
+           "http_of", "NotFound"]

@@ -1,0 +1,286 @@
+"""The module framework: what a module is, what it gets while it runs, and what it returns.
+
+A module is one class in one file under ``curatarr/modules`` plus one line in
+:data:`curatarr.modules.registry.MODULES`::
+
+    class Config(BaseModel):
+        instances: list[str] = []
+        batch_size: int = Field(100, ge=1)
+
+    class Renameinatorr(Module):
+        name = "renameinatorr"; title = "Renameinatorr"; category = "media"
+        Config = Config
+
+        def run(self, ctx: RunContext, config: Config) -> RunResult:
+            items = ...
+            for i, item in enumerate(items):
+                ctx.check_cancelled()                 # raises Cancelled → job ends "cancelled"
+                ctx.progress(i, len(items), item=item.title, phase="renaming")
+                if not ctx.dry_run:
+                    ...
+                ctx.result.changed(f"renamed {item.title}", id=item.id)
+            ctx.progress(len(items), len(items))
+            return ctx.result.build()
+
+The job worker builds the :class:`RunContext`; ``config`` is the module's ``config.yml`` section
+merged with the job's one-shot overrides and validated by ``Config``. Tests of a single module may
+build a context without the queue with :meth:`RunContext.standalone`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from curatarr.runtime import Runtime
+
+__all__ = ["Module", "ModuleConfig", "RunContext", "RunResult", "ResultBuilder", "Connectors", "Cancelled",
+           "ModuleError"]
+
+
+class Cancelled(Exception):
+    """Raised by :meth:`RunContext.check_cancelled` once the job has been asked to stop."""
+
+
+class ModuleError(Exception):
+    """A module's own, expected failure (bad configuration, nothing to work on…): the job ends
+    ``error`` with this message and no traceback noise."""
+
+
+class ModuleConfig(BaseModel):
+    """Convenient base for module Config models: unknown keys in config.yml are kept."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+# ---- result --------------------------------------------------------------------------------------
+
+MAX_ITEMS = 500  # changed items / warnings kept in one result (the rest are only counted)
+
+
+@dataclass
+class RunResult:
+    """What a run did: counts (``{"renamed": 12, "skipped": 3}``), the items it changed, warnings
+    and per-item errors. Stored on the job and used for notifications."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    changed: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    truncated: int = 0  # items/warnings left out beyond MAX_ITEMS
+    data: dict[str, Any] = field(default_factory=dict)  # module-specific extras (small, JSON-able)
+
+    @property
+    def changed_count(self) -> int:
+        return len(self.changed) + self.truncated
+
+    def to_dict(self) -> dict:
+        return {"counts": dict(self.counts), "changed": list(self.changed), "warnings": list(self.warnings),
+                "errors": list(self.errors), "truncated": self.truncated, "data": dict(self.data)}
+
+    @classmethod
+    def from_dict(cls, raw: dict | None) -> "RunResult":
+        raw = raw or {}
+        return cls(counts=dict(raw.get("counts") or {}), changed=list(raw.get("changed") or []),
+                   warnings=list(raw.get("warnings") or []), errors=list(raw.get("errors") or []),
+                   truncated=int(raw.get("truncated") or 0), data=dict(raw.get("data") or {}))
+
+
+class ResultBuilder:
+    """Collects a run's outcome while it runs (thread-safe; modules may use worker threads)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._result = RunResult()
+
+    def count(self, key: str, n: int = 1) -> None:
+        with self._lock:
+            self._result.counts[key] = self._result.counts.get(key, 0) + n
+
+    def changed(self, description: str, **details: Any) -> None:
+        with self._lock:
+            if len(self._result.changed) >= MAX_ITEMS:
+                self._result.truncated += 1
+            else:
+                self._result.changed.append({"description": description, **details})
+
+    def warn(self, message: str) -> None:
+        with self._lock:
+            if len(self._result.warnings) < MAX_ITEMS:
+                self._result.warnings.append(str(message))
+            else:
+                self._result.truncated += 1
+
+    def error_item(self, item: Any, message: str) -> None:
+        with self._lock:
+            if len(self._result.errors) < MAX_ITEMS:
+                self._result.errors.append({"item": str(item), "message": str(message)})
+            else:
+                self._result.truncated += 1
+
+    def set_data(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._result.data[key] = value
+
+    def build(self) -> RunResult:
+        with self._lock:
+            r = self._result
+            return RunResult(counts=dict(r.counts), changed=list(r.changed), warnings=list(r.warnings),
+                             errors=list(r.errors), truncated=r.truncated, data=dict(r.data))
+
+
+# ---- connectors ----------------------------------------------------------------------------------
+
+class Connectors:
+    """Typed access to configured instances for one run. Clients are built on first use, reused
+    for the rest of the run and closed when the run ends."""
+
+    def __init__(self, rt: "Runtime"):
+        self._rt = rt
+        self._open: dict[tuple[str, str | None], Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, name: str, type: str | None = None) -> Any:
+        """The connector for instance ``name`` (KeyError if it is not configured)."""
+        from curatarr.instances.factory import connector_for
+
+        key = (name, type)
+        with self._lock:
+            if key not in self._open:
+                self._open[key] = connector_for(self._rt, name, type)
+            return self._open[key]
+
+    def instances(self, type: str | None = None, *, enabled_only: bool = True) -> list:
+        """InstanceRefs of the configured instances (of ``type``)."""
+        from curatarr.instances.factory import list_instances
+
+        return list_instances(self._rt, type, enabled_only=enabled_only)
+
+    def close(self) -> None:
+        with self._lock:
+            clients, self._open = list(self._open.values()), {}
+        for client in clients:
+            close = getattr(client, "close", None)
+            if callable(close):
+                try:
+                    close()
+                except Exception:  # closing must never mask the run's outcome
+                    logging.getLogger("curatarr.modules").debug("closing %r failed", client, exc_info=True)
+
+
+# ---- context -------------------------------------------------------------------------------------
+
+ProgressSink = Callable[[dict], None]
+
+
+class RunContext:
+    """Everything a running module may use. Built by the job worker (or :meth:`standalone`)."""
+
+    def __init__(self, rt: "Runtime", *, job_id: int | None, module: str, dry_run: bool = False,
+                 log: logging.Logger | None = None, overrides: dict | None = None, origin: dict | None = None,
+                 cancel_event: threading.Event | None = None, on_progress: ProgressSink | None = None):
+        self.rt = rt
+        self.job_id = job_id
+        self.module = module
+        self.dry_run = bool(dry_run)
+        self.log = log or logging.getLogger(f"curatarr.modules.{module}")
+        self.overrides = dict(overrides or {})
+        self.origin = origin
+        self.connectors = Connectors(rt)
+        self.result = ResultBuilder()
+        self._cancel = cancel_event or threading.Event()
+        self._on_progress = on_progress
+        self.state: dict[str, Any] = {"done": 0, "total": 0, "item": None, "phase": None}
+
+    # progress -------------------------------------------------------------------------------------
+    def progress(self, done: int, total: int | None = None, item: str | None = None, phase: str | None = None) -> None:
+        """Report progress: ``done`` of ``total`` items, the item being worked on, the phase name.
+        Streamed live to the UI; cheap enough to call once per item."""
+        self.state = {"done": int(done), "total": int(total if total is not None else self.state.get("total") or 0),
+                      "item": None if item is None else str(item)[:300],
+                      "phase": phase if phase is not None else self.state.get("phase")}
+        if self._on_progress:
+            self._on_progress(dict(self.state))
+
+    def phase(self, name: str) -> None:
+        self.progress(self.state.get("done", 0), self.state.get("total", 0), self.state.get("item"), name)
+
+    # cancellation ---------------------------------------------------------------------------------
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def check_cancelled(self) -> None:
+        """Raise :class:`Cancelled` if the job was asked to stop. Call once per loop iteration."""
+        if self._cancel.is_set():
+            raise Cancelled()
+
+    def sleep(self, seconds: float) -> None:
+        """Wait that long, waking early (and raising Cancelled) if the job is cancelled."""
+        if self._cancel.wait(max(0.0, seconds)):
+            raise Cancelled()
+
+    # services -------------------------------------------------------------------------------------
+    def service(self, name: str) -> Any:
+        """A service another area attached to the runtime (``rt.extensions[name]``), or None."""
+        return getattr(self.rt, "extensions", {}).get(name)
+
+    @classmethod
+    def standalone(cls, rt: "Runtime", module: str, *, dry_run: bool = False, overrides: dict | None = None,
+                   origin: dict | None = None) -> "RunContext":
+        """A context outside the job queue (module unit tests, scripts)."""
+        return cls(rt, job_id=None, module=module, dry_run=dry_run, overrides=overrides, origin=origin)
+
+
+# ---- module --------------------------------------------------------------------------------------
+
+class Module:
+    """Base class of every module. Subclasses set the class attributes and implement :meth:`run`."""
+
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    category: ClassVar[str] = "media"  # media | artwork | maintenance | system
+    Config: ClassVar[type[BaseModel]] = ModuleConfig
+    allow_concurrent: ClassVar[bool] = False  # more than one running job of this module at a time
+    retries: ClassVar[int] = 0  # opt-in automatic retries after an error (with backoff)
+    retry_delay: ClassVar[float] = 30.0  # seconds before the first retry; doubles per attempt (max 15 min)
+    hidden: ClassVar[bool] = False  # system modules (cache_refresh…) are not listed in the UI
+    default_dry_run: ClassVar[bool] = False  # used when neither the job nor config says dry_run
+    # Config fields that name instances (for GET /api/modules/{name}/test). Strings or lists of names.
+    instance_fields: ClassVar[tuple[str, ...]] = ("instances", "instance", "radarr_instances",
+                                                   "sonarr_instances", "lidarr_instances", "plex_instances",
+                                                   "media_servers", "arr_instances")
+
+    def run(self, ctx: RunContext, config: Any) -> RunResult:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # helpers used by the framework -----------------------------------------------------------------
+    def parse_config(self, raw: dict | None) -> BaseModel:
+        """Validate a config section (raises pydantic.ValidationError)."""
+        return self.Config.model_validate(raw or {})
+
+    def instance_names(self, config: BaseModel) -> list[str]:
+        """Names of the instances this configuration uses (connectivity test, dashboard)."""
+        names: list[str] = []
+        data = config.model_dump() if isinstance(config, BaseModel) else dict(config or {})
+        for key in self.instance_fields:
+            value = data.get(key)
+            values = value if isinstance(value, list) else [value]
+            for v in values:
+                if isinstance(v, dict):  # e.g. [{"instance": "radarr_main", "library_names": [...]}]
+                    v = v.get("instance") or v.get("name")
+                if isinstance(v, str) and v and v not in names:
+                    names.append(v)
+        return names
+
+    def describe(self) -> dict:
+        return {"name": self.name, "title": self.title or self.name.replace("_", " ").title(),
+                "description": self.description, "category": self.category, "hidden": self.hidden,
+                "allow_concurrent": self.allow_concurrent, "retries": self.retries,
+                "default_dry_run": self.default_dry_run}

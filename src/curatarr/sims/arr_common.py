@@ -1,0 +1,536 @@
+"""What Radarr, Sonarr and Lidarr simulators share (contracts.md §1, §13).
+
+:class:`ArrSimulator` builds a FastAPI app for one *arr instance: API-key auth (``X-Api-Key``
+header, ``?apikey=`` or ``Authorization: Bearer``; 401 with an empty body otherwise), .NET-style
+JSON (camelCase, nulls omitted), 400 validation arrays, 404/409 ``{message, description}``
+bodies, and the resources every *arr has: ``system/status``, ``health``, ``tag`` (+ ``detail``),
+``rootfolder``, ``qualityprofile``, ``command`` (deterministic lifecycle: ``queued`` on POST,
+``completed`` on the ``polls_to_complete``-th GET), ``queue`` and paging envelopes.
+
+Subclasses (radarr/sonarr/lidarr) add their media routes in :meth:`add_routes` and describe
+their command names, tag usage, health checks and exclusions.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.responses import Response
+
+from curatarr.sims.base import Simulator, credential, install, json_response
+from curatarr.sims.images import render_artwork
+from curatarr.sims.library import Artwork, SampleLibrary
+
+TAG_LABEL_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+START_TIME = "2025-06-02T08:00:00Z"
+
+# Quality name -> (id, source, resolution, modifier) in Radarr's vocabulary; Sonarr maps sources.
+QUALITIES: dict[str, tuple[int, str, int, str]] = {
+    "Unknown": (0, "unknown", 0, "none"), "SDTV": (1, "tv", 480, "none"), "DVD": (2, "dvd", 480, "none"),
+    "WEBDL-1080p": (3, "webdl", 1080, "none"), "HDTV-720p": (4, "tv", 720, "none"),
+    "WEBDL-720p": (5, "webdl", 720, "none"), "Bluray-720p": (6, "bluray", 720, "none"),
+    "Bluray-1080p": (7, "bluray", 1080, "none"), "HDTV-1080p": (9, "tv", 1080, "none"),
+    "WEBRip-1080p": (15, "webrip", 1080, "none"), "HDTV-2160p": (16, "tv", 2160, "none"),
+    "WEBDL-2160p": (18, "webdl", 2160, "none"), "Bluray-2160p": (19, "bluray", 2160, "none"),
+    "Remux-1080p": (30, "bluray", 1080, "remux"), "Remux-2160p": (31, "bluray", 2160, "remux"),
+}
+SONARR_SOURCES = {"tv": "television", "webdl": "web", "webrip": "webRip", "dvd": "dvd", "bluray": "bluray",
+                  "unknown": "unknown"}
+
+
+class ArrError(Exception):
+    """Raised by handlers; turned into the *arr-shaped error response."""
+
+    def __init__(self, status: int, body: Any = None):
+        super().__init__(status)
+        self.status = status
+        self.body = body
+
+
+def not_found(what: str = "NotFound") -> ArrError:
+    return ArrError(404, {"message": what, "description": None})
+
+
+def validation_error(prop: str, message: str, attempted: Any = None) -> ArrError:
+    return ArrError(400, [{"propertyName": prop, "errorMessage": message, "attemptedValue": attempted,
+                           "severity": "error", "errorCode": "PredicateValidator"}])
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def arr_json(value: Any, status: int = 200) -> Response:
+    return json_response(value, status, drop_nulls=True)
+
+
+class CIDict:
+    """Request body with case-insensitive keys (*arr parses JSON bodies case-insensitively)."""
+
+    def __init__(self, data: Any):
+        self.raw = data if isinstance(data, dict) else {}
+        self._lower = {str(k).lower(): v for k, v in self.raw.items()}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._lower.get(key.lower(), default)
+
+    def __contains__(self, key: str) -> bool:
+        return key.lower() in self._lower
+
+
+async def read_json(request: Request) -> Any:
+    raw = await request.body()
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise validation_error("body", "Request body is not valid JSON") from None
+
+
+def query_values(request: Request, name: str) -> list[str]:
+    """All values of a query parameter, name matched case-insensitively, comma lists split."""
+    lname = name.lower()
+    out: list[str] = []
+    for key, value in request.query_params.multi_items():
+        if key.lower() == lname:
+            out.extend(v for v in value.split(",") if v != "")
+    return out
+
+
+def q_int(request: Request, name: str, default: int | None = None) -> int | None:
+    values = query_values(request, name)
+    if not values:
+        return default
+    try:
+        return int(values[0])
+    except ValueError:
+        raise validation_error(name, f"The value '{values[0]}' is not valid.", values[0]) from None
+
+
+def q_ints(request: Request, name: str) -> list[int]:
+    try:
+        return [int(v) for v in query_values(request, name)]
+    except ValueError:
+        raise validation_error(name, "The value is not valid.", query_values(request, name)) from None
+
+
+def q_bool(request: Request, name: str, default: bool = False) -> bool:
+    values = query_values(request, name)
+    if not values:
+        return default
+    value = values[0].lower()
+    if value in ("true", "1"):
+        return True
+    if value in ("false", "0"):
+        return False
+    raise validation_error(name, f"The value '{values[0]}' is not valid.", values[0])
+
+
+def int_list(value: Any, prop: str) -> list[int]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        raise validation_error(prop, f"'{prop}' must be a list of integers", value)
+    return list(value)
+
+
+def quality_model(name: str | None, service: str) -> dict[str, Any]:
+    qid, source, resolution, modifier = QUALITIES.get(name or "Unknown", QUALITIES["Unknown"])
+    quality: dict[str, Any] = {"id": qid, "name": name or "Unknown"}
+    if service == "radarr":
+        quality.update(source=source, resolution=resolution, modifier=modifier)
+    elif service == "sonarr":
+        quality.update(source=SONARR_SOURCES.get(source, "unknown"), resolution=resolution)
+    return {"quality": quality, "revision": {"version": 1, "real": 0, "isRepack": False}}
+
+
+def paged(request: Request, records: list[Any], *, sort_key: str, key_funcs: dict[str, Callable[[Any], Any]]
+          | None = None) -> dict[str, Any]:
+    """The shared paging envelope; sorts by ``sortKey`` when a key function is known."""
+    page = max(1, q_int(request, "page", 1) or 1)
+    size = max(1, q_int(request, "pageSize", 10) or 10)
+    key = (query_values(request, "sortKey") or [sort_key])[0]
+    direction_raw = ((query_values(request, "sortDirection") or ["default"])[0]).lower()
+    direction = {"asc": "ascending", "ascending": "ascending", "desc": "descending",
+                 "descending": "descending"}.get(direction_raw, "default")
+    func = (key_funcs or {}).get(key)
+    if func is not None:
+        records = sorted(records, key=func, reverse=direction == "descending")
+    start = (page - 1) * size
+    return {"page": page, "pageSize": size, "sortKey": key, "sortDirection": direction,
+            "totalRecords": len(records), "records": records[start:start + size]}
+
+
+class ArrSimulator:
+    """Base of the three *arr simulators (one instance per app)."""
+
+    service = "arr"
+    app_name = "Arr"
+    version = "1.0.0.0"
+    api_base = "/api/v3"
+    media_ids_key = "movieIds"           # TagDetails field listing the media using a tag
+    commands: dict[str, str] = {}        # lower-case name -> display commandName
+    list_commands: dict[str, str] = {}   # lower-case name -> canonical list arg name (for normalising)
+
+    def __init__(self, library: SampleLibrary, *, api_key: str, instance: str | None = None):
+        self.catalog = library
+        self.instance = instance or self.service
+        self.api_key = api_key
+        self.sim = Simulator(self.service, instance=self.instance, library=None, api_key=api_key)
+        self.sim.state_hooks.append(self.state_snapshot)
+        self.sim.reset_hooks.append(self.reset_state)
+        self.polls_to_complete = 1
+        self.fail_commands: set[str] = set()
+        self.extra_health: list[dict[str, Any]] = []
+        self.lock = threading.RLock()
+        self.reset_state()
+
+    # ---- state -------------------------------------------------------------------------------
+    def reset_state(self) -> None:
+        with self.lock:
+            self.library = self.catalog.for_instance(self.instance)
+            self.sim.library = self.library
+            self.tags: dict[int, str] = dict(self.library.tags)
+            self.commands_by_id: dict[int, dict[str, Any]] = {}
+            self.command_polls: dict[int, int] = {}
+            self.next_command_id = 1000
+            self.exclusions: list[dict[str, Any]] = []
+            self.queue: list[dict[str, Any]] = []
+            self.reset_media_state()
+
+    def reset_media_state(self) -> None:
+        """Subclasses rebuild their id indexes here."""
+
+    def state_snapshot(self) -> dict[str, Any]:
+        return {"tags": {str(k): v for k, v in sorted(self.tags.items())},
+                "exclusions": list(self.exclusions),
+                "commands": [self.commands_by_id[i] for i in sorted(self.commands_by_id)]}
+
+    # ---- hooks for subclasses ----------------------------------------------------------------
+    def tag_usage(self, tag_id: int) -> list[int]:
+        raise NotImplementedError
+
+    def health_checks(self) -> list[dict[str, Any]]:
+        return []
+
+    def run_command(self, name: str, body: CIDict) -> str | None:
+        """Apply a command's effect when it completes; return a message (or raise to fail)."""
+        return None
+
+    def normalise_command_body(self, name: str, body: CIDict) -> dict[str, Any]:
+        return {k: v for k, v in body.raw.items() if k.lower() != "name"}
+
+    def add_routes(self, router: APIRouter) -> None:
+        raise NotImplementedError
+
+    # ---- app ---------------------------------------------------------------------------------
+    def auth(self, request: Request) -> None:
+        key = credential(request, headers=("x-api-key",), query=("apikey",), bearer=True)
+        if key != self.api_key:
+            raise ArrError(401)
+
+    def build(self) -> FastAPI:
+        app = FastAPI(title=f"{self.app_name} simulator", docs_url=None, redoc_url=None, openapi_url=None)
+
+        @app.exception_handler(ArrError)
+        async def _arr_error(request: Request, exc: ArrError) -> Response:
+            if exc.body is None:
+                return Response(status_code=exc.status)
+            return arr_json(exc.body, exc.status)
+
+        @app.exception_handler(RequestValidationError)
+        async def _validation(request: Request, exc: RequestValidationError) -> Response:
+            errors = [{"propertyName": ".".join(str(p) for p in err.get("loc", [])[1:]) or "request",
+                       "errorMessage": err.get("msg", "invalid"), "severity": "error"} for err in exc.errors()]
+            return arr_json(errors, 400)
+
+        router = APIRouter(prefix=self.api_base, dependencies=[Depends(self.auth)])
+        self.add_common_routes(router)
+        self.add_routes(router)
+        app.include_router(router)
+        self.add_cover_routes(app)
+
+        @app.get("/ping")
+        async def ping() -> Response:
+            return arr_json({"status": "OK"})
+
+        install(app, self.sim)
+        app.state.arr = self
+        self.sim.unauthorized = lambda: (401, {}, b"")
+        return app
+
+    def add_cover_routes(self, app: FastAPI) -> None:
+        """Subclasses serve ``/MediaCover/...`` (UI path, key accepted like the API)."""
+
+    # ---- shared resources --------------------------------------------------------------------
+    def system_status(self) -> dict[str, Any]:
+        return {
+            "appName": self.app_name, "instanceName": self.instance_name(), "version": self.version,
+            "buildTime": "2025-06-01T12:00:00Z", "isDebug": False, "isProduction": True, "isAdmin": False,
+            "isUserInteractive": False, "startupPath": "/app/bin", "appData": "/config", "osName": "ubuntu",
+            "osVersion": "22.04", "isNetCore": True, "isLinux": True, "isOsx": False, "isWindows": False,
+            "isDocker": True, "mode": "console", "branch": "master", "authentication": "forms",
+            "databaseType": "sqLite", "databaseVersion": "3.45.1", "migrationVersion": 240, "urlBase": "",
+            "runtimeVersion": "8.0.12", "runtimeName": ".NET", "startTime": START_TIME, "packageVersion": "",
+            "packageUpdateMechanism": "docker",
+        }
+
+    def instance_name(self) -> str:
+        if self.instance == self.service:
+            return self.app_name
+        return self.instance.replace("_", " ").title().replace(" ", "")
+
+    def tag_resource(self, tag_id: int) -> dict[str, Any]:
+        return {"id": tag_id, "label": self.tags[tag_id]}
+
+    def tag_detail(self, tag_id: int) -> dict[str, Any]:
+        detail = {"id": tag_id, "label": self.tags[tag_id], "delayProfileIds": [], "importListIds": [],
+                  "notificationIds": [], "indexerIds": [], "downloadClientIds": [], "autoTagIds": [],
+                  self.media_ids_key: self.tag_usage(tag_id)}
+        detail["restrictionIds" if self.service != "radarr" else "releaseProfileIds"] = []
+        return detail
+
+    def valid_tags(self, tag_ids: Iterable[int], prop: str = "tags") -> list[int]:
+        ids = int_list(list(tag_ids) if tag_ids is not None else [], prop)
+        unknown = [t for t in ids if t not in self.tags]
+        if unknown:
+            raise validation_error(prop, f"Tag(s) {unknown} do not exist", unknown)
+        return ids
+
+    @staticmethod
+    def apply_tags(current: list[int], tag_ids: list[int], mode: str) -> list[int]:
+        if mode == "add":
+            return sorted(set(current) | set(tag_ids))
+        if mode == "remove":
+            return sorted(set(current) - set(tag_ids))
+        if mode == "replace":
+            return sorted(set(tag_ids))
+        raise validation_error("applyTags", f"'{mode}' is not one of add, remove, replace", mode)
+
+    def command_resource(self, command: dict[str, Any]) -> dict[str, Any]:
+        return command
+
+    def add_common_routes(self, router: APIRouter) -> None:
+        sim = self
+
+        @router.get("/system/status")
+        async def system_status() -> Response:
+            return arr_json(sim.system_status())
+
+        @router.get("/health")
+        async def health() -> Response:
+            return arr_json([*sim.health_checks(), *sim.extra_health])
+
+        @router.get("/tag")
+        async def list_tags() -> Response:
+            return arr_json([sim.tag_resource(t) for t in sorted(sim.tags)])
+
+        @router.get("/tag/detail")
+        async def tag_details() -> Response:
+            return arr_json([sim.tag_detail(t) for t in sorted(sim.tags)])
+
+        @router.get("/tag/detail/{tag_id}")
+        async def tag_detail(tag_id: int) -> Response:
+            if tag_id not in sim.tags:
+                raise not_found()
+            return arr_json(sim.tag_detail(tag_id))
+
+        @router.get("/tag/{tag_id}")
+        async def get_tag(tag_id: int) -> Response:
+            if tag_id not in sim.tags:
+                raise not_found()
+            return arr_json(sim.tag_resource(tag_id))
+
+        def checked_label(body: CIDict) -> str:
+            label = body.get("label")
+            if not isinstance(label, str) or not label.strip():
+                raise validation_error("Label", "'Label' must not be empty.", label)
+            label = label.strip()
+            if not set(label.lower()) <= TAG_LABEL_CHARS:
+                raise validation_error("Label", "Allowed characters a-z, 0-9 and -", label)
+            return label.lower()
+
+        @router.post("/tag")
+        async def create_tag(request: Request) -> Response:
+            label = checked_label(CIDict(await read_json(request)))
+            with sim.lock:
+                existing = next((i for i, l in sim.tags.items() if l == label), None)
+                if existing is None:
+                    existing = max(sim.tags, default=0) + 1
+                    sim.tags[existing] = label
+                    sim.sim.record("tag_changes", action="create", id=existing, label=label)
+            return arr_json(sim.tag_resource(existing), 201)
+
+        @router.put("/tag/{tag_id}")
+        async def update_tag(tag_id: int, request: Request) -> Response:
+            if tag_id not in sim.tags:
+                raise not_found()
+            label = checked_label(CIDict(await read_json(request)))
+            with sim.lock:
+                sim.tags[tag_id] = label
+                sim.sim.record("tag_changes", action="update", id=tag_id, label=label)
+            return arr_json(sim.tag_resource(tag_id), 202)
+
+        @router.delete("/tag/{tag_id}")
+        async def delete_tag(tag_id: int) -> Response:
+            if tag_id not in sim.tags:
+                raise not_found()
+            if sim.tag_usage(tag_id):
+                raise ArrError(409, {"message": f"'{sim.tags[tag_id]}' cannot be deleted since it's still in use",
+                                     "description": None})
+            with sim.lock:
+                label = sim.tags.pop(tag_id)
+                sim.sim.record("tag_changes", action="delete", id=tag_id, label=label)
+            return Response(status_code=200)
+
+        @router.get("/rootfolder")
+        async def root_folders() -> Response:
+            return arr_json([sim.root_folder_resource(r) for r in sim.own_root_folders()])
+
+        @router.get("/rootfolder/{folder_id}")
+        async def root_folder(folder_id: int) -> Response:
+            for folder in sim.own_root_folders():
+                if folder.id == folder_id:
+                    return arr_json(sim.root_folder_resource(folder))
+            raise not_found()
+
+        @router.get("/qualityprofile")
+        async def quality_profiles() -> Response:
+            return arr_json([sim.quality_profile_resource(p) for p in sim.profiles()])
+
+        @router.get("/qualityprofile/{profile_id}")
+        async def quality_profile(profile_id: int) -> Response:
+            for profile in sim.profiles():
+                if profile.id == profile_id:
+                    return arr_json(sim.quality_profile_resource(profile))
+            raise not_found()
+
+        @router.post("/command")
+        async def post_command(request: Request) -> Response:
+            return arr_json(sim.create_command(CIDict(await read_json(request))), 201)
+
+        @router.get("/command")
+        async def list_commands() -> Response:
+            return arr_json([sim.commands_by_id[i] for i in sorted(sim.commands_by_id)])
+
+        @router.get("/command/{command_id}")
+        async def get_command(command_id: int) -> Response:
+            return arr_json(sim.poll_command(command_id))
+
+        @router.delete("/command/{command_id}")
+        async def cancel_command(command_id: int) -> Response:
+            with sim.lock:
+                command = sim.commands_by_id.get(command_id)
+                if command is None:
+                    raise not_found()
+                if command["status"] in ("queued", "started"):
+                    command.update(status="cancelled", stateChangeTime=now_iso())
+            return Response(status_code=200)
+
+        @router.get("/queue")
+        async def queue(request: Request) -> Response:
+            return arr_json(paged(request, list(sim.queue), sort_key="timeleft"))
+
+    # ---- root folders / profiles -------------------------------------------------------------
+    def own_root_folders(self) -> list[Any]:
+        media = {"radarr": "movie", "sonarr": "show", "lidarr": "artist"}[self.service]
+        return [r for r in self.library.root_folders if r.media == media]
+
+    def profiles(self) -> list[Any]:
+        return list(self.library.quality_profiles)
+
+    def root_folder_resource(self, folder: Any) -> dict[str, Any]:
+        return {"id": folder.id, "path": folder.path, "accessible": True, "freeSpace": folder.free_space,
+                "unmappedFolders": []}
+
+    def quality_profile_resource(self, profile: Any) -> dict[str, Any]:
+        cutoff = QUALITIES.get(profile.cutoff, QUALITIES["Unknown"])[0]
+        limit = 2160 if "2160" in profile.cutoff else 1080
+        items = [{"quality": quality_model(name, self.service)["quality"], "items": [],
+                  "allowed": QUALITIES[name][2] <= limit} for name in QUALITIES if name != "Unknown"]
+        data = {"id": profile.id, "name": profile.name, "upgradeAllowed": True, "cutoff": cutoff, "items": items,
+                "minFormatScore": 0, "cutoffFormatScore": 0, "formatItems": []}
+        if self.service != "lidarr":
+            data["minUpgradeFormatScore"] = 1
+        if self.service == "radarr":
+            data["language"] = {"id": 1, "name": "English"}
+        return data
+
+    # ---- commands ----------------------------------------------------------------------------
+    def create_command(self, body: CIDict) -> dict[str, Any]:
+        name = body.get("name")
+        if not isinstance(name, str) or not name:
+            raise validation_error("Name", "'Name' must not be empty.", name)
+        display = self.commands.get(name.lower())
+        if display is None:
+            # The real server's command lookup throws: a 500, not a clean 400 (contracts §1).
+            raise ArrError(500, {"message": f"Unknown command '{name}'",
+                                 "description": "System.ArgumentException: Unknown command"})
+        canonical = next(k for k in self.commands if k == name.lower())
+        args = self.normalise_command_body(canonical, body)
+        stamp = now_iso()
+        with self.lock:
+            self.next_command_id += 1
+            cid = self.next_command_id
+            command_name = _canonical_case(name, display)
+            command = {
+                "id": cid, "name": command_name, "commandName": display,
+                "body": {**args, "sendUpdatesToClient": True, "updateScheduledTask": True,
+                         "requiresDiskAccess": False, "isExclusive": False, "isTypeExclusive": False,
+                         "isLongRunning": False, "name": command_name, "trigger": "manual",
+                         "suppressMessages": False},
+                "priority": "normal", "status": "queued", "result": "unknown", "queued": stamp,
+                "trigger": "manual", "stateChangeTime": stamp, "sendUpdatesToClient": True,
+                "updateScheduledTask": True,
+            }
+            self.commands_by_id[cid] = command
+            self.command_polls[cid] = 0
+        self.sim.record("commands", id=cid, name=command_name, body=args)
+        return command
+
+    def poll_command(self, command_id: int) -> dict[str, Any]:
+        with self.lock:
+            command = self.commands_by_id.get(command_id)
+            if command is None:
+                raise not_found()
+            if command["status"] not in ("queued", "started"):
+                return command
+            self.command_polls[command_id] += 1
+            polls = self.command_polls[command_id]
+            stamp = now_iso()
+            if polls < self.polls_to_complete:
+                command.update(status="started", started=stamp, stateChangeTime=stamp)
+                return command
+            status, message = "completed", "Completed"
+            if command["name"].lower() in self.fail_commands:
+                status, message = "failed", f"{command['commandName']} failed (simulated)"
+            else:
+                try:
+                    message = self.run_command(command["name"].lower(), CIDict(command["body"])) or "Completed"
+                except ArrError as exc:
+                    status, message = "failed", str(exc.body)
+            command.update(status=status, result="successful" if status == "completed" else "unsuccessful",
+                           started=command.get("started", stamp), ended=stamp, duration="00:00:00.0500000",
+                           message=message, stateChangeTime=stamp, lastExecutionTime=stamp)
+            self.sim.record("command_results", id=command_id, name=command["name"], status=status)
+            return command
+
+    # ---- images ------------------------------------------------------------------------------
+    @staticmethod
+    def image_response(artwork: Artwork | None, title: str, *, small: bool = False) -> Response:
+        if artwork is None:
+            raise not_found()
+        data = render_artwork(artwork, title, small=small)
+        return Response(data, media_type=artwork.mime_type)
+
+
+def _canonical_case(sent: str, display: str) -> str:
+    """The class name the server echoes: display name without spaces (``Movies Search``→``MoviesSearch``)."""
+    compact = display.replace(" ", "")
+    return compact if compact.lower() == sent.lower() else sent

@@ -1,0 +1,576 @@
+"""Radarr v3 simulator (contracts.md §1–2, shared/contracts/radarr-openapi.json).
+
+Serves the instance's copy of the sample library (``library.for_instance(instance)``):
+movies (list / by id / ``?tmdbId=`` / lookup / add / PUT with ``moveFiles`` / DELETE with
+``deleteFiles`` + ``addImportExclusion``), the bulk editor (202), movie files, rename preview,
+commands (``MoviesSearch``, ``RenameMovie``, ``RenameFiles``, ``RefreshMovie``, ``RescanMovie``,
+``MissingMoviesSearch`` …), import exclusions at ``/api/v3/exclusions`` (``/importlistexclusion``
+404s, as on the real server), history, wanted lists, health (``RemovedMovieCheck``) and
+MediaCover images. All changes stay in memory until ``/__sim__/reset``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from starlette.responses import Response
+
+from curatarr.sims.arr_common import (
+    QUALITIES,
+    ArrError,
+    ArrSimulator,
+    CIDict,
+    arr_json,
+    int_list,
+    not_found,
+    paged,
+    q_bool,
+    q_int,
+    q_ints,
+    quality_model,
+    query_values,
+    read_json,
+    validation_error,
+)
+from curatarr.sims.library import (
+    LANGUAGES,
+    Movie,
+    SampleLibrary,
+    clean_title,
+    copy_movie,
+    folder_safe,
+    primary_artwork,
+)
+
+LAST_WRITE = "638700000000000000"
+TMDB_IMAGE_BASE = "https://image.tmdb.org/t/p/original"
+COVER_KINDS = {"poster": "poster", "fanart": "background", "clearlogo": "logo", "banner": "background"}
+HISTORY_EVENTS = {"unknown": 0, "grabbed": 1, "downloadFolderImported": 3, "downloadFailed": 4,
+                  "movieFileDeleted": 6, "movieFolderImported": 8, "movieFileRenamed": 9, "downloadIgnored": 10}
+
+
+def language(code: str) -> dict[str, Any]:
+    lang_id, name = LANGUAGES.get(code, LANGUAGES["en"])
+    return {"id": lang_id, "name": name}
+
+
+def media_info(quality: str, runtime: int) -> dict[str, Any]:
+    height = QUALITIES.get(quality, QUALITIES["Unknown"])[2] or 480
+    width = {2160: 3840, 1080: 1920, 720: 1280}.get(height, 720)
+    return {"audioBitrate": 640000, "audioChannels": 5.1, "audioCodec": "EAC3", "audioLanguages": "eng",
+            "audioStreamCount": 1, "videoBitDepth": 10 if height == 2160 else 8, "videoBitrate": 0,
+            "videoCodec": "x265" if height == 2160 else "x264", "videoFps": 23.976,
+            "videoDynamicRange": "HDR" if height == 2160 else "", "videoDynamicRangeType": "HDR10" if height == 2160 else "",
+            "resolution": f"{width}x{height}", "runTime": f"{runtime // 60}:{runtime % 60:02d}:00",
+            "scanType": "Progressive", "subtitles": "eng"}
+
+
+def expected_file_name(movie: Movie) -> str:
+    """The sim's naming format: ``{Movie Title} ({Release Year}) [{Quality Full}]``."""
+    return f"{folder_safe(movie.title)} ({movie.year}) [{movie.quality}].mkv"
+
+
+class RadarrSimulator(ArrSimulator):
+    service = "radarr"
+    app_name = "Radarr"
+    version = "6.0.4.10291"
+    api_base = "/api/v3"
+    media_ids_key = "movieIds"
+    commands = {
+        "moviessearch": "Movies Search", "renamemovie": "Rename Movie", "renamefiles": "Rename Files",
+        "refreshmovie": "Refresh Movie", "rescanmovie": "Rescan Movie",
+        "missingmoviessearch": "Missing Movies Search", "cutoffunmetmoviessearch": "Cutoff Unmet Movies Search",
+        "refreshmonitoreddownloads": "Refresh Monitored Downloads", "refreshcollections": "Refresh Collections",
+        "downloadedmoviesscan": "Downloaded Movies Scan", "rsssync": "Rss Sync", "checkhealth": "Check Health",
+    }
+    arg_names = ("movieIds", "movieId", "files", "isNewMovie", "filterKey", "filterValue")
+
+    def __init__(self, library: SampleLibrary, *, api_key: str, instance: str | None = None,
+                 image_base: str = TMDB_IMAGE_BASE):
+        self.image_base = image_base.rstrip("/")
+        super().__init__(library, api_key=api_key, instance=instance)
+
+    # ---- state -------------------------------------------------------------------------------
+    def reset_media_state(self) -> None:
+        self.movies: dict[int, Movie] = {m.id: m for m in self.library.movies}
+        excluded = [m for m in self.catalog.movies if m.tmdb_id not in {x.tmdb_id for x in self.library.movies}][:2]
+        self.exclusions = [{"id": i + 1, "tmdbId": m.tmdb_id, "movieTitle": m.title, "movieYear": m.year}
+                           for i, m in enumerate(excluded)]
+        if not self.exclusions:
+            self.exclusions = [{"id": 1, "tmdbId": 99_999_001, "movieTitle": "The Excluded One", "movieYear": 2004}]
+
+    def movie(self, movie_id: int) -> Movie:
+        movie = self.movies.get(movie_id)
+        if movie is None:
+            raise not_found()
+        return movie
+
+    def tag_usage(self, tag_id: int) -> list[int]:
+        return [m.id for m in self.movies.values() if tag_id in m.tags]
+
+    def health_checks(self) -> list[dict[str, Any]]:
+        removed = [m for m in self.movies.values() if m.removed_from_tmdb]
+        if not removed:
+            return []
+        names = ", ".join(f"{m.title} (tmdbid {m.tmdb_id})" for m in removed)
+        return [{"id": 1, "source": "RemovedMovieCheck", "type": "error",
+                 "message": f"Movie {names} was removed from TMDb",
+                 "wikiUrl": "https://wiki.servarr.com/radarr/system#movie-was-removed-from-tmdb"}]
+
+    # ---- resources ---------------------------------------------------------------------------
+    def images(self, movie: Movie) -> list[dict[str, Any]]:
+        out = []
+        for cover, kind in (("poster", "poster"), ("fanart", "background"), ("clearlogo", "logo")):
+            art = primary_artwork(movie.artworks, kind)
+            if art is not None:
+                out.append({"coverType": cover, "url": f"/MediaCover/{movie.id}/{cover}.{art.extension}?lastWrite={LAST_WRITE}",
+                            "remoteUrl": f"{self.image_base}{art.file_path}"})
+        return out
+
+    def movie_file(self, movie: Movie) -> dict[str, Any] | None:
+        if not movie.has_file or movie.file_id is None:
+            return None
+        name = movie.file_name or expected_file_name(movie)
+        return {"id": movie.file_id, "movieId": movie.id, "relativePath": name, "path": f"{movie.path}/{name}",
+                "size": movie.size_on_disk, "dateAdded": movie.added, "releaseGroup": movie.release_group, "edition": "",
+                "languages": [language(movie.original_language)], "quality": quality_model(movie.quality, "radarr"),
+                "customFormats": [], "customFormatScore": 0, "indexerFlags": 0,
+                "mediaInfo": media_info(movie.quality, movie.runtime), "qualityCutoffNotMet": self.cutoff_unmet(movie)}
+
+    def cutoff_unmet(self, movie: Movie) -> bool:
+        profile = next((p for p in self.library.quality_profiles if p.id == movie.quality_profile_id), None)
+        if profile is None:
+            return False
+        have = QUALITIES.get(movie.quality, QUALITIES["Unknown"])
+        want = QUALITIES.get(profile.cutoff, QUALITIES["Unknown"])
+        return (have[2], have[3] == "remux") < (want[2], want[3] == "remux")
+
+    def movie_resource(self, movie: Movie) -> dict[str, Any]:
+        poster = primary_artwork(movie.artworks)
+        released = f"{movie.year}-09-21T00:00:00Z"
+        file_resource = self.movie_file(movie)
+        return {
+            "id": movie.id, "title": movie.title, "originalTitle": movie.original_title,
+            "originalLanguage": language(movie.original_language),
+            "alternateTitles": [{"id": movie.id * 100 + i, "sourceType": "tmdb", "movieMetadataId": movie.id,
+                                 "title": t, "cleanTitle": clean_title(t)} for i, t in enumerate(movie.alternate_titles)],
+            "secondaryYearSourceId": 0, "sortTitle": movie.sort_title, "sizeOnDisk": movie.size_on_disk,
+            "status": movie.status, "overview": movie.overview or f"{movie.title} ({movie.year}).",
+            "inCinemas": f"{movie.year}-03-30T00:00:00Z", "physicalRelease": released, "releaseDate": released,
+            "images": self.images(movie), "website": "",
+            "remotePoster": f"{self.image_base}{poster.file_path}" if poster else None, "year": movie.year,
+            "youTubeTrailerId": "", "studio": movie.studio, "path": movie.path,
+            "qualityProfileId": movie.quality_profile_id, "hasFile": movie.has_file, "movieFileId": movie.file_id or 0,
+            "monitored": movie.monitored, "minimumAvailability": "released",
+            "isAvailable": movie.status in ("released", "deleted"), "folderName": movie.path, "runtime": movie.runtime,
+            "cleanTitle": clean_title(movie.title), "imdbId": movie.imdb_id, "tmdbId": movie.tmdb_id,
+            "titleSlug": str(movie.tmdb_id), "rootFolderPath": movie.root_folder, "folder": movie.folder_name,
+            "certification": movie.certification, "genres": list(movie.genres), "keywords": [],
+            "tags": list(movie.tags), "added": movie.added, "ratings": movie.ratings.as_dict(),
+            "movieFile": file_resource,
+            "collection": {"title": movie.collection.name, "tmdbId": movie.collection.tmdb_id} if movie.collection else None,
+            "popularity": round(movie.ratings.tmdb_votes / 400, 3),
+            "statistics": {"movieFileCount": 1 if file_resource else 0, "sizeOnDisk": movie.size_on_disk,
+                           "releaseGroups": [movie.release_group] if file_resource and movie.release_group else []},
+        }
+
+    def lookup_resource(self, movie: Movie) -> dict[str, Any]:
+        existing = next((m for m in self.movies.values() if m.tmdb_id == movie.tmdb_id), None)
+        if existing is not None:
+            return self.movie_resource(existing)
+        data = self.movie_resource(movie)
+        for key in ("path", "rootFolderPath", "movieFile", "folderName"):
+            data.pop(key, None)
+        data.update(id=0, hasFile=False, monitored=False, tags=[], movieFileId=0, sizeOnDisk=0,
+                    added="0001-01-01T00:00:00Z", qualityProfileId=0,
+                    statistics={"movieFileCount": 0, "sizeOnDisk": 0, "releaseGroups": []})
+        return data
+
+    # ---- commands ----------------------------------------------------------------------------
+    def normalise_command_body(self, name: str, body: CIDict) -> dict[str, Any]:
+        args: dict[str, Any] = {}
+        for key, value in body.raw.items():
+            if key.lower() == "name":
+                continue
+            canonical = next((a for a in self.arg_names if a.lower() == key.lower()), key)
+            args[canonical] = value
+        if name in ("moviessearch", "renamemovie", "refreshmovie", "rescanmovie"):
+            args["movieIds"] = int_list(args.get("movieIds", []), "movieIds")
+        return args
+
+    def run_command(self, name: str, body: CIDict) -> str | None:
+        ids = body.get("movieIds") or []
+        if name == "renamemovie":
+            renamed = [m.id for m in (self.movies.get(i) for i in ids) if m and self._rename(m)]
+            return f"Renamed {len(renamed)} movie file(s)"
+        if name == "renamefiles":
+            movie = self.movies.get(body.get("movieId") or 0)
+            if movie is not None and movie.file_id in (body.get("files") or []):
+                self._rename(movie)
+            return "Completed"
+        if name == "moviessearch":
+            self.sim.record("searches", movie_ids=list(ids))
+            return f"Searched {len(ids)} movie(s)"
+        if name in ("missingmoviessearch", "cutoffunmetmoviessearch"):
+            self.sim.record("searches", kind=name, filter_key=body.get("filterKey"), filter_value=body.get("filterValue"))
+        return None
+
+    def _rename(self, movie: Movie) -> bool:
+        target = expected_file_name(movie)
+        if not movie.has_file or movie.file_name == target:
+            return False
+        self.sim.record("renames", movie_id=movie.id, existing=movie.file_name, new=target)
+        movie.file_name = target
+        return True
+
+    # ---- routes ------------------------------------------------------------------------------
+    def add_cover_routes(self, app: FastAPI) -> None:
+        async def cover(request: Request, movie_id: int, filename: str) -> Response:
+            self.auth(request)
+            return self.cover(movie_id, filename)
+        app.add_api_route("/MediaCover/{movie_id}/{filename}", cover, methods=["GET"])
+
+    def cover(self, movie_id: int, filename: str) -> Response:
+        movie = self.movie(movie_id)
+        stem = filename.rsplit(".", 1)[0]
+        base, _, size = stem.partition("-")
+        kind = COVER_KINDS.get(base)
+        if kind is None or size not in ("", "500", "250"):
+            raise not_found()
+        return self.image_response(primary_artwork(movie.artworks, kind), movie.title, small=bool(size))
+
+    def add_routes(self, router: APIRouter) -> None:  # noqa: C901 - one route table
+        sim = self
+
+        @router.get("/movie")
+        async def list_movies(request: Request) -> Response:
+            tmdb_id = q_int(request, "tmdbId")
+            with sim.lock:
+                movies = [m for m in sim.movies.values() if tmdb_id is None or m.tmdb_id == tmdb_id]
+                return arr_json([sim.movie_resource(m) for m in movies])
+
+        @router.get("/movie/lookup")
+        async def lookup(request: Request) -> Response:
+            term = (query_values(request, "term") or [""])[0].strip()
+            if not term:
+                raise validation_error("term", "term must be provided")
+            return arr_json([sim.lookup_resource(m) for m in sim.search_catalog(term)])
+
+        @router.get("/movie/lookup/tmdb")
+        async def lookup_tmdb(request: Request) -> Response:
+            movie = sim.catalog.movie_by_tmdb(q_int(request, "tmdbId") or 0)
+            if movie is None:
+                raise not_found()
+            return arr_json(sim.lookup_resource(movie))
+
+        @router.get("/movie/lookup/imdb")
+        async def lookup_imdb(request: Request) -> Response:
+            movie = sim.catalog.movie_by_imdb((query_values(request, "imdbId") or [""])[0])
+            if movie is None:
+                raise not_found()
+            return arr_json(sim.lookup_resource(movie))
+
+        @router.put("/movie/editor")
+        async def editor(request: Request) -> Response:
+            body = CIDict(await read_json(request))
+            ids = int_list(body.get("movieIds"), "movieIds")
+            if not ids:
+                raise validation_error("movieIds", "'Movie Ids' must not be empty.", ids)
+            with sim.lock:
+                movies = [sim.movie(i) for i in ids]
+                tags = sim.valid_tags(body.get("tags") or []) if "tags" in body else None
+                for movie in movies:
+                    sim.apply_edit(movie, body, tags)
+                return arr_json([sim.movie_resource(m) for m in movies], 202)
+
+        @router.delete("/movie/editor")
+        async def editor_delete(request: Request) -> Response:
+            body = CIDict(await read_json(request))
+            ids = int_list(body.get("movieIds"), "movieIds")
+            with sim.lock:
+                for movie_id in ids:
+                    sim.delete_movie(sim.movie(movie_id), bool(body.get("deleteFiles")), bool(body.get("addImportExclusion")))
+            return Response(status_code=200)
+
+        @router.get("/movie/{movie_id}")
+        async def get_movie(movie_id: int) -> Response:
+            return arr_json(sim.movie_resource(sim.movie(movie_id)))
+
+        @router.post("/movie")
+        async def add_movie(request: Request) -> Response:
+            with sim.lock:
+                return arr_json(sim.movie_resource(sim.add_movie(CIDict(await read_json(request)))), 201)
+
+        @router.put("/movie/{movie_id}")
+        async def update_movie(movie_id: int, request: Request) -> Response:
+            body = CIDict(await read_json(request))
+            move_files = q_bool(request, "moveFiles")
+            with sim.lock:
+                movie = sim.movie(movie_id)
+                tags = sim.valid_tags(body.get("tags") or []) if "tags" in body else None
+                old_path = movie.path
+                sim.apply_edit(movie, CIDict({**body.raw, "applyTags": "replace"}), tags)
+                if body.get("path") and body.get("path") != old_path:
+                    new_path = str(body.get("path")).rstrip("/")
+                    movie.path, movie.folder_name = new_path, new_path.rsplit("/", 1)[-1]
+                    movie.root_folder = new_path.rsplit("/", 1)[0] or "/"
+                    sim.sim.record("moves", movie_id=movie.id, source=old_path, destination=new_path, move_files=move_files)
+                return arr_json(sim.movie_resource(movie), 202)
+
+        @router.delete("/movie/{movie_id}")
+        async def delete_movie(movie_id: int, request: Request) -> Response:
+            delete_files = q_bool(request, "deleteFiles")
+            exclude = q_bool(request, "addImportExclusion")
+            with sim.lock:
+                sim.delete_movie(sim.movie(movie_id), delete_files, exclude)
+            return Response(status_code=200)
+
+        @router.get("/moviefile")
+        async def movie_files(request: Request) -> Response:
+            movie_ids, file_ids = q_ints(request, "movieId"), q_ints(request, "movieFileIds")
+            if not movie_ids and not file_ids:
+                raise validation_error("movieId", "movieId or movieFileIds must be provided")
+            files = [sim.movie_file(m) for m in sim.movies.values()
+                     if (m.id in movie_ids or m.file_id in file_ids)]
+            return arr_json([f for f in files if f])
+
+        @router.get("/moviefile/{file_id}")
+        async def movie_file(file_id: int) -> Response:
+            movie = next((m for m in sim.movies.values() if m.file_id == file_id and m.has_file), None)
+            if movie is None:
+                raise not_found()
+            return arr_json(sim.movie_file(movie))
+
+        @router.delete("/moviefile/bulk")
+        async def delete_files(request: Request) -> Response:
+            ids = int_list(CIDict(await read_json(request)).get("movieFileIds"), "movieFileIds")
+            with sim.lock:
+                for file_id in ids:
+                    sim.delete_file(file_id)
+            return Response(status_code=200)
+
+        @router.delete("/moviefile/{file_id}")
+        async def delete_file(file_id: int) -> Response:
+            with sim.lock:
+                sim.delete_file(file_id)
+            return Response(status_code=200)
+
+        @router.get("/rename")
+        async def rename_preview(request: Request) -> Response:
+            ids = q_ints(request, "movieId")
+            if not ids:
+                raise validation_error("movieId", "movieId must be provided")
+            out = []
+            for movie in (sim.movies.get(i) for i in ids):
+                if movie and movie.has_file and movie.file_name != expected_file_name(movie):
+                    out.append({"id": movie.file_id, "movieId": movie.id, "movieFileId": movie.file_id,
+                                "existingPath": movie.file_name, "newPath": expected_file_name(movie)})
+            return arr_json(out)
+
+        sim.add_exclusion_routes(router)
+        sim.add_history_routes(router)
+
+        @router.get("/mediacover/{movie_id}/{filename}")
+        async def media_cover(movie_id: int, filename: str) -> Response:
+            return sim.cover(movie_id, filename)
+
+    def add_exclusion_routes(self, router: APIRouter) -> None:
+        sim = self
+
+        @router.get("/exclusions")
+        async def exclusions() -> Response:
+            return arr_json(list(sim.exclusions))
+
+        @router.get("/exclusions/paged")
+        async def exclusions_paged(request: Request) -> Response:
+            return arr_json(paged(request, list(sim.exclusions), sort_key="id",
+                                  key_funcs={"id": lambda e: e["id"], "movieTitle": lambda e: e["movieTitle"]}))
+
+        @router.post("/exclusions")
+        async def add_exclusion(request: Request) -> Response:
+            body = CIDict(await read_json(request))
+            tmdb_id = body.get("tmdbId")
+            if not isinstance(tmdb_id, int) or tmdb_id <= 0:
+                raise validation_error("TmdbId", "'Tmdb Id' must be greater than '0'.", tmdb_id)
+            with sim.lock:
+                return arr_json(sim.add_exclusion(tmdb_id, body.get("movieTitle") or "", body.get("movieYear") or 0), 201)
+
+        @router.delete("/exclusions/bulk")
+        async def delete_exclusions(request: Request) -> Response:
+            ids = set(int_list(CIDict(await read_json(request)).get("ids"), "ids"))
+            with sim.lock:
+                sim.exclusions = [e for e in sim.exclusions if e["id"] not in ids]
+            return Response(status_code=200)
+
+        @router.get("/exclusions/{exclusion_id}")
+        async def get_exclusion(exclusion_id: int) -> Response:
+            return arr_json(sim.exclusion(exclusion_id))
+
+        @router.put("/exclusions/{exclusion_id}")
+        async def update_exclusion(exclusion_id: int, request: Request) -> Response:
+            body = CIDict(await read_json(request))
+            with sim.lock:
+                item = sim.exclusion(exclusion_id)
+                for key in ("tmdbId", "movieTitle", "movieYear"):
+                    if key in body:
+                        item[key] = body.get(key)
+                return arr_json(item, 202)
+
+        @router.delete("/exclusions/{exclusion_id}")
+        async def delete_exclusion(exclusion_id: int) -> Response:
+            with sim.lock:
+                sim.exclusion(exclusion_id)
+                sim.exclusions = [e for e in sim.exclusions if e["id"] != exclusion_id]
+            return Response(status_code=200)
+
+    def add_history_routes(self, router: APIRouter) -> None:
+        sim = self
+
+        @router.get("/history/movie")
+        async def history(request: Request) -> Response:
+            movie_id = q_int(request, "movieId")
+            if movie_id is None:
+                raise validation_error("movieId", "movieId must be provided")
+            movie = sim.movies.get(movie_id)
+            event = (query_values(request, "eventType") or [None])[0]
+            records = sim.history(movie) if movie else []
+            if event is not None:
+                records = [r for r in records if event in (r["eventType"], str(HISTORY_EVENTS[r["eventType"]]))]
+            if q_bool(request, "includeMovie") and movie:
+                for record in records:
+                    record["movie"] = sim.movie_resource(movie)
+            return arr_json(records)
+
+        def wanted(request: Request, predicate) -> Response:
+            monitored = q_bool(request, "monitored", True)
+            movies = [m for m in sim.movies.values() if predicate(m) and (m.monitored or not monitored)]
+            page = paged(request, movies, sort_key="releaseDate",
+                         key_funcs={"releaseDate": lambda m: m.year, "title": lambda m: m.sort_title,
+                                    "movies.sortTitle": lambda m: m.sort_title, "id": lambda m: m.id})
+            page["records"] = [sim.movie_resource(m) for m in page["records"]]
+            return arr_json(page)
+
+        @router.get("/wanted/missing")
+        async def missing(request: Request) -> Response:
+            return wanted(request, lambda m: not m.has_file and m.status == "released")
+
+        @router.get("/wanted/cutoff")
+        async def cutoff(request: Request) -> Response:
+            return wanted(request, lambda m: m.has_file and sim.cutoff_unmet(m))
+
+    # ---- mutations ---------------------------------------------------------------------------
+    def search_catalog(self, term: str) -> list[Movie]:
+        low = term.lower()
+        if low.startswith("tmdb:"):
+            movie = self.catalog.movie_by_tmdb(int(low[5:]) if low[5:].strip().isdigit() else -1)
+            return [movie] if movie else []
+        if low.startswith("imdb:"):
+            movie = self.catalog.movie_by_imdb(term[5:].strip())
+            return [movie] if movie else []
+        hits = [m for m in self.catalog.movies
+                if low in m.title.lower() or low in m.original_title.lower()
+                or any(low in alt.lower() for alt in m.alternate_titles)]
+        return hits[:20]
+
+    def apply_edit(self, movie: Movie, body: CIDict, tags: list[int] | None) -> None:
+        if "monitored" in body and body.get("monitored") is not None:
+            movie.monitored = bool(body.get("monitored"))
+        if body.get("qualityProfileId"):
+            movie.quality_profile_id = int(body.get("qualityProfileId"))
+        if tags is not None:
+            before = list(movie.tags)
+            movie.tags = self.apply_tags(movie.tags, tags, str(body.get("applyTags") or "add").lower())
+            if movie.tags != before:
+                self.sim.record("tag_changes", action="apply", media_id=movie.id, before=before, after=list(movie.tags))
+        root = body.get("rootFolderPath")
+        if root and "path" not in body and root.rstrip("/") != movie.root_folder:
+            old = movie.path
+            movie.root_folder = root.rstrip("/")
+            movie.path = f"{movie.root_folder}/{movie.folder_name}"
+            self.sim.record("moves", movie_id=movie.id, source=old, destination=movie.path,
+                            move_files=bool(body.get("moveFiles")))
+
+    def add_movie(self, body: CIDict) -> Movie:
+        tmdb_id = body.get("tmdbId")
+        if not isinstance(tmdb_id, int) or tmdb_id <= 0:
+            raise validation_error("TmdbId", "'Tmdb Id' must be greater than '0'.", tmdb_id)
+        if any(m.tmdb_id == tmdb_id for m in self.movies.values()):
+            raise validation_error("TmdbId", "This movie has already been added", tmdb_id)
+        root = str(body.get("rootFolderPath") or self.own_root_folders()[0].path).rstrip("/")
+        tags = self.valid_tags(body.get("tags") or [])
+        source = self.catalog.movie_by_tmdb(tmdb_id)
+        new_id = max(self.movies, default=0) + 1
+        if source is not None:
+            movie = copy_movie(source, id=new_id, root_folder=root, path=f"{root}/{source.folder_name}", tags=tags,
+                               has_file=False, file_id=None, file_name=None, size_on_disk=0)
+        else:
+            title, year = str(body.get("title") or f"TMDb {tmdb_id}"), int(body.get("year") or 0)
+            template = next(iter(self.catalog.movies))
+            folder = f"{folder_safe(title)} ({year}) {{tmdb-{tmdb_id}}}"
+            movie = copy_movie(template, id=new_id, title=title, original_title=title, sort_title=title.lower(),
+                               year=year, tmdb_id=tmdb_id, imdb_id=body.get("imdbId"), alternate_titles=[], tags=tags,
+                               root_folder=root, path=f"{root}/{folder}", folder_name=folder, has_file=False,
+                               file_id=None, file_name=None, size_on_disk=0, collection=None, removed_from_tmdb=False)
+        if body.get("path"):
+            movie.path = str(body.get("path")).rstrip("/")
+        movie.monitored = bool(body.get("monitored", True))
+        movie.quality_profile_id = int(body.get("qualityProfileId") or movie.quality_profile_id)
+        self.movies[new_id] = movie
+        self.library.movies.append(movie)
+        self.library.reindex()
+        self.sim.record("adds", movie_id=new_id, tmdb_id=tmdb_id, title=movie.title)
+        return movie
+
+    def delete_movie(self, movie: Movie, delete_files: bool, add_exclusion: bool) -> None:
+        self.movies.pop(movie.id, None)
+        self.library.movies = [m for m in self.library.movies if m.id != movie.id]
+        self.library.reindex()
+        if add_exclusion and not any(e["tmdbId"] == movie.tmdb_id for e in self.exclusions):
+            self.add_exclusion(movie.tmdb_id, movie.title, movie.year)
+        self.sim.record("deletes", kind="movie", id=movie.id, tmdb_id=movie.tmdb_id, title=movie.title,
+                        path=movie.path, delete_files=delete_files, add_exclusion=add_exclusion)
+
+    def delete_file(self, file_id: int) -> None:
+        movie = next((m for m in self.movies.values() if m.file_id == file_id and m.has_file), None)
+        if movie is None:
+            raise not_found()
+        self.sim.record("deletes", kind="moviefile", id=file_id, movie_id=movie.id,
+                        path=f"{movie.path}/{movie.file_name}")
+        movie.has_file, movie.file_id, movie.file_name, movie.size_on_disk = False, None, None, 0
+
+    def exclusion(self, exclusion_id: int) -> dict[str, Any]:
+        item = next((e for e in self.exclusions if e["id"] == exclusion_id), None)
+        if item is None:
+            raise not_found()
+        return item
+
+    def add_exclusion(self, tmdb_id: int, title: str, year: int) -> dict[str, Any]:
+        existing = next((e for e in self.exclusions if e["tmdbId"] == tmdb_id), None)
+        if existing is not None:
+            raise validation_error("TmdbId", "This exclusion has already been added", tmdb_id)
+        item = {"id": max((e["id"] for e in self.exclusions), default=0) + 1, "tmdbId": tmdb_id,
+                "movieTitle": title, "movieYear": year}
+        self.exclusions.append(item)
+        self.sim.record("exclusions", action="add", **item)
+        return item
+
+    def history(self, movie: Movie) -> list[dict[str, Any]]:
+        if not movie.has_file:
+            return []
+        base = {"movieId": movie.id, "sourceTitle": f"{folder_safe(movie.title).replace(' ', '.')}.{movie.year}.{movie.quality}-{movie.release_group or 'GRP'}",
+                "languages": [language(movie.original_language)], "quality": quality_model(movie.quality, "radarr"),
+                "customFormats": [], "customFormatScore": 0, "qualityCutoffNotMet": self.cutoff_unmet(movie),
+                "date": movie.added, "downloadId": f"{movie.tmdb_id:040X}"}
+        return [{"id": movie.id * 10 + 1, **base, "eventType": "grabbed", "data": {"indexer": "MyIndexer"}},
+                {"id": movie.id * 10 + 2, **base, "eventType": "downloadFolderImported",
+                 "data": {"importedPath": f"{movie.path}/{movie.file_name}"}}]
+
+
+def create_app(library: SampleLibrary, *, api_key: str = "radarr-api-key", instance: str | None = None,
+               image_base: str = TMDB_IMAGE_BASE) -> FastAPI:
+    """A Radarr v3 simulator app for ``library.for_instance(instance)``."""
+    return RadarrSimulator(library, api_key=api_key, instance=instance or "radarr", image_base=image_base).build()
+
+
+__all__ = ["RadarrSimulator", "create_app", "ArrError"]
