@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import LargeBinary, Table, delete, insert, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.types import Date, DateTime, TypeDecorator
 
 from curatarr import __version__
@@ -173,13 +174,17 @@ def restore_backup(rt, zip_path: Path) -> dict:
             _check_manifest(rt, manifest, names)
         pre = create_backup(rt, prefix="pre-restore-")
         restored = ["config.yml"]
-        if manifest is not None:
-            _restore_tables(rt, zf, manifest)
-            restored.append("database")
         try:
-            rt.config.replace_all(config_text)
-        except ConfigError as exc:  # validated above; only disk errors end here
-            raise RestoreRejected(str(exc)) from None
+            if manifest is not None:
+                _restore_tables(rt, zf, manifest)
+                restored.append("database")
+            try:
+                rt.config.replace_all(config_text)
+            except ConfigError as exc:  # validated above; only disk errors end here
+                raise RestoreRejected(str(exc)) from None
+        except RestoreRejected:
+            pre.unlink(missing_ok=True)  # nothing changed, so the safety copy is not needed
+            raise
     log.info("restored %s from %s (pre-restore backup %s)", ", ".join(restored), zip_path.name, pre.name)
     return {"restored": restored, "pre_restore_backup": pre.name}
 
@@ -226,6 +231,18 @@ def _check_manifest(rt, manifest: Any, names: set[str]) -> None:
 
 
 def _restore_tables(rt, zf: zipfile.ZipFile, manifest: dict) -> None:
+    """Replace every table's rows in one transaction; any bad row rolls the whole restore back."""
+    try:
+        _replace_rows(rt, zf, manifest)
+    except RestoreRejected:
+        raise
+    except (SQLAlchemyError, ValueError, TypeError, KeyError, zipfile.BadZipFile, OSError) as exc:
+        log.warning("restore refused, database rolled back: %s", exc.__class__.__name__)
+        raise RestoreRejected(f"the backup's database rows do not fit this schema ({exc.__class__.__name__}); "
+                              "nothing was changed") from None
+
+
+def _replace_rows(rt, zf: zipfile.ZipFile, manifest: dict) -> None:
     tables = [t for t in _tables()]
     present = set(manifest["tables"])
     with rt.db.engine.begin() as conn:

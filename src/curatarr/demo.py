@@ -87,6 +87,7 @@ class DemoNames:
 # Module sections of the demo config: ONE line per module (section name -> builder), pre-configured
 # against the simulators so that "Run now" does real work.
 DEMO_MODULES: dict[str, Callable[[DemoNames], dict]] = {
+    "poster_maker": lambda n: {"media_servers": n.plex, "asset_path": n.folder("assets")},
     # demo modules: add new lines above this one, e.g.  "nohl": lambda n: {"instances": n.arrs},
 }
 DEMO_FOLDERS = ("assets", "output", "source")  # created empty under the data dir for module paths
@@ -105,7 +106,7 @@ def demo_config(cluster: Any, data_dir: Path | str | None = None) -> dict:
     names = demo_names(cluster, data_dir)
     config: dict[str, Any] = {
         "instances": demo_instances(cluster),
-        "general": {"allowed_roots": [names.folder(f) for f in DEMO_FOLDERS], "health_probe_minutes": 5},
+        "general": {"allowed_roots": [names.folder(f) for f in DEMO_FOLDERS]},
     }
     for section, build in DEMO_MODULES.items():
         config[section] = build(names)

@@ -82,3 +82,24 @@ def outside_dir(tmp_path: Path) -> Path:
 def manifest_of(zip_data: bytes) -> dict:
     with zipfile.ZipFile(io.BytesIO(zip_data)) as zf:
         return json.loads(zf.read("manifest.json"))
+
+
+@pytest.fixture(scope="module")
+def shared_client(tmp_path_factory):
+    """One authenticated client per test module, for read-only checks run over many parameters
+    (each ``client`` costs a bcrypt hash; sharing keeps the suite fast). Tests using it must not
+    change state other tests of the module rely on."""
+    from fastapi.testclient import TestClient
+
+    from curatarr.app import create_app
+    from curatarr.runtime import Runtime
+
+    rt = Runtime(tmp_path_factory.mktemp("shared") / "data", console_logs=False)
+    with TestClient(create_app(rt)) as c:
+        r = c.post("/api/auth/setup", json={"username": ADMIN_USER, "password": ADMIN_PASSWORD})
+        assert r.status_code == 200, r.text
+        c.headers["Authorization"] = f"Bearer {r.json()['token']}"
+        c.token = r.json()["token"]
+        c.runtime = rt
+        yield c
+    rt.close()

@@ -81,10 +81,10 @@ def test_backups_are_listed_and_downloadable(client, runtime):
 
 @pytest.mark.parametrize("raw", ["/api/backups/..%2fconfig.yml", "/api/backups/%2e%2e", "/api/backups/config.yml%00.zip",
                                  "/api/backups/..%5cconfig.yml"])
-def test_backup_download_refuses_traversal(client, raw):
+def test_backup_download_refuses_traversal(shared_client, raw):
     import httpx
 
-    r = client.send(client.build_request("GET", httpx.URL(f"http://testserver{raw}")))
+    r = shared_client.send(shared_client.build_request("GET", httpx.URL(f"http://testserver{raw}")))
     assert 400 <= r.status_code < 500
     assert "general:" not in r.text
 
@@ -233,6 +233,7 @@ def test_corrupt_database_rows_roll_back_everything(client, runtime, table, row)
     assert 400 <= r.status_code < 500, (r.status_code, r.text)
     assert db_dump(runtime) == before_rows
     assert runtime.config.path.read_text() == before_config
+    assert not list(runtime.backups_dir.glob("pre-restore-*"))  # nothing changed, no safety copy left
 
 
 def test_table_counts_helper_sees_every_table(runtime):

@@ -137,9 +137,10 @@ def test_post_config_accepts_wrapped_and_bare_documents(client, runtime):
     {"backup": {"keep": "many"}},
     {"instances": {"radarr": {"main": {"enabled": "perhaps"}}}},
 ])
-def test_post_invalid_config_is_422_and_changes_nothing(client, runtime, body):
+def test_post_invalid_config_is_422_and_changes_nothing(shared_client, body):
+    runtime = shared_client.runtime
     before = runtime.config.path.read_text()
-    r = client.post("/api/config", json=body)
+    r = shared_client.post("/api/config", json=body)
     assert r.status_code == 422, r.text
     detail = r.json()["detail"]
     assert isinstance(detail, list) and detail[0]["loc"]
@@ -147,8 +148,8 @@ def test_post_invalid_config_is_422_and_changes_nothing(client, runtime, body):
 
 
 @pytest.mark.parametrize("raw", [b"{not json", b"[1, 2", b"\xff\xfe", b'{"general": }'])
-def test_malformed_json_is_422(client, raw):
-    r = client.post("/api/config", content=raw, headers={"Content-Type": "application/json"})
+def test_malformed_json_is_422(shared_client, raw):
+    r = shared_client.post("/api/config", content=raw, headers={"Content-Type": "application/json"})
     assert r.status_code == 422
     assert "detail" in r.json()
 

@@ -80,9 +80,9 @@ def test_directory_hides_symlinked_folders_pointing_out(client, runtime, outside
 
 
 @pytest.mark.parametrize("query", ["%2e%2e%2f%2e%2e%2f%2e%2e%2fetc", "..%2f..%2f..%2fetc", "%2Fetc", "..%2F"])
-def test_directory_query_with_percent_encoded_traversal(client, query):
+def test_directory_query_with_percent_encoded_traversal(shared_client, query):
     # The server decodes the query once; what comes out is "../../../etc" or "/etc" and is refused.
-    r = client.get(f"/api/directory?path={query}")
+    r = shared_client.get(f"/api/directory?path={query}")
     assert r.status_code == 403
 
 
@@ -139,8 +139,8 @@ def _raw_get(client, raw_path: str):
     "/api/logs/general/general.log%00.txt",
     "/api/logs/..%5c..%5cconfig.yml",
 ])
-def test_logs_refuse_traversal(client, runtime, raw):
-    r = _raw_get(client, raw)
+def test_logs_refuse_traversal(shared_client, raw):
+    r = _raw_get(shared_client, raw)
     assert 400 <= r.status_code < 500, (raw, r.status_code)
     assert "jwt" not in r.text.lower() and "general:" not in r.text  # never config.yml's content
 

@@ -99,6 +99,17 @@ def test_names_unique_across_types_and_validated(client, sim_instances):
                                             "api": MASK})
     assert r.status_code == 400
     assert client.post("/api/instances", json=["not", "an", "object"]).status_code in (400, 422)
+    r = client.post("/api/instances", json={"service": "plex", "name": "p", **plex, "colour": "red"})
+    assert r.status_code == 400 and "unknown field" in r.json()["detail"]
+
+
+def test_hand_added_settings_survive_an_edit_from_the_ui(client, sim_instances, runtime):
+    cfg = _radarr(sim_instances)
+    runtime.config.update({"instances": {"radarr": {"r1": {**cfg, "verify_ssl": False}}}})
+    shown = client.get("/api/instances/r1").json()
+    assert shown["verify_ssl"] is False
+    assert client.put("/api/instances/r1", json=shown).status_code == 200
+    assert runtime.config.get_section("instances")["radarr"]["r1"] == {**cfg, "verify_ssl": False}
 
 
 @pytest.mark.parametrize("url", ["http://169.254.169.254/latest", "http://metadata.google.internal",
@@ -168,20 +179,30 @@ def test_delete_refuses_referenced_instance_unless_forced(client, sim_instances,
     assert client.delete("/api/instances/r1").status_code == 404
 
 
-def test_refresh_and_sync_need_the_job_queue(client, sim_instances, runtime):
+def test_refresh_and_sync_queue_a_cache_refresh_job(client, sim_instances, runtime):
     add_instance(client, "radarr", "r1", _radarr(sim_instances))
-    if getattr(runtime, "jobs", None) is None:
-        for action in ("refresh", "sync"):
-            r = client.post(f"/api/instances/r1/{action}")
-            assert r.status_code == 503 and "job queue" in r.json()["detail"]
-    else:
-        r = client.post("/api/instances/r1/refresh")
-        assert r.status_code == 200 and isinstance(r.json()["job_id"], int)
-        job = runtime.jobs.get(r.json()["job_id"])
-        assert job is not None
+    r = client.post("/api/instances/r1/refresh")
+    assert r.status_code == 200 and isinstance(r.json()["job_id"], int), r.text
+    job = runtime.jobs.wait(r.json()["job_id"], timeout=60)
+    assert job["module"] == "cache_refresh" and job["status"] == "success", job
+    assert job["overrides"]["instances"] == ["r1"] and job["overrides"]["full"] is False
+    sync = client.post("/api/instances/r1/sync").json()
+    assert runtime.jobs.wait(sync["job_id"], timeout=60)["overrides"]["full"] is True
     assert client.post("/api/instances/missing/refresh").status_code == 404
 
 
 def test_requires_auth(anon_client):
     assert anon_client.get("/api/instances").status_code == 401
     assert anon_client.post("/api/instances/test", json={}).status_code == 401
+
+
+def test_refresh_without_a_job_queue_is_503_not_inline(runtime, sim_instances):
+    from fastapi.testclient import TestClient
+
+    from curatarr.app import create_app
+
+    runtime.config.update({"instances": {"radarr": {"r1": _radarr(sim_instances)}}})
+    token, _ = runtime.auth.setup("admin", "admin-pass-123")
+    with TestClient(create_app(runtime, start_services=False)) as c:  # no lifecycle hooks: no rt.jobs
+        r = c.post("/api/instances/r1/refresh", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 503 and r.json() == {"detail": "job queue not running; cannot queue a cache refresh"}

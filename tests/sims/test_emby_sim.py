@@ -74,3 +74,11 @@ def test_seasons_episodes_and_images(emby):
     assert emby.get(f"/Items/{target}/Images/Primary").content == data
     infos = emby.get(f"/Items/{target}/Images").json()
     assert [i["ImageTag"] for i in infos if i["ImageType"] == "Primary"] == [hashlib.md5(data).hexdigest()]
+
+
+def test_per_user_item_routes(emby):
+    user = emby.get("/Users").json()[0]["Id"]
+    listed = emby.get(f"/Users/{user}/Items", params={"Recursive": "true", "IncludeItemTypes": "Movie",
+                                                      "Limit": 2}).json()["Items"]
+    assert len(listed) == 2
+    assert emby.get(f"/Users/{user}/Items/{listed[0]['Id']}").json()["Name"] == listed[0]["Name"]

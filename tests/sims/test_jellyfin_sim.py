@@ -166,7 +166,7 @@ def test_image_routes_conform(jf, valid):
     assert {"Primary", "Backdrop"} <= {i["ImageType"] for i in infos}
     primary = valid(httpx.get(f"{jf.base_url}/Items/{movie['Id']}/Images/Primary"))  # image GETs are public
     assert primary.headers["content-type"] == "image/jpeg" and primary.content[:2] == b"\xff\xd8"
-    assert valid(jf.get(f"/Items/{movie['Id']}/Images/Backdrop/1")).status_code == 200
+    assert valid(jf.get(f"/Items/{movie['Id']}/Images/Backdrop/0")).status_code == 200
     data = render_placeholder(30, 45, seed=3, text="JF")
     posted = jf.post(f"/Items/{movie['Id']}/Images/Primary", content=base64.b64encode(data),
                      headers={"Content-Type": "image/jpeg"})
@@ -250,3 +250,12 @@ def test_missing_files_are_not_in_the_server(jf, library):
     missing = [m for m in library.movies if not m.has_file]
     assert missing, "the sample library should have movies without files"
     assert jf.get(f"/Items/{missing[0].jellyfin_id}").status_code == 404
+
+
+def test_image_tags_are_stable_before_and_after_images_are_read(jf):
+    movie = a_movie(jf)
+    before = jf.get(f"/Items/{movie['Id']}").json()
+    infos = jf.get(f"/Items/{movie['Id']}/Images").json()
+    after = jf.get(f"/Items/{movie['Id']}").json()
+    assert before["ImageTags"] == after["ImageTags"] and before["BackdropImageTags"] == after["BackdropImageTags"]
+    assert {i["ImageType"]: i["ImageTag"] for i in infos}["Primary"] == after["ImageTags"]["Primary"]

@@ -17,9 +17,10 @@ from curatarr.artwork.errors import ArtworkError, TemplateError
 from curatarr.artwork.service import artwork_service
 from curatarr.artwork.source import MAX_IMAGE_BYTES
 from curatarr.artwork.templates import Kind, template_json_schema, validate_template
-from curatarr.artwork.testsheet import test_sheet
+from curatarr.artwork.testsheet import sample_backdrop, test_sheet
 from curatarr.artwork.textprep import TextInputs
 from curatarr.runtime import Runtime
+from curatarr.security.urls import UnsafeURL
 
 router = APIRouter(tags=["artwork"])
 TEXT_FIELDS = ("title", "original_title", "year", "season_name", "season_number", "episode_number",
@@ -196,6 +197,8 @@ async def preview(request: Request, rt: Runtime = Depends(get_runtime)):
         image = spec["image"]
         if image is None and spec.get("image_url"):
             image = await run_in_threadpool(service.fetch_image, str(spec["image_url"]))
+        if image is None:  # no picture yet: a neutral stand-in shows what the overlays do
+            image = await run_in_threadpool(sample_backdrop, *template.size)
         fmt = spec.get("format") or None
         if fmt not in (None, "jpeg", "webp", "png"):
             raise HTTPException(400, "format must be jpeg, webp or png")
@@ -206,6 +209,8 @@ async def preview(request: Request, rt: Runtime = Depends(get_runtime)):
         result = await run_in_threadpool(render, template, inputs, service.context)
     except ArtworkError as exc:
         return artwork_error(exc)
+    except UnsafeURL as exc:
+        raise HTTPException(400, f"URL refused: {exc}") from None
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from None
     return Response(content=result.data, media_type=result.mime, headers=_render_headers(result))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Request
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request
 from pydantic import BaseModel, Field
 
 from curatarr.api.deps import current_principal, get_runtime
@@ -102,7 +102,7 @@ def create_key(body: NewKey = Body(...), principal: Principal = Depends(current_
 
 
 @router.delete("/api/auth/keys/{key_id}")
-def delete_key(key_id: int, rt: Runtime = Depends(get_runtime)):
+def delete_key(key_id: int = Path(..., ge=1, le=2**31 - 1), rt: Runtime = Depends(get_runtime)):
     if not rt.auth.delete_api_key(key_id):
         raise HTTPException(404, "API key not found")
     return {"success": True, "id": key_id}

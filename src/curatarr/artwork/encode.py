@@ -107,13 +107,20 @@ def encode(image: pyvips.Image, *, fmt: str = "jpeg", quality: int = 92, max_byt
 
 
 def read_provenance(source: bytes | str | Path, scan_bytes: int = 131072) -> dict | None:
-    """``{"template": id, "hash": h}`` if the file carries our marker, else None."""
+    """``{"template": id, "hash": h}`` if the file carries our marker, else None.
+
+    Reads only the first and last ``scan_bytes`` (JPEG/PNG keep metadata in front, WebP at the end).
+    """
     if isinstance(source, (bytes, bytearray)):
-        head = bytes(source[:scan_bytes])
+        head = bytes(source[:scan_bytes]) + bytes(source[-scan_bytes:])
     else:
         try:
             with Path(source).open("rb") as fh:
                 head = fh.read(scan_bytes)
+                size = fh.seek(0, 2)
+                if size > scan_bytes:
+                    fh.seek(max(scan_bytes, size - scan_bytes))
+                    head += fh.read()
         except OSError:
             return None
     match = _PROVENANCE_RE.search(head)

@@ -79,12 +79,44 @@ class DbFitStore:
 
 def safe_file_name(name: str, allowed_ext: tuple[str, ...]) -> str:
     """A plain file name (no folders), with an allowed extension, or ArtworkError."""
-    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    if not SAFE_NAME_RE.match(base) or ".." in base:
+    base = (name or "").strip()
+    if not SAFE_NAME_RE.match(base) or ".." in base:  # also refuses any / or \ (no folders)
         raise ArtworkError("file name must be 1-127 letters, digits, spaces or ._()+- and not start with a dot")
     if not base.lower().endswith(allowed_ext):
         raise ArtworkError(f"file extension must be one of {', '.join(allowed_ext)}")
     return base
+
+
+def fetch_image(url: str, *, timeout: float = 15.0, max_bytes: int = MAX_IMAGE_BYTES) -> bytes:
+    """Download an image URL: SSRF-checked (every redirect too), size-capped, streamed."""
+    current = url
+    with httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": "curatarr"}) as client:
+        for _hop in range(MAX_REDIRECTS + 1):
+            check_url(current)
+            try:
+                with client.stream("GET", current) as response:
+                    if response.is_redirect:
+                        location = response.headers.get("location")
+                        if not location:
+                            raise ImageRejected("image URL redirected without a location")
+                        current = str(response.url.join(location))
+                        continue
+                    if response.status_code >= 400:
+                        raise ImageRejected(f"image URL answered HTTP {response.status_code}")
+                    declared = response.headers.get("content-length")
+                    if declared and declared.isdigit() and int(declared) > max_bytes:
+                        raise ImageTooLarge(f"image is larger than {max_bytes // (1024 * 1024)} MB")
+                    chunks: list[bytes] = []
+                    total = 0
+                    for chunk in response.iter_bytes():
+                        total += len(chunk)
+                        if total > max_bytes:
+                            raise ImageTooLarge(f"image is larger than {max_bytes // (1024 * 1024)} MB")
+                        chunks.append(chunk)
+                    return b"".join(chunks)
+            except httpx.HTTPError as exc:
+                raise ImageRejected(f"could not download the image: {exc.__class__.__name__}") from None
+    raise ImageRejected("too many redirects")
 
 
 class ArtworkService:
@@ -113,36 +145,8 @@ class ArtworkService:
         safe = safe_file_name(name, FONT_EXTENSIONS + OVERLAY_EXTENSIONS)
         return self.files_dir / safe
 
-    def fetch_image(self, url: str, *, timeout: float = 15.0, max_bytes: int = MAX_IMAGE_BYTES) -> bytes:
-        """Download an image URL: SSRF-checked (every redirect too), size-capped, streamed."""
-        current = url
-        with httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": "curatarr"}) as client:
-            for _hop in range(MAX_REDIRECTS + 1):
-                check_url(current)
-                try:
-                    with client.stream("GET", current) as response:
-                        if response.is_redirect:
-                            location = response.headers.get("location")
-                            if not location:
-                                raise ImageRejected("image URL redirected without a location")
-                            current = str(response.url.join(location))
-                            continue
-                        if response.status_code >= 400:
-                            raise ImageRejected(f"image URL answered HTTP {response.status_code}")
-                        declared = response.headers.get("content-length")
-                        if declared and declared.isdigit() and int(declared) > max_bytes:
-                            raise ImageTooLarge(f"image is larger than {max_bytes // (1024 * 1024)} MB")
-                        chunks: list[bytes] = []
-                        total = 0
-                        for chunk in response.iter_bytes():
-                            total += len(chunk)
-                            if total > max_bytes:
-                                raise ImageTooLarge(f"image is larger than {max_bytes // (1024 * 1024)} MB")
-                            chunks.append(chunk)
-                        return b"".join(chunks)
-                except httpx.HTTPError as exc:
-                    raise ImageRejected(f"could not download the image: {exc.__class__.__name__}") from None
-        raise ImageRejected("too many redirects")
+    def fetch_image(self, url: str, **kw) -> bytes:
+        return fetch_image(url, **kw)
 
 
 _lock = threading.Lock()
@@ -158,3 +162,30 @@ def artwork_service(rt) -> ArtworkService:
                 service = ArtworkService(rt.data_dir, rt.db)
                 rt.extensions["artwork"] = service
     return service
+
+
+def warm_up(service: ArtworkService) -> None:
+    """Load fontconfig, the built-in fonts and the classic plates so the first preview is fast."""
+    from curatarr.artwork.compose import RenderInputs, render
+    from curatarr.artwork.textprep import TextInputs
+
+    for kind in ("poster", "titlecard"):
+        try:
+            render(service.store.resolve("classic", kind),
+                   RenderInputs(texts=TextInputs(title="Warm up", episode_title="Warm up", season_number=1,
+                                                 episode_number=1)), service.context)
+        except Exception:
+            log.debug("artwork warm-up failed", exc_info=True)
+
+
+class _Hooks:
+    """Lifecycle hook (``curatarr.artwork.service:hooks``): warm the engine in the background."""
+
+    def start(self, rt) -> None:
+        threading.Thread(target=lambda: warm_up(artwork_service(rt)), name="artwork-warmup", daemon=True).start()
+
+    def stop(self, rt) -> None:
+        return None
+
+
+hooks = _Hooks()

@@ -70,32 +70,32 @@ class ImageInfo:
     has_alpha: bool
 
 
-def _header(source: ImageInput) -> tuple[pyvips.Image, str]:
-    harden_vips()
+def read_source(source: ImageInput) -> bytes:
+    """The image bytes, size-capped. Files are read whole (≤ the cap): libvips then never parses
+    a file *name*, so names with brackets (Kometa's ``[tvdb-…]`` folders) are just names."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
-        if len(data) > MAX_IMAGE_BYTES:
-            raise ImageTooLarge(f"image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
-        fmt = sniff(data[:32])
-        try:
-            image = pyvips.Image.new_from_buffer(data, "", access="sequential", fail_on="truncated")
-        except pyvips.Error:
-            raise ImageRejected(f"corrupt or unreadable {fmt.upper()} image") from None
     else:
         path = Path(source)
         try:
-            size = path.stat().st_size
-            with path.open("rb") as fh:
-                head = fh.read(32)
+            if path.stat().st_size > MAX_IMAGE_BYTES:
+                raise ImageTooLarge(f"image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+            data = path.read_bytes()
         except OSError:
             raise ImageRejected(f"cannot read image file {path.name!r}") from None
-        if size > MAX_IMAGE_BYTES:
-            raise ImageTooLarge(f"image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
-        fmt = sniff(head)
-        try:
-            image = pyvips.Image.new_from_file(str(path), access="sequential", fail_on="truncated")
-        except pyvips.Error:
-            raise ImageRejected(f"corrupt or unreadable {fmt.upper()} image") from None
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ImageTooLarge(f"image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+    return data
+
+
+def _header(source: ImageInput) -> tuple[pyvips.Image, str]:
+    harden_vips()
+    data = read_source(source)
+    fmt = sniff(data[:32])
+    try:
+        image = pyvips.Image.new_from_buffer(data, "", access="sequential", fail_on="truncated")
+    except pyvips.Error:
+        raise ImageRejected(f"corrupt or unreadable {fmt.upper()} image") from None
     loader = image.get("vips-loader") if image.get_typeof("vips-loader") else ""
     if not any(loader.startswith(name) for name in ALLOWED_LOADERS):
         raise UnsupportedMedia(f"image decoder {loader or 'unknown'} is not allowed")
@@ -114,13 +114,11 @@ def inspect_image(source: ImageInput) -> ImageInfo:
     return ImageInfo(format=fmt, width=image.width, height=image.height, has_alpha=image.hasalpha())
 
 
-def _thumbnail(source: ImageInput, width: int, height: int, crop: str | None) -> pyvips.Image:
-    options = dict(height=height, size="both", option_string="fail_on=truncated")
+def _thumbnail(source: bytes, width: int, height: int, crop: str | None) -> pyvips.Image:
+    options = dict(height=height, size="both")
     if crop:
         options["crop"] = crop
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return pyvips.Image.thumbnail_buffer(bytes(source), width, **options)
-    return pyvips.Image.thumbnail(str(source), width, **options)
+    return pyvips.Image.thumbnail_buffer(source, width, option_string="fail_on=truncated", **options)
 
 
 def to_srgb8(image: pyvips.Image, background: tuple[int, int, int] | None) -> pyvips.Image:
@@ -156,6 +154,7 @@ def load_cover(source: ImageInput, width: int, height: int, *, focal_point="cent
     The returned image is lazy; errors in the pixel data surface when it is encoded and are
     reported by the pipeline as :class:`ImageRejected`.
     """
+    source = read_source(source)
     header, _fmt = _header(source)
     try:
         scale = max(width / header.width, height / header.height)
@@ -198,11 +197,10 @@ def _materialise(image: pyvips.Image) -> pyvips.Image:
 
 def load_rgba(source: ImageInput) -> pyvips.Image:
     """A full-resolution RGBA image (overlays, logos), validated like every other input."""
+    source = read_source(source)
     _header(source)
     try:
-        image = (pyvips.Image.new_from_buffer(bytes(source), "", fail_on="truncated")
-                 if isinstance(source, (bytes, bytearray, memoryview))
-                 else pyvips.Image.new_from_file(str(source), fail_on="truncated"))
+        image = pyvips.Image.new_from_buffer(source, "", fail_on="truncated")
         image = to_srgb8(image, None)
         if not image.hasalpha():
             image = image.bandjoin(255)

@@ -63,3 +63,22 @@ def test_sheet(templates: list[Template], ctx: RenderContext, *, quality: int = 
     data, _q = encode(sheet, fmt="jpeg", quality=quality, max_bytes=50_000_000,
                       provenance=Provenance("test-sheet", "", ""))
     return data, report
+
+
+_backdrops: dict[tuple[int, int], bytes] = {}
+
+
+def sample_backdrop(width: int, height: int) -> bytes:
+    """A soft, colourful stand-in picture for previews without a source image (cached)."""
+    key = (width, height)
+    if key not in _backdrops:
+        small_w, small_h = max(8, width // 16), max(8, height // 16)
+        xyz = pyvips.Image.xyz(small_w, small_h)
+        x, y = xyz[0] / small_w, xyz[1] / small_h
+        red = 40 + 120 * x + 40 * y
+        green = 60 + 60 * (1 - y) + 30 * x
+        blue = 110 + 100 * (1 - x) * (1 - y)
+        image = red.bandjoin([green, blue]).cast("uchar").copy(interpretation="srgb")
+        image = image.resize(width / small_w, vscale=height / small_h, kernel="linear")
+        _backdrops[key] = image.jpegsave_buffer(Q=90)
+    return _backdrops[key]

@@ -77,16 +77,27 @@ class FaceChooser:
 
     def __init__(self, chain: list[FontFace]):
         self.chain = chain
-        self.metrics: list[FaceMetrics] = [metrics(face) for face in chain]
+        self._metrics: list[FaceMetrics | None] = [None] * len(chain)
         self._memo: dict[str, int] = {}
+
+    def face_metrics(self, index: int) -> FaceMetrics:
+        """Loaded on first use: a Latin title never reads the CJK collection's tables."""
+        m = self._metrics[index]
+        if m is None:
+            m = self._metrics[index] = metrics(self.chain[index])
+        return m
+
+    @property
+    def metrics(self) -> list[FaceMetrics]:
+        return [self.face_metrics(i) for i in range(len(self.chain))]
 
     def index_for(self, ch: str) -> int | None:
         hit = self._memo.get(ch)
         if hit is not None:
             return hit
         cp = ord(ch)
-        for i, m in enumerate(self.metrics):
-            if m.covers(cp):
+        for i in range(len(self.chain)):
+            if self.face_metrics(i).covers(cp):
                 self._memo[ch] = i
                 return i
         return None
@@ -119,7 +130,7 @@ class FaceChooser:
             if is_ignorable(ch):
                 continue
             idx = self.index_for(ch)
-            m = self.metrics[idx if idx is not None else 0]
+            m = self.face_metrics(idx if idx is not None else 0)
             total += m.advance_em(ord(ch)) + letter_spacing
         return total
 
@@ -127,7 +138,7 @@ class FaceChooser:
         ascent = descent = 0.0
         used = {self.index_for(ch) for ch in text if not is_ignorable(ch) and ch != " "} or {0}
         for idx in used:
-            m = self.metrics[idx if idx is not None else 0]
+            m = self.face_metrics(idx if idx is not None else 0)
             ascent = max(ascent, m.ascender / m.upem)
             descent = max(descent, -m.descender / m.upem)
         return ascent + descent

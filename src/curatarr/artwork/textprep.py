@@ -97,7 +97,7 @@ def prepare_text(raw: str, layer: TextLayer) -> str:
     for symbol in layer.newline_symbols:
         if not symbol:
             continue
-        kept = symbol.strip() if symbol in layer.keep_symbols or symbol.strip() in layer.keep_symbols else ""
+        kept = symbol.rstrip() if symbol in layer.keep_symbols or symbol.strip() in layer.keep_symbols else ""
         text = text.replace(symbol, f"{kept}\n" if kept else "\n")
     if layer.all_caps:
         text = text.upper()

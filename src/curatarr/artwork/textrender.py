@@ -100,6 +100,12 @@ class _RasterCache:
 _rasters = _RasterCache()
 
 
+def clear_raster_cache() -> None:
+    """Forget drawn masks (fonts were replaced, or a test simulates a fresh process)."""
+    global _rasters
+    _rasters = _RasterCache()
+
+
 def render_text(text: str, chooser: FaceChooser, params: FitParams, *, weight: int | None, align: str,
                 cache: FitCache | None) -> TextRaster:
     """Fit (cached) and draw ``text``; the returned mask's ink box fits the box minus ``pad``."""

@@ -13,3 +13,17 @@ DataDirOption = typer.Option(None, "--data-dir", envvar="CURATARR_DATA_DIR",
 
 def data_dir_or_default(data_dir: Optional[Path]) -> Path:
     return Path(data_dir) if data_dir else Path("./data")
+
+
+def open_runtime(data_dir: Optional[Path], **kwargs):
+    """The Runtime for ``data_dir``; a broken config.yml ends the command with its message, exit code 2
+    (not a traceback)."""
+    from curatarr.config import ConfigError
+    from curatarr.runtime import Runtime
+
+    folder = data_dir_or_default(data_dir)
+    try:
+        return Runtime(folder, **kwargs)
+    except ConfigError as exc:
+        typer.echo(f"Curatarr cannot start: {Path(folder).resolve() / 'config.yml'}: {exc}", err=True)
+        raise typer.Exit(2) from None

@@ -7,13 +7,11 @@ from typing import Optional
 
 import typer
 
-from curatarr.cli._common import DataDirOption, data_dir_or_default
+from curatarr.cli._common import DataDirOption, open_runtime
 
 
 def _runtime(data_dir: Optional[Path]):
-    from curatarr.runtime import Runtime
-
-    return Runtime(data_dir_or_default(data_dir), console_logs=False)
+    return open_runtime(data_dir, console_logs=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from curatarr import __version__
-from curatarr.cli._common import DataDirOption, data_dir_or_default
+from curatarr.cli._common import DataDirOption, open_runtime
 
 
 def serve_runtime(rt, host: str, port: int) -> None:
@@ -32,9 +32,7 @@ def register(app: typer.Typer) -> None:
               port: int = typer.Option(8000, "--port", help="Port to listen on"),
               data_dir: Optional[Path] = DataDirOption):
         """Run the Curatarr web server."""
-        from curatarr.runtime import Runtime
-
-        rt = Runtime(data_dir_or_default(data_dir))
+        rt = open_runtime(data_dir)
         serve_runtime(rt, host, port)
 
     @app.command()

@@ -132,7 +132,7 @@ def probe(rt: "Runtime | None", ref: InstanceRef, *, timeout: float = DEFAULT_TI
     """Probe one configured instance; the result is remembered and failures go to its log."""
     result = probe_config(ref.type, ref.config, timeout=timeout, name=ref.name)
     if rt is not None:
-        cache = _cache(rt)
+        cache = health_cache(rt)
         previous = cache.get(ref.name)
         cache.put(result)
         # Failures are warnings; a recovery is worth an info line; steady health only a debug one.
@@ -181,7 +181,7 @@ class HealthCache:
             self._results.pop(name, None)
 
 
-def _cache(rt: "Runtime") -> HealthCache:
+def health_cache(rt: "Runtime") -> HealthCache:
     cache = rt.extensions.get("instance_health")
     if cache is None:
         cache = rt.extensions.setdefault("instance_health", HealthCache())
@@ -191,7 +191,7 @@ def _cache(rt: "Runtime") -> HealthCache:
 def cached_or_probe(rt: "Runtime", refs: list[InstanceRef], *, max_age: float = CACHE_SECONDS,
                     timeout: float = DEFAULT_TIMEOUT) -> list[HealthResult]:
     """Recent results where there are any, fresh concurrent probes for the rest (input order)."""
-    cache = _cache(rt)
+    cache = health_cache(rt)
     found = {r.name: cache.get(r.name, max_age) for r in refs}
     stale = [r for r in refs if found[r.name] is None or found[r.name].service != r.type]
     for result in probe_many(rt, stale, timeout=timeout):
@@ -200,4 +200,4 @@ def cached_or_probe(rt: "Runtime", refs: list[InstanceRef], *, max_age: float = 
 
 
 def forget(rt: "Runtime", name: str) -> None:
-    _cache(rt).forget(name)
+    health_cache(rt).forget(name)

@@ -3,8 +3,9 @@
 The periodic probe fills ``system_health_snapshots`` (read by ``/api/system/health/snapshots`` and
 the digest). Every ``general.health_probe_minutes`` minutes (default 15; 0 turns it off) it probes
 every enabled instance concurrently and records one row per instance; rows older than 30 days are
-dropped. If the job scheduler takes this over, it sets ``rt.extensions["health_probe_scheduled"] =
-True`` and calls :func:`probe_all` + :func:`record_snapshots` itself; this loop then stays idle.
+dropped. The job scheduler took this over (system module ``health_snapshot``, every 6 hours): while a
+scheduler runs on the runtime (or ``rt.extensions["health_probe_scheduled"]`` is set) this loop
+stays idle, so it only matters for a runtime started without the jobs area.
 """
 
 from __future__ import annotations
@@ -55,6 +56,18 @@ def probe_interval_minutes(rt: "Runtime") -> float:
         return DEFAULT_PROBE_MINUTES
 
 
+def _scheduled_elsewhere(rt: "Runtime") -> bool:
+    """True when the job scheduler runs the snapshots (module ``health_snapshot``): then this
+    loop stays idle so snapshots are not recorded twice."""
+    if rt.extensions.get("health_probe_scheduled"):
+        return True
+    if getattr(rt, "scheduler", None) is None:
+        return False
+    from curatarr.modules import registry
+
+    return "health_snapshot" in registry.MODULES
+
+
 class _InstancesHooks:
     def __init__(self) -> None:
         self._states: dict[int, tuple[threading.Event, threading.Thread, logging.Handler]] = {}
@@ -88,7 +101,7 @@ class _InstancesHooks:
         while not stop.wait(wait):
             minutes = probe_interval_minutes(rt)
             wait = minutes * 60 if minutes > 0 else 60.0
-            if minutes <= 0 or rt.extensions.get("health_probe_scheduled"):
+            if minutes <= 0 or _scheduled_elsewhere(rt):
                 continue
             try:
                 results = probe_all(rt)

@@ -64,16 +64,33 @@ def request_fields(spec: InstanceType, body: dict) -> dict:
     for alias in ("apiKey", "api_key"):
         if "api" not in fields and body.get(alias) is not None:
             fields["api"] = body[alias]
+    kinds = {f.name: f.kind for f in spec.fields}
     for key, value in list(fields.items()):
-        if isinstance(value, str):
+        if kinds.get(key) == "boolean":
+            if not isinstance(value, bool):
+                raise InstanceError(f"{key!r} must be true or false")
+        elif key in kinds:
+            if value is None:
+                value = ""
+            if not isinstance(value, str):
+                raise InstanceError(f"{key!r} must be a string")
+            fields[key] = value.strip()
+        elif isinstance(value, str):
             fields[key] = value.strip()
         elif value is not None and not isinstance(value, (bool, int, float)):
             raise InstanceError(f"field {key!r} must be a string, number or boolean")
-    if "enabled" in fields and not isinstance(fields["enabled"], bool):
-        raise InstanceError("'enabled' must be true or false")
     if "url" in fields:
         fields["url"] = (fields["url"] or "").rstrip("/")
     return fields
+
+
+def check_known_fields(spec: InstanceType, fields: dict, stored: dict | None = None) -> None:
+    """Refuse settings the type does not have (keys already in config.yml, e.g. hand-added, pass)."""
+    known = {f.name for f in spec.fields} | set(stored or {})
+    unknown = sorted(k for k in fields if k not in known)
+    if unknown:
+        raise InstanceError(f"unknown field(s) for {spec.label}: {', '.join(unknown)}; "
+                            f"known: {', '.join(f.name for f in spec.fields)}")
 
 
 def validate_name(name: Any) -> str:
@@ -224,6 +241,7 @@ def create(rt: "Runtime", body: dict) -> InstanceRef:
     if existing is not None:
         raise InstanceError(f"an instance named {name!r} already exists ({existing.type}); names are unique across all types", 409)
     fields = request_fields(spec, body)
+    check_known_fields(spec, fields)
     if any(v == MASK for v in fields.values()):
         raise InstanceError("a new instance cannot take a masked value; enter the key")
     check_instance_url(spec, fields)
@@ -242,6 +260,7 @@ def update(rt: "Runtime", name: str, body: dict, *, partial: bool = False) -> In
     if any(body.get(k) for k in ("service", "type", "instance_type")) and request_type(body).name != spec.name:
         raise InstanceError("the type of an instance cannot be changed; add a new instance instead")
     fields = request_fields(spec, body)
+    check_known_fields(spec, fields, ref.config)
     if partial and not fields:
         raise InstanceError("nothing to change: send at least one field, e.g. {\"enabled\": false}")
     merged = {**ref.config, **merge_secrets(spec, fields, ref.config)}

@@ -19,7 +19,7 @@ from curatarr.connectors.errors import ConnectorError
 from curatarr.db.base import utcnow
 from curatarr.db.models.system import HealthSnapshot
 from curatarr.instances.factory import build_connector
-from curatarr.instances.health import _cache as health_cache
+from curatarr.instances.health import health_cache
 from curatarr.instances.logstore import get_store
 from curatarr.instances.types import InstanceRef
 

@@ -176,6 +176,18 @@ class JobStore:
             res = s.execute(update(Job).where(Job.id == job_id, Job.status == RUNNING).values(**values))
             return res.rowcount == 1
 
+    def add_result_data(self, job_id: int, key: str, value: Any) -> None:
+        """Attach ``value`` under ``result.data[key]`` of a job (e.g. notification deliveries)."""
+        with self.db.session() as s:
+            row = s.get(Job, job_id)
+            if row is None:
+                return
+            result = dict(row.result or {})
+            data = dict(result.get("data") or {})
+            data[key] = value
+            result["data"] = data
+            row.result = result
+
     def requeue(self, job_id: int, *, run_after: datetime, error: str) -> bool:
         """Put a failed running job back in the queue for an automatic retry."""
         with self.db.session() as s:

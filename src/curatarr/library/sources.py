@@ -1,9 +1,11 @@
 """Sources: turn what one instance reports into :class:`ItemRecord` s.
 
-*arr instances are read in their wire format (``/api/v3/movie``, ``/api/v3/series`` +
-``/episode?seriesId=``, ``/api/v1/artist`` + ``/album``) through the connector's HTTP service, so
-its auth, SSRF guard, retries and error vocabulary apply. The big lists are decoded one element
-at a time (no list of 100,000 dicts in memory). Media servers go through their typed connectors
+*arr instances go through their typed clients (``connectors.arr``) for every write — deletes with
+the right exclusion flag, exclusions on the right path, commands, tags. The big item lists are read
+in their wire format (``/api/v3/movie``, ``/api/v3/series`` + ``/episode?seriesId=``,
+``/api/v1/artist`` + ``/album``) through the client's HTTP service (same auth, SSRF guard, retries
+and errors) and decoded one element at a time: no list of 100,000 parsed models in memory, no
+model validation per item on a 100k-item sync. Media servers go through their typed connectors
 (PlexClient, MediaBrowserClient).
 
 Each source offers ``iter_records()``, ``fetch_children(record)`` (episodes of a changed series),
@@ -77,16 +79,6 @@ def open_connector(rt: "Runtime", ref: "InstanceRef") -> Any:
     return build_connector(ref)
 
 
-def arr_http(rt: "Runtime", ref: "InstanceRef") -> HttpService:
-    """The HTTP service of an *arr connector; a plain one with the same auth if the typed client
-    cannot be built or does not expose its HttpService."""
-    try:
-        return http_of(open_connector(rt, ref))
-    except (ImportError, AttributeError, TypeError):
-        return HttpService(ref.url, service=ref.type, headers={"X-Api-Key": str(ref.config.get("api") or ""),
-                                                              "Accept": "application/json"})
-
-
 # ---- *arr ------------------------------------------------------------------------------------------
 
 def _ratings(raw: Any) -> dict[str, dict[str, float]]:
@@ -121,12 +113,13 @@ def _language(raw: Any) -> str | None:
 class ArrSource:
     """Radarr, Sonarr or Lidarr, read over its JSON API."""
 
-    def __init__(self, instance: str, source_type: str, http: HttpService):
+    def __init__(self, instance: str, source_type: str, client: Any):
         if source_type not in ARR_TYPES:
             raise ValueError(f"not an *arr type: {source_type}")
         self.instance = instance
         self.source_type = source_type
-        self.http = http
+        self.client = client               # RadarrClient | SonarrClient | LidarrClient
+        self.http = http_of(client)
         self.base = API_BASE[source_type]
         self._tags: dict[int, str] | None = None
         self._albums: dict[int, list[dict]] | None = None
@@ -302,40 +295,34 @@ class ArrSource:
                 external_id=str(ep["tvdbId"]) if ep.get("tvdbId") else None))
         return list(record.children) + episodes
 
-    # ---- writing --------------------------------------------------------------------------
+    # ---- writing (through the typed client) -----------------------------------------------
     def delete(self, native_id: str, *, delete_files: bool, add_exclusion: bool) -> None:
-        """Delete in the *arr with the parameter names each app uses (Radarr: addImportExclusion;
-        Sonarr/Lidarr: addImportListExclusion) on its own API version."""
-        exclusion_param = "addImportExclusion" if self.source_type == "radarr" else "addImportListExclusion"
-        params = {"deleteFiles": str(bool(delete_files)).lower(), exclusion_param: str(bool(add_exclusion)).lower()}
-        self.http.request("DELETE", self.path(f"{ITEM_PATH[self.source_type]}/{int(native_id)}"), params=params)
+        """Delete in the *arr; the client sends each app's own exclusion flag on its API version
+        (Radarr ``addImportExclusion``, Sonarr/Lidarr ``addImportListExclusion``)."""
+        self.client.delete(int(native_id), delete_files=delete_files, add_exclusion=add_exclusion)
 
-    def exclusions(self) -> list[dict]:
-        """The import (list) exclusions: Radarr ``/exclusions``; Sonarr/Lidarr ``/importlistexclusion``."""
-        tail = "exclusions" if self.source_type == "radarr" else "importlistexclusion"
-        data = self.get_json(tail)
-        if isinstance(data, dict) and isinstance(data.get("records"), list):
-            data = data["records"]
-        return [e for e in data or [] if isinstance(e, dict)]
+    @property
+    def exclusion_path(self) -> str:
+        return self.path(self.client.exclusion_path)
 
-    def command(self, name: str, **body: Any) -> dict:
-        return self.http.json("POST", self.path("command"), json={"name": name, **body})
+    def exclusions(self) -> list[Any]:
+        """Import (list) exclusions (Radarr ``/exclusions``; Sonarr/Lidarr ``/importlistexclusion``)."""
+        return list(self.client.exclusions())
 
-    def refresh(self, native_ids: list[str]) -> dict:
+    def refresh(self, native_ids: list[str]) -> Any:
+        """RefreshMovie / RefreshSeries / RefreshArtist for these items."""
+        return self.client.refresh([int(i) for i in native_ids])
+
+    def rescan(self, native_ids: list[str]) -> list[Any]:
         ids = [int(i) for i in native_ids]
         if self.source_type == "radarr":
-            return self.command("RefreshMovie", movieIds=ids)
+            return [self.client.post_command("RescanMovie", movieIds=ids)]
         if self.source_type == "sonarr":
-            return self.command("RefreshSeries", seriesIds=ids)
-        return self.command("RefreshArtist", artistIds=ids)
+            return [self.client.post_command("RescanSeries", seriesId=i) for i in ids]
+        return [self.client.post_command("RescanFolders")]
 
-    def rescan(self, native_ids: list[str]) -> list[dict]:
-        ids = [int(i) for i in native_ids]
-        if self.source_type == "radarr":
-            return [self.command("RescanMovie", movieIds=ids)]
-        if self.source_type == "sonarr":
-            return [self.command("RescanSeries", seriesId=i) for i in ids]
-        return [self.command("RescanFolders")]
+    def command_state(self, command_id: int) -> str:
+        return self.client.command(int(command_id)).status
 
     def update_item(self, native_id: str, changes: dict[str, Any]) -> dict:
         """Read the full resource, apply ``changes`` (wire names), PUT it back."""
@@ -347,20 +334,9 @@ class ArrSource:
         return self.http.json("PUT", self.path(tail), json=current, params={"moveFiles": "false"})
 
     def tag_ids(self, labels: list[str]) -> list[int]:
-        """Ids of tag labels, creating missing tags (labels are lower case in every *arr)."""
+        """Ids of tag labels, creating missing tags."""
         self._tags = None
-        known = {label.lower(): tid for tid, label in self.tags().items()}
-        out = []
-        for label in labels:
-            key = label.strip().lower()
-            if not key:
-                continue
-            if key not in known:
-                created = self.http.json("POST", self.path("tag"), json={"label": key})
-                known[key] = int(created["id"])
-            out.append(known[key])
-        self._tags = None
-        return out
+        return [self.client.ensure_tag(label).id for label in labels if label.strip()]
 
     def poster(self, url: str) -> tuple[bytes, str]:
         resp = self.http.request("GET", url, headers={"Accept": "image/*"})
@@ -469,9 +445,9 @@ def _sniff(data: bytes) -> str:
 
 def source_for(rt: "Runtime", ref: "InstanceRef") -> Any:
     """The source object for a configured instance (raises KeyError for types the library skips)."""
-    if ref.type in ARR_TYPES:
-        return ArrSource(ref.name, ref.type, arr_http(rt, ref))
     connector = open_connector(rt, ref)
+    if ref.type in ARR_TYPES:
+        return ArrSource(ref.name, ref.type, connector)
     if ref.type == "plex":
         return PlexSource(ref.name, connector)
     if ref.type in ("jellyfin", "emby"):
@@ -480,13 +456,12 @@ def source_for(rt: "Runtime", ref: "InstanceRef") -> Any:
 
 
 def close_source(source: Any) -> None:
-    for holder in (getattr(source, "client", None), getattr(source, "http", None)):
-        close = getattr(holder, "close", None)
-        if callable(close):
-            try:
-                close()
-            except Exception:  # closing must never mask the sync's outcome
-                pass
+    close = getattr(getattr(source, "client", None), "close", None)
+    if callable(close):
+        try:
+            close()
+        except Exception:  # closing must never mask the sync's outcome
+            pass
 
 
 __all__ = ["ArrSource", "PlexSource", "MediaBrowserSource", "source_for", "close_source", "iter_json_array",

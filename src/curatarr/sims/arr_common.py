@@ -175,6 +175,10 @@ class ArrSimulator:
     version = "1.0.0.0"
     api_base = "/api/v3"
     media_ids_key = "movieIds"           # TagDetails field listing the media using a tag
+    exclusion_path = "importlistexclusion"  # Radarr: "exclusions"
+    exclusion_key = "tvdbId"             # external id field: tmdbId | tvdbId | foreignId
+    exclusion_fields: tuple[str, ...] = ("tvdbId", "title")
+    exclusion_extras = True              # /paged and /bulk exist (not on Lidarr)
     commands: dict[str, str] = {}        # lower-case name -> display commandName
     list_commands: dict[str, str] = {}   # lower-case name -> canonical list arg name (for normalising)
 
@@ -436,6 +440,75 @@ class ArrSimulator:
         @router.get("/queue")
         async def queue(request: Request) -> Response:
             return arr_json(paged(request, list(sim.queue), sort_key="timeleft"))
+
+    # ---- import-list exclusions ---------------------------------------------------------------
+    def exclusion(self, exclusion_id: int) -> dict[str, Any]:
+        item = next((e for e in self.exclusions if e["id"] == exclusion_id), None)
+        if item is None:
+            raise not_found()
+        return item
+
+    def add_exclusion_item(self, values: dict[str, Any]) -> dict[str, Any]:
+        key = self.exclusion_key
+        external = values.get(key)
+        prop = key[0].upper() + key[1:]
+        if key == "foreignId" and (not isinstance(external, str) or not external):
+            raise validation_error(prop, "'Foreign Id' must not be empty.", external)
+        if key != "foreignId" and (not isinstance(external, int) or isinstance(external, bool) or external <= 0):
+            raise validation_error(prop, f"'{prop}' must be greater than '0'.", external)
+        if any(e[key] == external for e in self.exclusions):
+            raise validation_error(prop, "This exclusion has already been added", external)
+        item = {"id": max((e["id"] for e in self.exclusions), default=0) + 1,
+                **{f: values.get(f) if values.get(f) is not None else ("" if f != "movieYear" else 0)
+                   for f in self.exclusion_fields}}
+        self.exclusions.append(item)
+        self.sim.record("exclusions", action="add", **item)
+        return item
+
+    def add_exclusion_routes(self, router: APIRouter) -> None:
+        sim, base = self, f"/{self.exclusion_path}"
+
+        @router.get(base)
+        async def exclusions() -> Response:
+            return arr_json(list(sim.exclusions))
+
+        if self.exclusion_extras:
+            @router.get(f"{base}/paged")
+            async def exclusions_paged(request: Request) -> Response:
+                return arr_json(paged(request, list(sim.exclusions), sort_key="id",
+                                      key_funcs={f: (lambda e, f=f: e[f]) for f in ("id", *sim.exclusion_fields)}))
+
+            @router.delete(f"{base}/bulk")
+            async def delete_bulk(request: Request) -> Response:
+                ids = set(int_list(CIDict(await read_json(request)).get("ids"), "ids"))
+                with sim.lock:
+                    sim.exclusions = [e for e in sim.exclusions if e["id"] not in ids]
+                return Response(status_code=200)
+
+        @router.post(base)
+        async def add_exclusion(request: Request) -> Response:
+            body = CIDict(await read_json(request))
+            with sim.lock:
+                return arr_json(sim.add_exclusion_item({f: body.get(f) for f in sim.exclusion_fields}), 201)
+
+        @router.get(base + "/{exclusion_id}")
+        async def get_exclusion(exclusion_id: int) -> Response:
+            return arr_json(sim.exclusion(exclusion_id))
+
+        @router.put(base + "/{exclusion_id}")
+        async def update_exclusion(exclusion_id: int, request: Request) -> Response:
+            body = CIDict(await read_json(request))
+            with sim.lock:
+                item = sim.exclusion(exclusion_id)
+                item.update({f: body.get(f) for f in sim.exclusion_fields if f in body})
+                return arr_json(item, 202)
+
+        @router.delete(base + "/{exclusion_id}")
+        async def delete_exclusion(exclusion_id: int) -> Response:
+            with sim.lock:
+                sim.exclusion(exclusion_id)
+                sim.exclusions = [e for e in sim.exclusions if e["id"] != exclusion_id]
+            return Response(status_code=200)
 
     # ---- root folders / profiles -------------------------------------------------------------
     def own_root_folders(self) -> list[Any]:

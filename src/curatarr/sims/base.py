@@ -224,14 +224,26 @@ class SimMiddleware:
         entry = RecordedRequest(method=scope["method"], path=path,
                                 query=scope.get("query_string", b"").decode("latin-1"), headers=headers)
         self.sim.requests.append(entry)
+        # Read the whole body first so it is recorded even when the handler never reads it,
+        # then replay it to the app in one message.
         chunks: list[bytes] = []
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        entry.body = body[:MAX_RECORDED_BODY]
+        replayed = False
 
         async def recording_receive():
-            message = await receive()
-            if message["type"] == "http.request" and sum(map(len, chunks)) < MAX_RECORDED_BODY:
-                chunks.append(message.get("body", b""))
-                entry.body = b"".join(chunks)
-            return message
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
 
         async def recording_send(message):
             if message["type"] == "http.response.start":
@@ -320,11 +332,15 @@ def get_sim(app: Any) -> Simulator:
 # ---- small shared helpers -----------------------------------------------------------------------
 def strip_nulls(value: Any) -> Any:
     """Drop ``None`` values from dicts, recursively (the *arr / .NET ``WhenWritingNull`` style)."""
-    if isinstance(value, dict):
-        return {k: strip_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [strip_nulls(v) for v in value]
+    kind = type(value)
+    if kind is dict:
+        return {k: strip_nulls(v) if type(v) in _CONTAINERS else v for k, v in value.items() if v is not None}
+    if kind is list:
+        return [strip_nulls(v) if type(v) in _CONTAINERS else v for v in value]
     return value
+
+
+_CONTAINERS = (dict, list)
 
 
 def json_bytes(value: Any) -> bytes:

@@ -25,7 +25,6 @@ from curatarr.sims.library import (
     SampleLibrary,
     Season,
     Show,
-    clean_title,
     copy_movie,
     copy_show,
     folder_safe,

@@ -53,6 +53,9 @@ class LidarrSimulator(ArrSimulator):
     version = "2.13.3.4711"
     api_base = "/api/v1"
     media_ids_key = "artistIds"
+    exclusion_key = "foreignId"
+    exclusion_fields = ("foreignId", "artistName")
+    exclusion_extras = False
     commands = {
         "artistsearch": "Artist Search", "albumsearch": "Album Search", "refreshartist": "Refresh Artist",
         "refreshalbum": "Refresh Album", "renameartist": "Rename Artist", "renamefiles": "Rename Files",
@@ -332,39 +335,7 @@ class LidarrSimulator(ArrSimulator):
                 raise validation_error("artistId", "artistId must be provided")
             return arr_json([])  # tracks are not modelled: nothing to rename
 
-        @router.get("/importlistexclusion")
-        async def exclusions() -> Response:
-            return arr_json(list(sim.exclusions))
-
-        @router.post("/importlistexclusion")
-        async def add_exclusion(request: Request) -> Response:
-            body = CIDict(await read_json(request))
-            foreign = body.get("foreignId")
-            if not isinstance(foreign, str) or not foreign:
-                raise validation_error("ForeignId", "'Foreign Id' must not be empty.", foreign)
-            with sim.lock:
-                return arr_json(sim.add_exclusion(foreign, body.get("artistName") or ""), 201)
-
-        @router.get("/importlistexclusion/{exclusion_id}")
-        async def get_exclusion(exclusion_id: int) -> Response:
-            return arr_json(sim.exclusion(exclusion_id))
-
-        @router.put("/importlistexclusion/{exclusion_id}")
-        async def update_exclusion(exclusion_id: int, request: Request) -> Response:
-            body = CIDict(await read_json(request))
-            with sim.lock:
-                item = sim.exclusion(exclusion_id)
-                for key in ("foreignId", "artistName"):
-                    if key in body:
-                        item[key] = body.get(key)
-                return arr_json(item, 202)
-
-        @router.delete("/importlistexclusion/{exclusion_id}")
-        async def delete_exclusion(exclusion_id: int) -> Response:
-            with sim.lock:
-                sim.exclusion(exclusion_id)
-                sim.exclusions = [e for e in sim.exclusions if e["id"] != exclusion_id]
-            return Response(status_code=200)
+        sim.add_exclusion_routes(router)
 
         @router.get("/wanted/missing")
         async def missing(request: Request) -> Response:
@@ -410,24 +381,10 @@ class LidarrSimulator(ArrSimulator):
         self.library.reindex()
         self.reindex_albums()
         if add_exclusion and not any(e["foreignId"] == artist.musicbrainz_id for e in self.exclusions):
-            self.add_exclusion(artist.musicbrainz_id, artist.name)
+            self.add_exclusion_item({"foreignId": artist.musicbrainz_id, "artistName": artist.name})
         self.sim.record("deletes", kind="artist", id=artist.id, foreign_artist_id=artist.musicbrainz_id,
                         name=artist.name, path=artist.path, delete_files=delete_files, add_exclusion=add_exclusion)
 
-    def exclusion(self, exclusion_id: int) -> dict[str, Any]:
-        item = next((e for e in self.exclusions if e["id"] == exclusion_id), None)
-        if item is None:
-            raise not_found()
-        return item
-
-    def add_exclusion(self, foreign_id: str, name: str) -> dict[str, Any]:
-        if any(e["foreignId"] == foreign_id for e in self.exclusions):
-            raise validation_error("ForeignId", "This exclusion has already been added", foreign_id)
-        item = {"id": max((e["id"] for e in self.exclusions), default=0) + 1, "foreignId": foreign_id,
-                "artistName": name}
-        self.exclusions.append(item)
-        self.sim.record("exclusions", action="add", **item)
-        return item
 
 
 def create_app(library: SampleLibrary, *, api_key: str = "lidarr-api-key", instance: str | None = None,

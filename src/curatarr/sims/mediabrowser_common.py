@@ -31,6 +31,7 @@ from starlette.routing import Route
 
 from curatarr.sims.base import Simulator, install, json_response
 from curatarr.sims.images import render_artwork
+from curatarr.sims.plex import base_title, children_of, instance_view, on_disk, sniff_mime
 from curatarr.sims.library import (
     Album, Artist, Artwork, Episode, Movie, SampleLibrary, Season, Show, iso_from_offset, stable_hex, stable_int,
 )
@@ -43,9 +44,10 @@ ITEM_KINDS = {"AggregateFolder", "Audio", "AudioBook", "BasePluginFolder", "Book
               "Movie", "LiveTvChannel", "LiveTvProgram", "MusicAlbum", "MusicArtist", "MusicGenre", "MusicVideo",
               "Person", "Photo", "PhotoAlbum", "Playlist", "PlaylistsFolder", "Program", "Recording", "Season",
               "Series", "Studio", "Trailer", "TvChannel", "TvProgram", "UserRootFolder", "UserView", "Video", "Year"}
-# Artwork kind in the sample library -> MediaBrowser image type.
-ARTWORK_IMAGE_TYPES = {"poster": "Primary", "season": "Primary", "still": "Primary", "background": "Backdrop",
-                       "logo": "Logo", "clearart": "Art"}
+# What a server starts with: one Primary (English first) and, where the sample has backgrounds,
+# one Backdrop — the real default of one backdrop per item. Sample artwork kinds per image type:
+DEFAULT_IMAGES = {"Primary": ("poster", "season", "still"), "Backdrop": ("background",)}
+HAS_BACKDROP = {"Movie", "Series", "MusicArtist"}
 BLURHASH = "WNF~#Ot7ofRjWBof~qt7j[ayWBay-;WBRjayWBj[WBayofj[ayj["
 TICKS_PER_MINUTE = 600_000_000
 
@@ -116,13 +118,14 @@ class MBServerState:
             roots.setdefault(root.media, []).append(root.path)
         self.folders: list[Folder] = []
         self.entries: dict[str, Entry] = {}
+        self._scopes: dict[tuple[str, bool], list[Entry]] = {}
         for media, ctype, name, items in (("movie", "movies", "Movies", library.movies),
                                           ("show", "tvshows", "Shows", library.shows),
                                           ("artist", "music", "Music", library.artists)):
             if not items:
                 continue
             fid = str(3 + len(self.folders)) if flavor.numeric_ids else stable_hex(flavor.name, "folder", name)
-            ordered = sorted([i for i in items if _on_disk(i)], key=lambda i: (getattr(i, "sort_title", None) or getattr(i, "sort_name", "")).lower())
+            ordered = sorted([i for i in items if on_disk(i)], key=lambda i: (getattr(i, "sort_title", None) or getattr(i, "sort_name", "")).lower())
             folder = Folder(fid, name, ctype, roots.get(media, []), ordered)
             self.folders.append(folder)
             for item in ordered:
@@ -134,7 +137,7 @@ class MBServerState:
     def _add(self, item: Any, folder: Folder, parent: Any) -> None:
         kind = {Movie: "Movie", Show: "Series", Season: "Season", Episode: "Episode", Artist: "MusicArtist",
                 Album: "MusicAlbum"}[type(item)]
-        children = _children_on_disk(item)
+        children = children_of(item)
         self.entries[self.item_id(item)] = Entry(item, kind, folder, parent, children=children)
         for child in children:
             self._add(child, folder, item)
@@ -150,34 +153,38 @@ class MBServerState:
         wanted = folder_id.replace("-", "").lower()
         return next((f for f in self.folders if f.id == wanted), None)
 
-    def name(self, item: Any) -> str:
-        if isinstance(item, Season):
-            return "Specials" if item.number == 0 else f"Season {item.number}"
-        return item.name if isinstance(item, Artist) else item.title
+    @staticmethod
+    def name(item: Any) -> str:
+        return base_title(item)
 
     # ---- images ---------------------------------------------------------------------------------
+    def _default_tag(self, entry: Entry, image_type: str) -> str:
+        return stable_hex("img", self.item_id(entry.item), image_type)
+
     def images(self, entry: Entry) -> dict[str, list[MBImage]]:
+        """An item's images, built from its sample artwork on first use."""
         if entry.images is None:
             entry.images = {}
             arts = list(entry.item.artworks)
-            for art_kind, image_type in ARTWORK_IMAGE_TYPES.items():
-                chosen = [a for a in arts if a.kind == art_kind]
-                if not chosen:
-                    continue
-                if image_type not in MULTI_IMAGE_TYPES:  # the server shows one: English first
-                    chosen = [next((a for a in chosen if a.language == "en"), chosen[0])]
-                entry.images.setdefault(image_type, []).extend(
-                    MBImage(stable_hex("img", a.provider_id), a.width, a.height, artwork=a) for a in chosen)
+            for image_type, kinds in DEFAULT_IMAGES.items():
+                chosen = [a for a in arts if a.kind in kinds]
+                if chosen:
+                    art = next((a for a in chosen if a.language == "en"), chosen[0])
+                    entry.images[image_type] = [MBImage(self._default_tag(entry, image_type), art.width, art.height,
+                                                        artwork=art)]
         return entry.images
 
     def image_bytes(self, entry: Entry, image: MBImage) -> tuple[bytes, str]:
         if image.data is not None:
-            return image.data, _sniff(image.data)
+            return image.data, sniff_mime(image.data)
         assert image.artwork is not None
         return (render_artwork(image.artwork, self.name(entry.item), small=self.small_images),
                 image.artwork.mime_type)
 
     def image_tags(self, entry: Entry) -> tuple[dict[str, str], list[str]]:
+        if entry.images is None:  # untouched: what images() will build, without generating artwork lists
+            backdrops = [self._default_tag(entry, "Backdrop")] if entry.kind in HAS_BACKDROP else []
+            return {"Primary": self._default_tag(entry, "Primary")}, backdrops
         images = self.images(entry)
         single = {t: imgs[0].tag for t, imgs in images.items() if imgs and t not in MULTI_IMAGE_TYPES}
         return single, [i.tag for i in images.get("Backdrop", [])]
@@ -271,7 +278,17 @@ class MBServerState:
 
     # ---- queries --------------------------------------------------------------------------------
     def scope(self, parent_id: str | None, recursive: bool) -> list[Entry]:
-        """Entries below ``parent_id`` (a library folder or an item), or below the root."""
+        """Entries below ``parent_id`` (a library folder or an item), or below the root. The tree
+        never changes, so results are cached: paging through 100k items re-walks nothing."""
+        key = (parent_id or "").replace("-", "").lower(), recursive
+        cached = self._scopes.get(key)
+        if cached is None:
+            if len(self._scopes) > 256:
+                self._scopes.clear()
+            cached = self._scopes[key] = self._walk(parent_id, recursive)
+        return cached
+
+    def _walk(self, parent_id: str | None, recursive: bool) -> list[Entry]:
         if parent_id:
             folder = self.folder(parent_id)
             if folder is not None:
@@ -297,32 +314,9 @@ class MBServerState:
         return out
 
 
-def _children_on_disk(item: Any) -> list[Any]:
-    """A media server only knows files: no missing episodes, no season or show without a file."""
-    if isinstance(item, Show):
-        return [s for s in sorted(item.seasons, key=lambda s: s.number) if _children_on_disk(s)]
-    if isinstance(item, Season):
-        return [e for e in sorted(item.episodes, key=lambda e: e.episode_number) if e.has_file]
-    return list(item.albums) if isinstance(item, Artist) else []
-
-
-def _on_disk(item: Any) -> bool:
-    if isinstance(item, (Movie, Episode)):
-        return item.has_file
-    return bool(_children_on_disk(item)) if isinstance(item, (Show, Season)) else True
-
-
 def _dimensions(quality: str | None) -> tuple[int, int]:
     q = quality or ""
     return (3840, 2160) if "2160" in q else (1920, 1080) if "1080" in q else (1280, 720) if "720" in q else (720, 480)
-
-
-def _sniff(data: bytes) -> str:
-    if data.startswith(b"\x89PNG"):
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return "image/gif" if data.startswith(b"GIF8") else "image/jpeg"
 
 
 def _token_from_header(value: str | None) -> str | None:
@@ -378,7 +372,7 @@ def build_app(library: SampleLibrary, flavor: Flavor, *, api_key: str, instance:
     holder: dict[str, MBServerState] = {}
 
     def rebuild() -> None:
-        holder["srv"] = MBServerState(library.for_instance(instance), flavor, instance, small_images)
+        holder["srv"] = MBServerState(instance_view(library, instance), flavor, instance, small_images)
 
     rebuild()
     sim.reset_hooks.append(rebuild)
@@ -599,7 +593,10 @@ def build_app(library: SampleLibrary, flavor: Flavor, *, api_key: str, instance:
         ("HEAD", rf"/Items/{uuid_ish}/Images/(\w+)(?:/(\d+))?", get_image, True),
         ("POST", rf"/Items/{uuid_ish}/Images/(\w+)(?:/(\d+))?", post_image, False),
         ("DELETE", rf"/Items/{uuid_ish}/Images/(\w+)(?:/(\d+))?", delete_image, False),
-    ]:
+    ] + ([  # Emby still serves the per-user item routes that Jellyfin 10.9 dropped
+        ("GET", rf"/Users/{uuid_ish}/Items", lambda s, q, r, user: items(s, q, r), False),
+        ("GET", rf"/Users/{uuid_ish}/Items/{uuid_ish}", lambda s, q, r, user, iid: item(s, q, r, iid), False),
+    ] if flavor.numeric_ids else []):
         table.append((method, re.compile(re.escape(flavor.prefix) + pattern + "/?$", re.IGNORECASE), handler, public))
 
     async def dispatch(request: Request) -> Response:

@@ -25,7 +25,6 @@ from typing import Any, Callable
 from urllib.parse import quote, unquote
 
 import httpx
-from lxml import etree
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -73,20 +72,29 @@ class Node:
     children: list["Node"] = field(default_factory=list)
 
 
+_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;",
+                         "\t": "&#9;"})
+
+
 def _xml_value(value: Any) -> str:
-    return ("1" if value else "0") if isinstance(value, bool) else str(value)
+    return ("1" if value else "0") if isinstance(value, bool) else str(value).translate(_ESCAPE)
 
 
 def to_xml(node: Node) -> bytes:
-    def build(parent: Any, n: Node) -> Any:
-        el = etree.Element(n.tag) if parent is None else etree.SubElement(parent, n.tag)
-        for key, value in n.attrs.items():
-            if value is not None:
-                el.set(key, _xml_value(value))
+    # Plain string building (no element tree): pages of 1000+ items are the common case.
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n']
+
+    def emit(n: Node) -> None:
+        attrs = "".join(f' {k}="{_xml_value(v)}"' for k, v in n.attrs.items() if v is not None)
+        if not n.children:
+            out.append(f"<{n.tag}{attrs}/>")
+            return
+        out.append(f"<{n.tag}{attrs}>")
         for child in n.children:
-            build(el, child)
-        return el
-    return etree.tostring(build(None, node), xml_declaration=True, encoding="UTF-8")
+            emit(child)
+        out.append(f"</{n.tag}>")
+    emit(node)
+    return "".join(out).encode("utf-8")
 
 
 def to_json(node: Node, *, keep_directory: bool = False) -> dict[str, Any]:
@@ -144,6 +152,14 @@ class Section:
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+def instance_view(library: SampleLibrary, instance: str) -> SampleLibrary:
+    """This instance's items. Item objects are never mutated here (changes live in
+    :class:`ItemState`), so the library is shared rather than copied — copying 100k items costs
+    seconds — except for 4K instances, whose ``for_instance`` view is a different subset."""
+    name = instance.lower()
+    return library.for_instance(instance) if "4k" in name or "uhd" in name else library
+
+
 def plex_type(item: PlexItem) -> str:
     return {Movie: "movie", Show: "show", Season: "season", Episode: "episode",
             Artist: "artist", Album: "album"}[type(item)]
@@ -173,6 +189,8 @@ def base_title(item: PlexItem) -> str:
 def sniff_mime(data: bytes) -> str:
     if data.startswith(b"\x89PNG"):
         return "image/png"
+    if data.startswith(b"GIF8"):
+        return "image/gif"
     return "image/webp" if data[:4] == b"RIFF" and data[8:12] == b"WEBP" else "image/jpeg"
 
 
@@ -199,6 +217,7 @@ class PlexServerState:
         self.index: dict[int, PlexItem] = {}
         self.parents: dict[int, tuple[Section, PlexItem | None, PlexItem | None]] = {}
         self.kids: dict[int, list[PlexItem]] = {}
+        self.listings: dict[tuple[int, str], list[PlexItem]] = {}
         for section in self.sections:
             for item in section.items:
                 self._add(item, section, None, None)
@@ -413,7 +432,7 @@ def create_app(library: SampleLibrary, *, token: str = "plex-token", instance: s
     holder: dict[str, PlexServerState] = {}
 
     def rebuild() -> None:
-        holder["srv"] = PlexServerState(library.for_instance(instance), instance=instance,
+        holder["srv"] = PlexServerState(instance_view(library, instance), instance=instance,
                                         section_titles=section_titles or {}, small_images=small_images)
 
     rebuild()
@@ -499,9 +518,12 @@ def create_app(library: SampleLibrary, *, token: str = "plex-token", instance: s
         wanted = SECTION_LISTS[section.type].get(type_id)
         if wanted is None:
             return []
-        items: list[PlexItem] = list(section.items)
-        while items and plex_type(items[0]) != wanted:
-            items = [c for i in items for c in srv.kids[i.plex_rating_key]]
+        items = srv.listings.get((section.key, wanted))
+        if items is None:  # the tree never changes: expand once, then page from the cached list
+            items = list(section.items)
+            while items and plex_type(items[0]) != wanted:
+                items = [c for i in items for c in srv.kids[i.plex_rating_key]]
+            srv.listings[(section.key, wanted)] = items
         title = request.query_params.get("title")
         if title:
             items = [i for i in items if title.lower() in srv.title(i).lower()]

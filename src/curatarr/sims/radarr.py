@@ -77,6 +77,9 @@ class RadarrSimulator(ArrSimulator):
     version = "6.0.4.10291"
     api_base = "/api/v3"
     media_ids_key = "movieIds"
+    exclusion_path = "exclusions"  # no /importlistexclusion on Radarr: it 404s (contracts §2.1)
+    exclusion_key = "tmdbId"
+    exclusion_fields = ("tmdbId", "movieTitle", "movieYear")
     commands = {
         "moviessearch": "Movies Search", "renamemovie": "Rename Movie", "renamefiles": "Rename Files",
         "refreshmovie": "Refresh Movie", "rescanmovie": "Rescan Movie",
@@ -94,7 +97,9 @@ class RadarrSimulator(ArrSimulator):
     # ---- state -------------------------------------------------------------------------------
     def reset_media_state(self) -> None:
         self.movies: dict[int, Movie] = {m.id: m for m in self.library.movies}
-        excluded = [m for m in self.catalog.movies if m.tmdb_id not in {x.tmdb_id for x in self.library.movies}][:2]
+        self.profiles_by_id = {p.id: p for p in self.library.quality_profiles}
+        present = {m.tmdb_id for m in self.library.movies}
+        excluded = [m for m in self.catalog.movies if m.tmdb_id not in present][:2]
         self.exclusions = [{"id": i + 1, "tmdbId": m.tmdb_id, "movieTitle": m.title, "movieYear": m.year}
                            for i, m in enumerate(excluded)]
         if not self.exclusions:
@@ -139,7 +144,7 @@ class RadarrSimulator(ArrSimulator):
                 "mediaInfo": media_info(movie.quality, movie.runtime), "qualityCutoffNotMet": self.cutoff_unmet(movie)}
 
     def cutoff_unmet(self, movie: Movie) -> bool:
-        profile = next((p for p in self.library.quality_profiles if p.id == movie.quality_profile_id), None)
+        profile = self.profiles_by_id.get(movie.quality_profile_id)
         if profile is None:
             return False
         have = QUALITIES.get(movie.quality, QUALITIES["Unknown"])
@@ -375,55 +380,6 @@ class RadarrSimulator(ArrSimulator):
         async def media_cover(movie_id: int, filename: str) -> Response:
             return sim.cover(movie_id, filename)
 
-    def add_exclusion_routes(self, router: APIRouter) -> None:
-        sim = self
-
-        @router.get("/exclusions")
-        async def exclusions() -> Response:
-            return arr_json(list(sim.exclusions))
-
-        @router.get("/exclusions/paged")
-        async def exclusions_paged(request: Request) -> Response:
-            return arr_json(paged(request, list(sim.exclusions), sort_key="id",
-                                  key_funcs={"id": lambda e: e["id"], "movieTitle": lambda e: e["movieTitle"]}))
-
-        @router.post("/exclusions")
-        async def add_exclusion(request: Request) -> Response:
-            body = CIDict(await read_json(request))
-            tmdb_id = body.get("tmdbId")
-            if not isinstance(tmdb_id, int) or tmdb_id <= 0:
-                raise validation_error("TmdbId", "'Tmdb Id' must be greater than '0'.", tmdb_id)
-            with sim.lock:
-                return arr_json(sim.add_exclusion(tmdb_id, body.get("movieTitle") or "", body.get("movieYear") or 0), 201)
-
-        @router.delete("/exclusions/bulk")
-        async def delete_exclusions(request: Request) -> Response:
-            ids = set(int_list(CIDict(await read_json(request)).get("ids"), "ids"))
-            with sim.lock:
-                sim.exclusions = [e for e in sim.exclusions if e["id"] not in ids]
-            return Response(status_code=200)
-
-        @router.get("/exclusions/{exclusion_id}")
-        async def get_exclusion(exclusion_id: int) -> Response:
-            return arr_json(sim.exclusion(exclusion_id))
-
-        @router.put("/exclusions/{exclusion_id}")
-        async def update_exclusion(exclusion_id: int, request: Request) -> Response:
-            body = CIDict(await read_json(request))
-            with sim.lock:
-                item = sim.exclusion(exclusion_id)
-                for key in ("tmdbId", "movieTitle", "movieYear"):
-                    if key in body:
-                        item[key] = body.get(key)
-                return arr_json(item, 202)
-
-        @router.delete("/exclusions/{exclusion_id}")
-        async def delete_exclusion(exclusion_id: int) -> Response:
-            with sim.lock:
-                sim.exclusion(exclusion_id)
-                sim.exclusions = [e for e in sim.exclusions if e["id"] != exclusion_id]
-            return Response(status_code=200)
-
     def add_history_routes(self, router: APIRouter) -> None:
         sim = self
 
@@ -527,7 +483,7 @@ class RadarrSimulator(ArrSimulator):
         self.library.movies = [m for m in self.library.movies if m.id != movie.id]
         self.library.reindex()
         if add_exclusion and not any(e["tmdbId"] == movie.tmdb_id for e in self.exclusions):
-            self.add_exclusion(movie.tmdb_id, movie.title, movie.year)
+            self.add_exclusion_item({"tmdbId": movie.tmdb_id, "movieTitle": movie.title, "movieYear": movie.year})
         self.sim.record("deletes", kind="movie", id=movie.id, tmdb_id=movie.tmdb_id, title=movie.title,
                         path=movie.path, delete_files=delete_files, add_exclusion=add_exclusion)
 
@@ -538,22 +494,6 @@ class RadarrSimulator(ArrSimulator):
         self.sim.record("deletes", kind="moviefile", id=file_id, movie_id=movie.id,
                         path=f"{movie.path}/{movie.file_name}")
         movie.has_file, movie.file_id, movie.file_name, movie.size_on_disk = False, None, None, 0
-
-    def exclusion(self, exclusion_id: int) -> dict[str, Any]:
-        item = next((e for e in self.exclusions if e["id"] == exclusion_id), None)
-        if item is None:
-            raise not_found()
-        return item
-
-    def add_exclusion(self, tmdb_id: int, title: str, year: int) -> dict[str, Any]:
-        existing = next((e for e in self.exclusions if e["tmdbId"] == tmdb_id), None)
-        if existing is not None:
-            raise validation_error("TmdbId", "This exclusion has already been added", tmdb_id)
-        item = {"id": max((e["id"] for e in self.exclusions), default=0) + 1, "tmdbId": tmdb_id,
-                "movieTitle": title, "movieYear": year}
-        self.exclusions.append(item)
-        self.sim.record("exclusions", action="add", **item)
-        return item
 
     def history(self, movie: Movie) -> list[dict[str, Any]]:
         if not movie.has_file:

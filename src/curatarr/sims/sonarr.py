@@ -79,7 +79,8 @@ class SonarrSimulator(ArrSimulator):
     def reset_media_state(self) -> None:
         self.series: dict[int, Show] = {s.id: s for s in self.library.shows}
         self.reindex_episodes()
-        excluded = [s for s in self.catalog.shows if s.tvdb_id not in {x.tvdb_id for x in self.library.shows}][:2]
+        present = {s.tvdb_id for s in self.library.shows}
+        excluded = [s for s in self.catalog.shows if s.tvdb_id not in present][:2]
         self.exclusions = [{"id": i + 1, "tvdbId": s.tvdb_id, "title": s.title} for i, s in enumerate(excluded)] or [
             {"id": 1, "tvdbId": 99_999_002, "title": "The Excluded Show"}]
 
@@ -453,55 +454,6 @@ class SonarrSimulator(ArrSimulator):
         async def media_cover(series_id: int, filename: str) -> Response:
             return sim.cover(series_id, filename)
 
-    def add_exclusion_routes(self, router: APIRouter) -> None:
-        sim = self
-
-        @router.get("/importlistexclusion")
-        async def exclusions() -> Response:
-            return arr_json(list(sim.exclusions))
-
-        @router.get("/importlistexclusion/paged")
-        async def exclusions_paged(request: Request) -> Response:
-            return arr_json(paged(request, list(sim.exclusions), sort_key="id",
-                                  key_funcs={"id": lambda e: e["id"], "title": lambda e: e["title"]}))
-
-        @router.post("/importlistexclusion")
-        async def add_exclusion(request: Request) -> Response:
-            body = CIDict(await read_json(request))
-            tvdb_id = body.get("tvdbId")
-            if not isinstance(tvdb_id, int) or tvdb_id <= 0:
-                raise validation_error("TvdbId", "'Tvdb Id' must be greater than '0'.", tvdb_id)
-            with sim.lock:
-                return arr_json(sim.add_exclusion(tvdb_id, body.get("title") or ""), 201)
-
-        @router.delete("/importlistexclusion/bulk")
-        async def delete_bulk(request: Request) -> Response:
-            ids = set(int_list(CIDict(await read_json(request)).get("ids"), "ids"))
-            with sim.lock:
-                sim.exclusions = [e for e in sim.exclusions if e["id"] not in ids]
-            return Response(status_code=200)
-
-        @router.get("/importlistexclusion/{exclusion_id}")
-        async def get_exclusion(exclusion_id: int) -> Response:
-            return arr_json(sim.exclusion(exclusion_id))
-
-        @router.put("/importlistexclusion/{exclusion_id}")
-        async def update_exclusion(exclusion_id: int, request: Request) -> Response:
-            body = CIDict(await read_json(request))
-            with sim.lock:
-                item = sim.exclusion(exclusion_id)
-                for key in ("tvdbId", "title"):
-                    if key in body:
-                        item[key] = body.get(key)
-                return arr_json(item, 202)
-
-        @router.delete("/importlistexclusion/{exclusion_id}")
-        async def delete_exclusion(exclusion_id: int) -> Response:
-            with sim.lock:
-                sim.exclusion(exclusion_id)
-                sim.exclusions = [e for e in sim.exclusions if e["id"] != exclusion_id]
-            return Response(status_code=200)
-
     def add_history_routes(self, router: APIRouter) -> None:
         sim = self
 
@@ -597,7 +549,7 @@ class SonarrSimulator(ArrSimulator):
         self.library.reindex()
         self.reindex_episodes()
         if add_exclusion and not any(e["tvdbId"] == show.tvdb_id for e in self.exclusions):
-            self.add_exclusion(show.tvdb_id, show.title)
+            self.add_exclusion_item({"tvdbId": show.tvdb_id, "title": show.title})
         self.sim.record("deletes", kind="series", id=show.id, tvdb_id=show.tvdb_id, title=show.title,
                         path=show.path, delete_files=delete_files, add_exclusion=add_exclusion)
 
@@ -607,20 +559,6 @@ class SonarrSimulator(ArrSimulator):
         show, ep = self.files.pop(file_id)
         self.sim.record("deletes", kind="episodefile", id=file_id, series_id=show.id, episode_id=ep.id, path=ep.path)
         ep.has_file, ep.file_id, ep.path, ep.size = False, None, None, 0
-
-    def exclusion(self, exclusion_id: int) -> dict[str, Any]:
-        item = next((e for e in self.exclusions if e["id"] == exclusion_id), None)
-        if item is None:
-            raise not_found()
-        return item
-
-    def add_exclusion(self, tvdb_id: int, title: str) -> dict[str, Any]:
-        if any(e["tvdbId"] == tvdb_id for e in self.exclusions):
-            raise validation_error("TvdbId", "This exclusion has already been added", tvdb_id)
-        item = {"id": max((e["id"] for e in self.exclusions), default=0) + 1, "tvdbId": tvdb_id, "title": title}
-        self.exclusions.append(item)
-        self.sim.record("exclusions", action="add", **item)
-        return item
 
     def history(self, show: Show, ep: Episode, include_series: bool, include_episode: bool) -> list[dict[str, Any]]:
         base: dict[str, Any] = {

@@ -72,7 +72,9 @@ async function instanceForm(ctx, types, existing, onSaved) {
 
   async function loadFields() {
     const { schema } = await ctx.api.get(`/api/instances/types/${typeSelect.value}/schema`);
-    inputs = schema.map((f) => [f, fieldInput(f, existing ? existing[f.name] : undefined)]);
+    // Keep what was typed while the new type's form loaded (url and key carry over between types).
+    const typed = Object.fromEntries(inputs.map(([f, input]) => [f.name, f.type === "boolean" ? input.checked : input.value]));
+    inputs = schema.map((f) => [f, fieldInput(f, f.name in typed ? typed[f.name] : (existing ? existing[f.name] : undefined))]);
     fieldsBox.replaceChildren(...inputs.map(([f, input]) => f.type === "boolean"
       ? h("label", {}, input, f.label)
       : h("label", { title: f.help || "" }, `${f.label}${f.required ? " *" : ""}`, input, f.help ? h("small", { class: "muted" }, f.help) : null)));

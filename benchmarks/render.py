@@ -1,0 +1,329 @@
+"""Rendering benchmark: Curatarr's engine vs the Posterizarr-equivalent ImageMagick chain.
+
+    .venv/bin/python benchmarks/render.py            # full run (≈ 2–4 min on 2 cores)
+    .venv/bin/python benchmarks/render.py --quick    # smaller samples and a 100-poster batch
+
+Everything runs in this one process run, on the same generated source images (2000x3000 poster,
+3840x2160 title-card sources, like TMDB originals) and the same fonts (Cinzel, Comfortaa):
+
+* baseline — the ImageMagick chain of posterizarr.md §2.2/§2.6, one process per step: poster =
+  stamp, geometry+overlay+border, caption best-fit probe, text composite (4 processes, 3 JPEG
+  re-encodes); title card = stamp, geometry, two probes, two composites (6 processes). The
+  overlay PNG is the classic template's own overlay written to a file, so both draw the same.
+* curatarr — ``render()`` with the built-in ``classic`` templates (one decode, one encode).
+* floor — decode + JPEG encode of the same source with the same library (libvips), nothing else.
+
+Single core: ImageMagick with ``-limit thread 1``, libvips with ``concurrency_set(1)``.
+All cores: N ImageMagick chains in parallel vs ``render_many(workers=N)``.
+Memory: peak RSS of the whole process tree while ``render_many`` renders a 500-poster batch.
+Ratios are printed against the baselines measured in this run; targets are reported, not asserted.
+Exits non-zero when ImageMagick (``/usr/bin/convert``) is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+IM = "/usr/bin/convert"
+TITLES = [
+    "The Lord of the Rings: The Return of the King", "Alien", "Spirited Away", "The Grand Budapest Hotel",
+    "Mad Max: Fury Road", "Eternal Sunshine of the Spotless Mind", "Heat", "Once Upon a Time in the West",
+    "Blade Runner 2049", "Everything Everywhere All at Once", "No Country for Old Men", "Arrival",
+    "The Good, the Bad and the Ugly", "Parasite", "Dr. Strangelove or: How I Learned to Stop Worrying",
+    "Whiplash", "The Shawshank Redemption", "There Will Be Blood", "Amélie", "Pan's Labyrinth",
+]
+EPISODES = ["Pilot", "The Long Night", "Ozymandias", "Hush", "The Constant", "Fly", "Two Cathedrals",
+            "Blackwater", "San Junipero", "The Suitcase", "Chapter One: The Vanishing of Will Byers", "Remedy"]
+
+
+def check_imagemagick() -> str:
+    if not Path(IM).exists():
+        print(f"ImageMagick not found at {IM}: install the Debian 'imagemagick' package.", file=sys.stderr)
+        sys.exit(2)
+    out = subprocess.run([IM, "-version"], capture_output=True, text=True).stdout
+    if "ImageMagick" not in out:
+        print(f"{IM} is not ImageMagick (a stand-in?): install the Debian 'imagemagick' package.", file=sys.stderr)
+        sys.exit(2)
+    return out.splitlines()[0]
+
+
+# ------------------------------------------------------------------------------------------ inputs
+
+
+def make_sources(folder: Path) -> dict[str, Path]:
+    import pyvips
+
+    def photo(width: int, height: int, seed: int) -> bytes:
+        noise = pyvips.Image.gaussnoise(width // 8, height // 8, sigma=50, mean=128, seed=seed)
+        noise = noise.resize(8, kernel="cubic")
+        xyz = pyvips.Image.xyz(width, height)
+        grad = (xyz[0] * (255.0 / width)).bandjoin([xyz[1] * (255.0 / height), (xyz[0] + xyz[1]) * (127.0 / (width + height))])
+        image = (noise.bandjoin([noise, noise]) * 0.5 + grad * 0.5 + 30).cast("uchar").copy(interpretation="srgb")
+        return image.jpegsave_buffer(Q=90)
+
+    paths = {"poster": folder / "poster-src.jpg", "titlecard": folder / "titlecard-src.jpg"}
+    paths["poster"].write_bytes(photo(2000, 3000, 1))
+    paths["titlecard"].write_bytes(photo(3840, 2160, 2))
+    return paths
+
+
+def write_overlay_png(template, path: Path) -> None:
+    """The classic template's generated overlay as a full-canvas PNG (what Posterizarr ships)."""
+    from curatarr.artwork.overlays import combined_plate
+
+    width, height = template.size
+    fades = [layer for layer in template.layers if layer.type == "gradient"]
+    plate = combined_plate(fades, width, height)
+    alpha = (255 - plate.inv_alpha).cast("uchar")
+    black = alpha.new_from_image([0, 0, 0]).cast("uchar")
+    black.bandjoin(alpha).copy(interpretation="srgb").pngsave(str(path))
+
+
+# ------------------------------------------------------------------------------- ImageMagick chain
+
+
+def _run(args: list[str], env: dict) -> str:
+    out = subprocess.run(args, capture_output=True, text=True, env=env, check=True)
+    return out.stdout.strip()
+
+
+def _probe(box: tuple[int, int], font: str, text: str, env: dict) -> str:
+    return _run([IM, "-size", f"{box[0]}x{box[1]}", "-font", font, "-gravity", "center", "-fill", "black",
+                 "-interline-spacing", "0", f"caption:{text}", "-format", "%[caption:pointsize]", "info:"], env)
+
+
+def _clamp(size: str, low: float, high: float) -> str:
+    value = float(size or low)
+    return str(max(low, min(high, value)))
+
+
+def _composite(work: Path, box: tuple[int, int], offset: int, font: str, size: str, text: str, env: dict) -> None:
+    _run([IM, str(work), "-gravity", "center", "-background", "None", "-layers", "Flatten",
+          "(", "-font", font, "-pointsize", size, "-fill", "white", "-size", f"{box[0]}x{box[1]}",
+          "-background", "none", "-interline-spacing", "0", "-gravity", "south", f"caption:{text}",
+          "-trim", "+repage", "-extent", f"{box[0]}x{box[1]}", ")",
+          "-gravity", "south", "-geometry", f"+0+{offset}", "-composite", "-quality", "92%", str(work)], env)
+
+
+def im_poster(src: Path, overlay: Path, font: str, title: str, work: Path, env: dict) -> None:
+    _run([IM, str(src), "-set", "comment", "created with posterizarr", str(work)], env)
+    _run([IM, str(work), "-resize", "2000x3000^", "-gravity", "center", "-extent", "2000x3000", str(overlay),
+          "-gravity", "south", "-composite", "-shave", "30x30", "-bordercolor", "black", "-border", "30",
+          "-quality", "92%", str(work)], env)
+    text = title.upper()
+    size = _clamp(_probe((1900, 500), font, text, env), 45, 300)
+    _composite(work, (1900, 500), 430, font, size, text, env)
+
+
+def im_titlecard(src: Path, overlay: Path, font: str, title: str, label: str, work: Path, env: dict) -> None:
+    _run([IM, str(src), "-set", "comment", "created with posterizarr", str(work)], env)
+    _run([IM, str(work), "-resize", "3840x2160^", "-gravity", "center", "-extent", "3840x2160", str(overlay),
+          "-gravity", "south", "-composite", "-shave", "30x30", "-bordercolor", "black", "-border", "30",
+          "-quality", "92%", str(work)], env)
+    title_size = _clamp(_probe((3640, 280), font, title.upper(), env), 50, 150)
+    label_size = _clamp(_probe((1000, 120), font, label, env), 50, 80)
+    _composite(work, (3640, 280), 300, font, title_size, title.upper(), env)
+    _composite(work, (1000, 120), 150, font, label_size, label, env)
+
+
+# ---------------------------------------------------------------------------------------- helpers
+
+
+def timed(fn, count: int) -> list[float]:
+    out = []
+    for i in range(count):
+        start = time.perf_counter()
+        fn(i)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def summary(samples: list[float]) -> dict:
+    return {"median_ms": round(statistics.median(samples), 1), "mean_ms": round(statistics.fmean(samples), 1),
+            "min_ms": round(min(samples), 1), "n": len(samples)}
+
+
+def tree_rss(pid: int) -> int:
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+# -------------------------------------------------------------------------------------------- main
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer samples, 100-poster memory batch")
+    parser.add_argument("--batch", type=int, default=None, help="posters in the memory batch (default 500)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results as JSON here")
+    args = parser.parse_args()
+    version = check_imagemagick()
+
+    import pyvips
+
+    from curatarr.artwork.batch import RenderJob, default_workers, render_many
+    from curatarr.artwork.compose import RenderContext, RenderInputs, render
+    from curatarr.artwork.fonts import FontRegistry
+    from curatarr.artwork.store import TemplateStore
+    from curatarr.artwork.textprep import TextInputs
+
+    pyvips.cache_set_max(0)
+    cores = default_workers()
+    n_im = 3 if args.quick else 6
+    n_ours = 10 if args.quick else 30
+    batch_size = args.batch or (100 if args.quick else 500)
+    store, fonts = TemplateStore(None), FontRegistry(None)
+    poster_t, card_t = store.resolve("classic", "poster"), store.resolve("classic", "titlecard")
+    poster_font, card_font = str(fonts.resolve("Cinzel").path), str(fonts.resolve("Comfortaa").path)
+    results: dict = {"imagemagick": version, "libvips": pyvips.version_string() if hasattr(pyvips, "version_string")
+                     else ".".join(str(pyvips.version(i)) for i in range(3)), "cores": cores}
+
+    with tempfile.TemporaryDirectory(prefix="curatarr-bench-") as tmp:
+        tmp = Path(tmp)
+        src = make_sources(tmp)
+        overlays = {"poster": tmp / "overlay-poster.png", "titlecard": tmp / "overlay-titlecard.png"}
+        write_overlay_png(poster_t, overlays["poster"])
+        write_overlay_png(card_t, overlays["titlecard"])
+        env1 = {**os.environ, "MAGICK_THREAD_LIMIT": "1", "OMP_NUM_THREADS": "1"}
+        poster_bytes, card_bytes = src["poster"].read_bytes(), src["titlecard"].read_bytes()
+        ctx = RenderContext(fonts=fonts)
+
+        def ours_poster(i):
+            render(poster_t, RenderInputs(image=poster_bytes, texts=TextInputs(title=f"{TITLES[i % len(TITLES)]} {i}")), ctx)
+
+        def ours_card(i):
+            render(card_t, RenderInputs(image=card_bytes, texts=TextInputs(
+                episode_title=f"{EPISODES[i % len(EPISODES)]} {i}", season_number=1 + i % 9, episode_number=1 + i)), ctx)
+
+        def floor(data):
+            return lambda _i: pyvips.Image.new_from_buffer(data, "", access="sequential").jpegsave_buffer(Q=92)
+
+        print(f"{version}\nlibvips {results['libvips']} · {cores} cores · sources 2000x3000 and 3840x2160 JPEG\n")
+
+        # ---- single core ----------------------------------------------------------------------
+        pyvips.concurrency_set(1)
+        ours_poster(0), ours_card(0)  # warm: fonts, plates
+        single: dict = {}
+        single["im_poster"] = summary(timed(lambda i: im_poster(src["poster"], overlays["poster"], poster_font,
+                                                                 TITLES[i % len(TITLES)], tmp / f"im-p{i}.jpg", env1), n_im))
+        single["im_titlecard"] = summary(timed(lambda i: im_titlecard(
+            src["titlecard"], overlays["titlecard"], card_font, EPISODES[i % len(EPISODES)],
+            f"SEASON {1 + i % 9} • EPISODE {1 + i}", tmp / f"im-t{i}.jpg", env1), n_im))
+        single["ours_poster"] = summary(timed(lambda i: ours_poster(i + 1000), n_ours))
+        single["ours_titlecard"] = summary(timed(lambda i: ours_card(i + 1000), n_ours))
+        single["floor_poster"] = summary(timed(floor(poster_bytes), n_ours))
+        single["floor_titlecard"] = summary(timed(floor(card_bytes), n_ours))
+        results["single_core"] = single
+
+        # ---- all cores ------------------------------------------------------------------------
+        pyvips.concurrency_set(cores)
+        multi: dict = {}
+        count = max(cores * 3, 6 if args.quick else 12)
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=cores) as pool:  # threads only wait on convert processes
+            list(pool.map(lambda i: im_poster(src["poster"], overlays["poster"], poster_font, TITLES[i % len(TITLES)],
+                                              tmp / f"imm-{i}.jpg", env1), range(count)))
+        multi["im_poster_per_s"] = round(count / (time.perf_counter() - start), 2)
+        jobs = [RenderJob(kind="poster", image=str(src["poster"]), texts={"title": f"{TITLES[i % len(TITLES)]} {i}"},
+                          out=str(tmp / "out" / f"p{i}.jpg")) for i in range(count * 4)]
+        start = time.perf_counter()
+        done = list(render_many(jobs, workers=cores))
+        multi["ours_poster_per_s"] = round(len(done) / (time.perf_counter() - start), 2)
+        assert all(r.ok for r in done), [r.error for r in done if not r.ok][:3]
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=cores) as pool:
+            list(pool.map(floor(poster_bytes), range(count * 4)))
+        multi["floor_poster_per_s"] = round(count * 4 / (time.perf_counter() - start), 2)
+        start = time.perf_counter()
+        for i in range(count * 2):
+            ours_poster(i + 5000)  # in-process, libvips threads on every core
+        multi["ours_poster_in_process_per_s"] = round(count * 2 / (time.perf_counter() - start), 2)
+        results["all_cores"] = multi
+
+        # ---- memory: a batch of N posters -----------------------------------------------------
+        peak = {"rss": 0}
+        stop = threading.Event()
+
+        def sample():
+            while not stop.is_set():
+                peak["rss"] = max(peak["rss"], tree_rss(os.getpid()))
+                time.sleep(0.05)
+
+        base_rss = tree_rss(os.getpid())
+        watcher = threading.Thread(target=sample, daemon=True)
+        watcher.start()
+        jobs = (RenderJob(kind="poster", image=str(src["poster"]), texts={"title": f"{TITLES[i % len(TITLES)]} {i}"},
+                          out=str(tmp / "batch" / f"p{i % 50}.jpg")) for i in range(batch_size))
+        start = time.perf_counter()
+        ok = sum(1 for r in render_many(jobs, workers=cores) if r.ok)
+        elapsed = time.perf_counter() - start
+        stop.set()
+        watcher.join()
+        results["batch"] = {"posters": batch_size, "ok": ok, "seconds": round(elapsed, 1),
+                            "per_s": round(batch_size / elapsed, 2), "peak_rss_mb": round(peak["rss"] / 2**20, 1),
+                            "rss_before_mb": round(base_rss / 2**20, 1)}
+
+    # ---- report ---------------------------------------------------------------------------------
+    s, m, b = results["single_core"], results["all_cores"], results["batch"]
+    ratios = {
+        "poster_speedup_vs_im_1core": s["im_poster"]["median_ms"] / s["ours_poster"]["median_ms"],
+        "titlecard_speedup_vs_im_1core": s["im_titlecard"]["median_ms"] / s["ours_titlecard"]["median_ms"],
+        "poster_vs_floor_1core": s["ours_poster"]["median_ms"] / s["floor_poster"]["median_ms"],
+        "titlecard_vs_floor_1core": s["ours_titlecard"]["median_ms"] / s["floor_titlecard"]["median_ms"],
+        "poster_speedup_vs_im_all_cores": m["ours_poster_per_s"] / m["im_poster_per_s"],
+        "poster_vs_floor_all_cores": m["floor_poster_per_s"] / m["ours_poster_per_s"],
+    }
+    results["ratios"] = {k: round(v, 2) for k, v in ratios.items()}
+    print("single core (median per image)")
+    for kind in ("poster", "titlecard"):
+        print(f"  {kind:9s}  ImageMagick chain {s['im_' + kind]['median_ms']:8.1f} ms   "
+              f"curatarr {s['ours_' + kind]['median_ms']:6.1f} ms   floor {s['floor_' + kind]['median_ms']:6.1f} ms")
+    print(f"all {cores} cores (posters per second)\n  ImageMagick chain {m['im_poster_per_s']:.2f}   "
+          f"curatarr pool {m['ours_poster_per_s']:.2f}   curatarr in-process {m['ours_poster_in_process_per_s']:.2f}   "
+          f"floor {m['floor_poster_per_s']:.2f}")
+    print(f"batch of {b['posters']} posters: {b['seconds']} s ({b['per_s']}/s), peak RSS of the process tree "
+          f"{b['peak_rss_mb']} MB (before: {b['rss_before_mb']} MB)\n")
+    targets = [
+        ("poster ≥ 10x faster than the ImageMagick chain (1 core)", ratios["poster_speedup_vs_im_1core"] >= 10,
+         f"{ratios['poster_speedup_vs_im_1core']:.1f}x"),
+        ("title card ≥ 10x faster than the ImageMagick chain (1 core)", ratios["titlecard_speedup_vs_im_1core"] >= 10,
+         f"{ratios['titlecard_speedup_vs_im_1core']:.1f}x"),
+        ("poster within 1.6x of the decode+encode floor (1 core)", ratios["poster_vs_floor_1core"] <= 1.6,
+         f"{ratios['poster_vs_floor_1core']:.2f}x"),
+        ("poster within 1.6x of the floor (all cores)", ratios["poster_vs_floor_all_cores"] <= 1.6,
+         f"{ratios['poster_vs_floor_all_cores']:.2f}x"),
+        (f"peak memory < 300 MB for {b['posters']} posters", b["peak_rss_mb"] < 300, f"{b['peak_rss_mb']} MB"),
+    ]
+    for label, ok_, value in targets:
+        print(f"  [{'PASS' if ok_ else 'MISS'}] {label}: {value}")
+    results["targets"] = {label: {"ok": ok_, "value": value} for label, ok_, value in targets}
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Posterizarr's library export endpoints, backed by the poster maker's per-run library snapshots
+(``poster_export_runs``): Plex runs under /api/plex-export, Jellyfin/Emby under /api/other-media-export."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from curatarr.api.deps import get_runtime
+from curatarr.posters.choices import export_runs, export_stats
+from curatarr.runtime import Runtime
+
+router = APIRouter()
+
+
+@router.get("/api/plex-export/statistics")
+def plex_statistics(rt: Runtime = Depends(get_runtime)):
+    return {"success": True, "statistics": export_stats(rt.db, "plex")}
+
+
+@router.get("/api/plex-export/runs")
+def plex_runs(rt: Runtime = Depends(get_runtime)):
+    runs = export_runs(rt.db, "plex")
+    return {"success": True, "runs": runs, "count": len(runs)}
+
+
+@router.get("/api/other-media-export/statistics")
+def other_statistics(rt: Runtime = Depends(get_runtime)):
+    return {"success": True, "statistics": export_stats(rt.db, "other")}
+
+
+@router.get("/api/other-media-export/runs")
+def other_runs(rt: Runtime = Depends(get_runtime)):
+    runs = export_runs(rt.db, "other")
+    return {"success": True, "runs": runs, "count": len(runs)}

@@ -1,0 +1,132 @@
+"""CHUB's /api/webhooks/* routes. They authenticate with an API key or the shared webhook secret
+(``@webhook_auth``), never need a UI session, and queue jobs that carry their origin.
+
+Which module each route queues is the first installed one of :data:`TARGETS` (the poster
+modules arrive in later issues); a route whose module is not installed answers 503.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+
+from curatarr.api.deps import get_runtime
+from curatarr.auth.deps import webhook_auth
+from curatarr.jobs.service import jobs_of
+from curatarr.jobs.webhooks import (arr_media, event_type_of, first_installed, is_duplicate, is_test_event,
+                                    origin_from_request, payload_key, submit_webhook_job, webhook_rate_limit)
+from curatarr.runtime import Runtime
+
+router = APIRouter(tags=["webhooks"])
+
+TARGETS: dict[str, tuple[str, ...]] = {
+    "poster_add": ("poster_renamerr", "poster_maker"),
+    "unmatched": ("unmatched_assets",),
+    "cleanarr": ("poster_cleanup", "poster_renamerr"),
+}
+
+
+def _target(kind: str) -> str:
+    module = first_installed(TARGETS[kind])
+    if module is None:
+        raise HTTPException(503, f"no module to handle this webhook is installed (needs one of {', '.join(TARGETS[kind])})")
+    return module
+
+
+async def _json_body(request: Request) -> dict:
+    try:
+        body = await request.json()
+    except Exception:
+        raise HTTPException(400, "the body must be JSON") from None
+    if not isinstance(body, dict):
+        raise HTTPException(400, "the body must be a JSON object")
+    return body
+
+
+@router.post("/api/webhooks/poster/add")
+@webhook_auth
+async def poster_add(request: Request, rt: Runtime = Depends(get_runtime)):
+    webhook_rate_limit(rt, request, "poster/add")
+    payload = await _json_body(request)
+    event = event_type_of(payload)
+    if is_test_event(payload):
+        return {"status": "ok", "event_type": "test", "message": "Test event received; nothing queued"}
+    media = arr_media(payload)
+    if media is None:
+        raise HTTPException(400, "the payload names no movie, series or artist with an id")
+    instance = payload.get("instanceName") if isinstance(payload.get("instanceName"), str) else None
+    module = _target("poster_add")
+    key = payload_key("poster/add", event, instance, media["kind"], media["arr_id"], media["title"], media["year"],
+                      media["ids"])
+    duplicate, first_job = is_duplicate(rt, key)
+    if duplicate:
+        return {"status": "duplicate", "duplicate": True, "job_id": first_job}
+    origin = origin_from_request(request, endpoint="/api/webhooks/poster/add", event_type=event, instance=instance,
+                                 extra={"item": media})
+    job_id = submit_webhook_job(rt, module, origin=origin, dedupe=key)
+    return {"status": "enqueued", "job_id": job_id, "module": module}
+
+
+def _last_summary(rt: Runtime, module: str | None) -> dict:
+    if module is None:
+        return {}
+    rows, _ = jobs_of(rt).store.list(module=module, status=["success"], limit=1, full=True)
+    if not rows:
+        return {}
+    result = rows[0].get("result") or {}
+    return {"counts": result.get("counts") or {}, "job_id": rows[0]["id"], "finished_at": rows[0]["finished_at"]}
+
+
+@router.get("/api/webhooks/unmatched/status")
+@webhook_auth
+def unmatched_status(rt: Runtime = Depends(get_runtime)):
+    module = first_installed(TARGETS["unmatched"])
+    return {"summary": _last_summary(rt, module), "status": "active" if module else "unavailable", "module": module}
+
+
+@router.post("/api/webhooks/unmatched/process")
+@webhook_auth
+def unmatched_process(request: Request, rt: Runtime = Depends(get_runtime)):
+    webhook_rate_limit(rt, request, "unmatched/process")
+    module = _target("unmatched")
+    key = payload_key("unmatched/process", request.client.host if request.client else None)
+    duplicate, first_job = is_duplicate(rt, key)
+    if duplicate:
+        return {"status": "duplicate", "duplicate": True, "job_id": first_job}
+    origin = origin_from_request(request, endpoint="/api/webhooks/unmatched/process", event_type="process")
+    return {"status": "enqueued", "job_id": submit_webhook_job(rt, module, origin=origin, dedupe=key), "module": module}
+
+
+def _orphaned(rt: Runtime) -> int:
+    total = 0
+    for provider in (rt.extensions.get("system_reports") or {}).values():
+        try:
+            part = provider(rt, 0).get("cleanup") or {}
+        except Exception:
+            continue
+        total += int(part.get("orphaned_posters") or 0)
+    return total
+
+
+@router.get("/api/webhooks/cleanarr/status")
+@webhook_auth
+def cleanarr_status(rt: Runtime = Depends(get_runtime)):
+    module = first_installed(TARGETS["cleanarr"])
+    return {"orphaned_count": _orphaned(rt), "summary": _last_summary(rt, module),
+            "status": "active" if module else "unavailable", "module": module}
+
+
+@router.post("/api/webhooks/cleanarr/process")
+@webhook_auth
+def cleanarr_process(request: Request, rt: Runtime = Depends(get_runtime)):
+    webhook_rate_limit(rt, request, "cleanarr/process")
+    module = _target("cleanarr")
+    key = payload_key("cleanarr/process", request.client.host if request.client else None)
+    duplicate, first_job = is_duplicate(rt, key)
+    if duplicate:
+        return {"status": "duplicate", "duplicate": True, "job_id": first_job}
+    origin = origin_from_request(request, endpoint="/api/webhooks/cleanarr/process", event_type="process")
+    overrides: dict[str, Any] = {"mode": "cleanup_orphans"} if module == "poster_renamerr" else {}
+    job_id = submit_webhook_job(rt, module, origin=origin, overrides=overrides, dedupe=key)
+    return {"status": "enqueued", "job_id": job_id, "module": module}

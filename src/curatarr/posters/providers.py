@@ -1,0 +1,159 @@
+"""Provider look-ups for the poster maker: one cached look-up per show/movie and provider serves
+poster, background, seasons and episodes; results are kept for the run in memory and across runs in
+``poster_provider_cache`` (TTL), so an unchanged library costs no provider calls at all. Downloads go
+through each provider's own client (its rate limiter applies per provider)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import asdict
+from datetime import timedelta
+from typing import Any, Callable
+
+from curatarr.connectors.errors import ConnectorError, NotFound
+from curatarr.connectors.provider_images import ImageCandidate
+from curatarr.db.base import utcnow
+
+log = logging.getLogger("curatarr.posters")
+PROVIDERS = ("tmdb", "fanart", "tvdb")
+
+
+def _dump(cands: list[ImageCandidate]) -> str:
+    return json.dumps([{k: v for k, v in asdict(c).items() if k != "extra"} for c in cands])
+
+
+def _load(text: str) -> list[ImageCandidate]:
+    return [ImageCandidate(**d) for d in json.loads(text)]
+
+
+def _ranked(cands: list[ImageCandidate]) -> list[ImageCandidate]:
+    """Provider order = popularity (TMDB vote_average, Fanart likes, TVDB score), stable."""
+    return sorted(cands, key=lambda c: (-c.score, -c.votes))
+
+
+class ProviderLookups:
+    """Image candidates per item and kind from the configured providers, cached."""
+
+    def __init__(self, clients: dict[str, Any], *, db=None, ttl_hours: float = 24.0, languages=()):
+        self.clients = {k: v for k, v in clients.items() if v is not None}
+        self.db = db
+        self.ttl = timedelta(hours=ttl_hours)
+        self.languages = list(languages)
+        self._memory: dict[str, list[ImageCandidate]] = {}
+        self._lock = threading.Lock()
+        self.calls = 0  # provider requests actually made (not served from a cache)
+        self.downloads = 0
+
+    # ---- cache ------------------------------------------------------------------------------------
+    def _db_get(self, key: str) -> list[ImageCandidate] | None:
+        if self.db is None or self.ttl.total_seconds() <= 0:
+            return None
+        from curatarr.db.models.posters import PosterProviderCache
+
+        with self.db.session() as s:
+            row = s.get(PosterProviderCache, key)
+            if row is None or row.fetched_at < utcnow() - self.ttl:
+                return None
+            return _load(row.value)
+
+    def _db_put(self, key: str, cands: list[ImageCandidate]) -> None:
+        if self.db is None or self.ttl.total_seconds() <= 0:
+            return
+        from curatarr.db.models.posters import PosterProviderCache
+
+        with self.db.session() as s:
+            row = s.get(PosterProviderCache, key)
+            if row is None:
+                s.add(PosterProviderCache(key=key[:200], value=_dump(cands), fetched_at=utcnow()))
+            else:
+                row.value, row.fetched_at = _dump(cands), utcnow()
+            s.commit()
+
+    def cached(self, key: str, fetch: Callable[[], list[ImageCandidate]]) -> list[ImageCandidate]:
+        with self._lock:
+            if key in self._memory:
+                return self._memory[key]
+        found = self._db_get(key)
+        if found is None:
+            try:
+                self.calls += 1
+                found = _ranked(fetch())
+            except NotFound:
+                found = []
+            except (ConnectorError, ValueError) as exc:  # provider down: no candidates, not cached
+                log.warning("provider look-up %s failed: %s", key, exc)
+                return []
+            self._db_put(key, found)
+        with self._lock:
+            self._memory[key] = found
+        return found
+
+    # ---- look-ups ---------------------------------------------------------------------------------
+    def _item_images(self, provider: str, kind: str, ids: dict[str, str]) -> list[ImageCandidate]:
+        c = self.clients.get(provider)
+        if c is None:
+            return []
+        tmdb, tvdb, imdb = ids.get("tmdb"), ids.get("tvdb"), ids.get("imdb")
+        if provider == "tmdb" and tmdb:
+            if kind == "movie":
+                return self.cached(f"tmdb:movie:{tmdb}", lambda: c.movie_images(int(tmdb)))
+            return self.cached(f"tmdb:tv:{tmdb}", lambda: c.show_images(int(tmdb)))
+        if provider == "fanart":
+            if kind == "movie" and (tmdb or imdb):
+                return self.cached(f"fanart:movie:{tmdb or imdb}", lambda: c.movie_images(tmdb, imdb))
+            if kind == "show" and tvdb:
+                return self.cached(f"fanart:tv:{tvdb}", lambda: c.show_images(int(tvdb)))
+        if provider == "tvdb" and tvdb and kind == "show":
+            return self.cached(f"tvdb:tv:{tvdb}", lambda: c.series_artworks(int(tvdb)))
+        if provider == "tvdb" and kind == "movie" and ids.get("tvdb_movie"):
+            return self.cached(f"tvdb:movie:{ids['tvdb_movie']}", lambda: c.movie_artworks(int(ids["tvdb_movie"])))
+        return []
+
+    def candidates(self, provider: str, item_kind: str, asset_kind: str, ids: dict[str, str], *,
+                   season: int | None = None, episode: int | None = None) -> list[ImageCandidate]:
+        """Candidates of one provider for one asset (poster/background/season/titlecard)."""
+        c = self.clients.get(provider)
+        if c is None:
+            return []
+        tmdb, tvdb = ids.get("tmdb"), ids.get("tvdb")
+        if asset_kind in ("poster", "background"):
+            wanted = "poster" if asset_kind == "poster" else "background"
+            return [x for x in self._item_images(provider, item_kind, ids) if x.kind == wanted]
+        if asset_kind == "season" and season is not None:
+            if provider == "tmdb" and tmdb:
+                return self.cached(f"tmdb:tv:{tmdb}:s{season}", lambda: c.season_images(int(tmdb), season))
+            if provider == "fanart":
+                return [x for x in self._item_images("fanart", "show", ids) if x.kind == "season" and x.season == season]
+            if provider == "tvdb" and tvdb:
+                return self.cached(f"tvdb:tv:{tvdb}:s{season}", lambda: c.season_artworks(int(tvdb), season))
+        if asset_kind == "titlecard" and season is not None and episode is not None:
+            if provider == "tmdb" and tmdb:
+                return self.cached(f"tmdb:tv:{tmdb}:s{season}e{episode}",
+                                   lambda: c.episode_images(int(tmdb), season, episode))
+            if provider == "tvdb" and tvdb:
+                stills = self.cached(f"tvdb:tv:{tvdb}:stills", lambda: self._tvdb_stills(c, int(tvdb)))
+                return [x for x in stills if x.season == season and x.episode == episode]
+        return []
+
+    @staticmethod
+    def _tvdb_stills(client: Any, series_id: int) -> list[ImageCandidate]:
+        return [ImageCandidate(provider="tvdb", kind="still", url=e.image, language="xx", provider_id=str(e.id),
+                               item_id=str(series_id), season=e.season_number, episode=e.number)
+                for e in client.episodes(series_id) if e.image]
+
+    def download(self, candidate: ImageCandidate) -> bytes:
+        client = self.clients.get(candidate.provider)
+        if client is None:
+            raise ConnectorError(f"no {candidate.provider} instance to download from", service=candidate.provider)
+        data = client.download(candidate)
+        with self._lock:
+            self.downloads += 1
+        return data
+
+    def close(self) -> None:
+        for client in self.clients.values():
+            close = getattr(client, "close", None)
+            if callable(close):
+                close()

@@ -1,0 +1,123 @@
+"""The asset folder: safe paths, hashes, marker-checked cleanup, gallery classification.
+
+Files are written atomically by the renderer (``batch.render_many`` writes each output with
+``atomic_write_bytes``); this module decides *where*, and only ever deletes files that carry our
+provenance marker (never a file we did not create, unless the user explicitly asks).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from curatarr.artwork.encode import read_provenance
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
+_SEASON_RE = re.compile(r"(?:^|_)Season\d{2,}$", re.IGNORECASE)
+_EPISODE_RE = re.compile(r"(?:^|_)S\d{2,}E\d{2,}$", re.IGNORECASE)
+
+
+class UnsafeAssetPath(ValueError):
+    pass
+
+
+def resolve(root: Path, rel: str) -> Path:
+    """``rel`` inside ``root``; refuses anything that would leave it."""
+    rel = rel.replace("\\", "/").lstrip("/")
+    if not rel or any(part in ("..", "") for part in rel.split("/")):
+        raise UnsafeAssetPath(f"invalid asset path {rel!r}")
+    path = (root / rel).resolve()
+    base = root.resolve()
+    if path != base and base not in path.parents:
+        raise UnsafeAssetPath(f"asset path {rel!r} leaves the asset folder")
+    return path
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def classify(name: str) -> str | None:
+    """Gallery kind of an asset file name: poster | background | season | titlecard (None: not art)."""
+    stem, ext = os.path.splitext(name)
+    if ext.lower() not in IMAGE_EXTENSIONS:
+        return None
+    if stem.lower() == "background" or stem.lower().endswith("_background"):
+        return "background"
+    if _SEASON_RE.search(stem):
+        return "season"
+    if _EPISODE_RE.search(stem):
+        return "titlecard"
+    return "poster"
+
+
+@dataclass(frozen=True)
+class AssetFile:
+    rel: str
+    kind: str
+    size: int
+    mtime: float
+
+
+def scan(root: Path) -> Iterator[AssetFile]:
+    """Every image file under ``root`` (os.scandir: one stat per file)."""
+    if not root.is_dir():
+        return
+    stack = [root]
+    base = str(root)
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+                continue
+            kind = classify(entry.name)
+            if kind is None or not entry.is_file(follow_symlinks=False):
+                continue
+            st = entry.stat()
+            rel = entry.path[len(base):].lstrip(os.sep).replace(os.sep, "/")
+            yield AssetFile(rel, kind, st.st_size, st.st_mtime)
+
+
+def is_ours(path: Path) -> bool:
+    return read_provenance(path) is not None
+
+
+def cleanup(root: Path, keep: set[str], *, dry_run: bool = True, protected: tuple[str, ...] = ()) -> dict:
+    """Delete our own orphaned files (not in ``keep``, carrying our marker, not under a protected
+    prefix such as an excluded library's folder); then empty folders. Dry run only reports."""
+    removed, space, skipped_foreign = [], 0, 0
+    for f in list(scan(root)):
+        if f.rel in keep or any(f.rel.startswith(p.rstrip("/") + "/") for p in protected if p):
+            continue
+        path = root / f.rel
+        if not is_ours(path):
+            skipped_foreign += 1
+            continue
+        removed.append(f.rel)
+        space += f.size
+        if not dry_run:
+            path.unlink(missing_ok=True)
+    folders = 0
+    if not dry_run:
+        for dirpath, dirnames, filenames in os.walk(root, topdown=False):
+            if Path(dirpath) != root and not dirnames and not filenames:
+                try:
+                    os.rmdir(dirpath)
+                    folders += 1
+                except OSError:
+                    pass
+    return {"images_cleared": len(removed), "folders_cleared": folders, "space_saved": space,
+            "files": removed[:200], "foreign_kept": skipped_foreign, "dry_run": dry_run}

@@ -1,0 +1,85 @@
+"""Poster maker fixtures: a tiny sample library served by Plex, Jellyfin, TMDB, Fanart.tv and TVDB
+simulators (small images, real HTTP), and a runtime configured with them as instances."""
+
+from __future__ import annotations
+
+import pytest
+
+from curatarr.sims.library import SampleLibrary
+
+SERVICES = ("plex", "jellyfin", "tmdb", "fanart", "tvdb")
+SUFFIX = {"tmdb": "/3", "fanart": "/v3", "tvdb": "/v4"}
+
+
+def tiny_library() -> SampleLibrary:
+    return SampleLibrary.generate(seed=7, movies=2, shows=1, artists=0, seasons=(1, 1), episodes=(2, 2))
+
+
+class Sims:
+    def __init__(self, library: SampleLibrary, services=SERVICES):
+        from importlib import import_module
+
+        from curatarr.sims.server import SimServer, api_key_for
+
+        self.library = library
+        self.servers, self.keys, self.apps = {}, {}, {}
+        for name in services:
+            key = api_key_for(name)
+            kw = {"token": key} if name == "plex" else {"api_key": key}
+            app = import_module(f"curatarr.sims.{name}").create_app(library, instance=name, small_images=True, **kw)
+            self.apps[name], self.keys[name] = app, key
+            self.servers[name] = SimServer(app, name=name).start()
+
+    def sim(self, name):
+        return self.apps[name].state.sim
+
+    def instances(self, only=None) -> dict:
+        out: dict = {}
+        for name, server in self.servers.items():
+            if only and name not in only:
+                continue
+            cfg = {"url": server.url + SUFFIX.get(name, ""), "api": self.keys[name], "enabled": True}
+            if name == "tmdb":
+                cfg["images_url"] = server.url + "/t/p"
+            out.setdefault(name, {})[name] = cfg
+        return out
+
+    def reset(self):
+        for app in self.apps.values():
+            app.state.sim.reset()
+
+    def stop(self):
+        for server in self.servers.values():
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def poster_sims():
+    sims = Sims(tiny_library())
+    yield sims
+    sims.stop()
+
+
+@pytest.fixture
+def sims(poster_sims):
+    poster_sims.reset()
+    yield poster_sims
+    poster_sims.reset()
+
+
+def configure(rt, sims, servers=("plex",), **module_cfg):
+    only = set(servers) | {"tmdb", "fanart", "tvdb"}
+    rt.config.update({"instances": sims.instances(only), "poster_maker": {"workers": 1, **module_cfg}})
+
+
+def run(rt, overrides=None, dry_run=False):
+    from curatarr.modules.base import RunContext
+    from curatarr.modules.poster_maker import PosterMaker
+
+    module = PosterMaker()
+    cfg = module.parse_config(rt.config.get_section("poster_maker"))
+    ctx = RunContext.standalone(rt, "poster_maker", overrides=overrides or {}, dry_run=dry_run)
+    try:
+        return module.run(ctx, cfg)
+    finally:
+        ctx.connectors.close()

@@ -1,0 +1,142 @@
+"""`curatarr demo` as a user runs it: a subprocess in a fresh directory, then the API from outside."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import free_port
+
+CURATARR = Path(sys.executable).with_name("curatarr")
+
+
+class DemoProcess:
+    def __init__(self, proc: subprocess.Popen, url: str, data_dir: Path, output: Path):
+        self.proc, self.url, self.data_dir, self.output = proc, url, data_dir, output
+        self.token: str | None = None
+
+    def text(self) -> str:
+        return self.output.read_text(errors="replace")
+
+    def login(self, username: str = "demo", password: str = "demo") -> httpx.Response:
+        return httpx.post(f"{self.url}/api/auth/login", json={"username": username, "password": password}, timeout=10)
+
+    def client(self) -> httpx.Client:
+        r = self.login()
+        assert r.status_code == 200, r.text
+        self.token = r.json()["token"]
+        return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {self.token}"}, timeout=20)
+
+
+@contextmanager
+def run_demo(workdir: Path, *extra: str, deadline_s: float = 60.0):
+    """Start ``curatarr demo`` in ``workdir`` on a free port; yields once it answers /api/health."""
+    port = free_port()
+    data_dir = workdir / "demo-data"
+    output = workdir / "demo.out"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("CURATARR_DATA_DIR", None)
+    with open(output, "wb") as out:
+        proc = subprocess.Popen([str(CURATARR), "demo", "--port", str(port), "--data-dir", str(data_dir), *extra],
+                                cwd=workdir, stdout=out, stderr=subprocess.STDOUT, env=env)
+    demo = DemoProcess(proc, f"http://127.0.0.1:{port}", data_dir, output)
+    try:
+        end = time.monotonic() + deadline_s
+        while True:
+            if proc.poll() is not None:
+                raise AssertionError(f"demo exited with {proc.returncode}:\n{demo.text()}")
+            try:
+                if httpx.get(f"{demo.url}/api/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > end:
+                raise AssertionError(f"demo did not come up:\n{demo.text()}")
+            time.sleep(0.1)
+        yield demo
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_demo_in_a_fresh_directory(tmp_path):
+    with run_demo(tmp_path) as demo:
+        banner = demo.text()
+        assert "user 'demo' / password 'demo'" in banner and f"{demo.url}/" in banner
+        assert demo.login("demo", "wrong").status_code == 401
+        with demo.client() as c:
+            grouped = c.get("/api/instances").json()
+            names = {name for named in grouped.values() for name in named}
+            assert len(names) >= 3 and {"radarr", "radarr_4k", "sonarr", "plex"} <= names
+            assert all(cfg["api"] == "********" for named in grouped.values() for cfg in named.values())
+            health = c.get("/api/instances/health").json()["health"]
+            healthy = [n for n, h in health.items() if h["status"] == "healthy"]
+            assert len(healthy) >= 3 and set(healthy) == names, health
+            libs = c.get("/api/plex/plex/libraries").json()["libraries"]
+            assert {lib["type"] for lib in libs} >= {"movie", "show"}
+        assert (demo.data_dir / ".curatarr-demo").exists()
+        assert (demo.data_dir / "config.yml").exists()
+
+
+@pytest.mark.slow
+def test_demo_refuses_to_wipe_a_foreign_folder(tmp_path):
+    precious = tmp_path / "demo-data"
+    precious.mkdir()
+    (precious / "keep-me.txt").write_text("important")
+    proc = subprocess.run([str(CURATARR), "demo", "--port", str(free_port()), "--data-dir", str(precious)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "not created by 'curatarr demo'" in proc.stderr
+    assert (precious / "keep-me.txt").read_text() == "important"
+
+
+def test_prepare_data_dir_wipes_only_demo_folders(tmp_path):
+    from curatarr.demo import MARKER, DemoDirError, prepare_data_dir
+
+    d = tmp_path / "demo"
+    assert prepare_data_dir(d) is True and (d / MARKER).exists()
+    (d / "old.db").write_text("x")
+    assert prepare_data_dir(d, keep=True) is False and (d / "old.db").exists()
+    assert prepare_data_dir(d) is True and not (d / "old.db").exists()
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "file").write_text("x")
+    with pytest.raises(DemoDirError):
+        prepare_data_dir(other)
+    assert (other / "file").exists()
+
+
+def test_demo_config_points_every_instance_at_a_simulator():
+    from curatarr.demo import DEMO_MODULES, available_services, demo_config
+    from curatarr.sims.library import SampleLibrary
+    from curatarr.sims.server import SimCluster
+
+    cluster = SimCluster(SampleLibrary.generate(movies=3, shows=1, artists=1), services=available_services())
+    with cluster:
+        config = demo_config(cluster, "/tmp/demo-x")
+    names = {name for named in config["instances"].values() for name in named}
+    assert names == set(cluster.types)
+    assert {"radarr", "radarr_4k", "plex"} <= names
+    tmdb = config["instances"].get("tmdb", {}).get("tmdb")
+    if tmdb:
+        assert tmdb["url"].endswith("/3") and tmdb["images_url"].endswith("/t/p")
+    from curatarr.modules import registry
+
+    for section in DEMO_MODULES:
+        module = registry.try_get(section)
+        assert module is not None, f"demo configures unknown module {section!r}"
+        module.Config.model_validate(config[section])  # raises if a demo line drifts from the module
+        for key, value in config[section].items():
+            if isinstance(value, list) and key in ("instances", "media_servers", "arr_instances"):
+                assert set(value) <= names, (section, key, value)

@@ -1,0 +1,45 @@
+"""Artwork dashboard and galleries pages in a real browser, on a real poster maker run."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.posters.conftest import configure, run
+from tests.ui.conftest import goto_page
+
+pytest_plugins = ["tests.posters.conftest"]
+
+
+@pytest.fixture
+def with_assets(runtime, sims, live_server):
+    configure(runtime, sims)
+    return run(runtime)
+
+
+def test_artwork_dashboard_shows_action_center_and_runs_a_mode(ui_page, live_server, with_assets):
+    page = ui_page
+    root = goto_page(page, live_server, "artwork")
+    page.wait_for_selector("#artwork-center details")
+    assert "Missing assets" in root.inner_text()
+    assert page.locator("button[data-mode=testing]").count() == 1
+    page.click("button[data-mode=testing]")
+    page.locator("#artwork-progress", has_text="success").wait_for(timeout=60000)
+    page.wait_for_selector("#artwork-runs table")
+    assert "testing" in page.inner_text("#artwork-runs")
+    assert page.console_errors == []
+
+
+def test_galleries_list_filter_lightbox_and_replacer(ui_page, live_server, with_assets):
+    page = ui_page
+    goto_page(page, live_server, "galleries")
+    page.wait_for_selector("#gallery-grid figure img")
+    assert page.locator("#gallery-grid figure").count() == with_assets.counts["posters"]
+    page.click("button[data-tab='title cards']")
+    page.locator("#gallery-info", has_text="title cards").wait_for()
+    assert page.locator("#gallery-grid figure").count() == with_assets.counts["titlecards"]
+    page.locator("#gallery-grid figure img").first.click()
+    page.wait_for_selector(".lightbox:not([hidden]) img")
+    page.locator(".lightbox").click()
+    page.locator("#gallery-grid figure button", has_text="Replace").first.click()
+    page.wait_for_selector("#replacer input[name=image_url]")
+    assert page.console_errors == []
