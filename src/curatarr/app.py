@@ -48,6 +48,19 @@ def create_app(runtime: Runtime | None = None, *, start_services: bool = True) -
     include_routers(app)
 
     @app.middleware("http")
+    async def refuse_oversized_bodies(request: Request, call_next):
+        # Multipart uploads are spooled whole before a handler runs, so the size limit must be
+        # enforced on the declared length, before a single byte is read.
+        declared = request.headers.get("content-length")
+        if declared is not None:
+            limit = max(rt.settings.backup.max_upload_mb, 64) * 1024 * 1024 + 1024 * 1024
+            if not declared.isdigit() or int(declared) > limit:
+                status = 400 if not declared.isdigit() else 413
+                return JSONResponse({"detail": "request body too large" if status == 413 else "bad Content-Length"},
+                                    status_code=status)
+        return await call_next(request)
+
+    @app.middleware("http")
     async def security_headers(request: Request, call_next):
         response: Response = await call_next(request)
         for key, value in SECURITY_HEADERS.items():

@@ -123,6 +123,8 @@ def test_sonarr_and_lidarr(arr_sims):
         assert len(sonarr.episode_files(2)) == len(files) - 1
         assert all(p.existing_path.startswith("Season") for p in sonarr.rename_preview(2))
         assert sonarr.search(1).body["seriesId"] == 1
+        moved = sonarr.move_to_root_folder([3], "/data/anime")
+        assert moved[0]["path"].startswith("/data/anime/") and sonarr.series_by_id(3).root_folder_path == "/data/anime"
     with LidarrClient(arr_sims.urls["lidarr"], arr_sims.api_keys["lidarr"]) as lidarr:
         artists = lidarr.artists()
         assert artists[0].artist_name == "AC/DC"
@@ -204,3 +206,11 @@ def test_api_key_never_appears_in_errors(arr_sims):
         with pytest.raises(BadResponse) as info:
             client.tags()
     assert key not in str(info.value) and key not in repr(info.value.args)
+
+
+def test_move_to_root_folder_is_recorded(arr_sims):
+    with radarr(arr_sims) as client:
+        moved = client.move_to_root_folder([1], "/data/documentaries")
+    assert moved[0]["rootFolderPath"] == "/data/documentaries"
+    move = arr_sims.sims["radarr"].events("moves")[0]
+    assert move["movie_id"] == 1 and move["move_files"] is True and move["destination"].startswith("/data/documentaries/")

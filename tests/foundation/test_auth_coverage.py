@@ -80,3 +80,23 @@ def test_unknown_api_paths_are_json_404_after_auth(client, anon_client):
     r = client.get("/api/definitely/not/here")
     assert r.status_code == 404 and r.json() == {"detail": "Not Found"}
     assert anon_client.delete("/api/definitely/not/here").status_code == 404
+
+
+def test_malformed_json_is_422_everywhere(app, client):
+    """Every operation that takes a JSON body answers 422 to a body that is not JSON (never 500)."""
+    wrong = []
+    checked = 0
+    for path, item in app.openapi()["paths"].items():
+        if not path.startswith("/api"):
+            continue
+        for method in METHODS:
+            body = (item.get(method) or {}).get("requestBody", {})
+            if "application/json" not in body.get("content", {}):
+                continue
+            checked += 1
+            r = client.request(method.upper(), concrete(path), content=b'{"broken": ',
+                               headers={"Content-Type": "application/json"})
+            if r.status_code != 422 or "detail" not in r.json():
+                wrong.append(f"{method.upper()} {path} -> {r.status_code}")
+    assert checked >= 8
+    assert not wrong, "\n".join(wrong)

@@ -218,7 +218,8 @@ def test_restore_without_a_file_is_422(client):
     ("revoked_tokens", {"jti": "j", "expires_at": {"__b64__": 1}}),
     ("users", ["a", "list"]),
 ])
-def test_corrupt_database_rows_roll_back_everything(client, runtime, table, row):
+def test_corrupt_database_rows_roll_back_everything(shared_client, table, row):
+    client, runtime = shared_client, shared_client.runtime
     valid = make_backup(client)
     create_api_key(client, "must survive")
     before_rows = db_dump(runtime)
@@ -239,3 +240,14 @@ def test_corrupt_database_rows_roll_back_everything(client, runtime, table, row)
 def test_table_counts_helper_sees_every_table(runtime):
     counts = table_counts(runtime)
     assert {"users", "api_keys", "revoked_tokens", "system_health_snapshots"} <= set(counts)
+
+
+def test_declared_oversized_body_is_refused_before_it_is_read(client, runtime):
+    """Uploads are spooled whole before a handler runs, so the declared length is checked first."""
+    huge = str(10**12)
+    r = client.post("/api/restore", content=b"tiny", headers={"Content-Length": huge,
+                                                             "Content-Type": "multipart/form-data; boundary=x"})
+    assert r.status_code == 413 and r.json() == {"detail": "request body too large"}
+    r = client.post("/api/config", content=b"{}", headers={"Content-Length": "-5", "Content-Type": "application/json"})
+    assert r.status_code == 400
+    assert not list(runtime.backups_dir.glob("pre-restore-*"))

@@ -93,13 +93,25 @@ def test_exclusion_paths_and_delete_flags_differ_per_app(arr_cluster, demo_libra
     assert [(d["id"], d["add_exclusion"], d["delete_files"]) for d in deletes] == [(1, False, False), (2, True, False)]
 
 
+def _has_null(value) -> bool:
+    if isinstance(value, dict):
+        return any(v is None or _has_null(v) for v in value.values())
+    if isinstance(value, list):
+        return any(v is None or _has_null(v) for v in value)
+    return False
+
+
 def test_nulls_are_omitted_and_unknown_params_ignored(arr_cluster, demo_library):
     no_file = next(m for m in demo_library.movies if not m.has_file)
     with client(arr_cluster, "radarr") as c:
         movie = c.get(f"/api/v3/movie/{no_file.id}", params={"includeImages": "false"}).json()
         assert movie["hasFile"] is False and "movieFile" not in movie
-        assert all(v is not None for v in movie.values())
-        assert len(c.get("/api/v3/movie", params={"includeImages": "false", "whatever": "1"}).json()) == len(demo_library.movies)
+        movies = c.get("/api/v3/movie", params={"includeImages": "false", "whatever": "1"})
+        assert len(movies.json()) == len(demo_library.movies) and not _has_null(movies.json())
+        assert "\\u" in movies.text and "千と千尋" not in movies.text  # non-ASCII escaped, as .NET does
+    with client(arr_cluster, "sonarr") as c:
+        assert not _has_null(c.get("/api/v3/series").json())
+        assert not _has_null(c.get("/api/v3/episode", params={"seriesId": 1, "includeEpisodeFile": "true"}).json())
 
 
 def test_rename_preview_and_rename_command(arr_cluster, demo_library):

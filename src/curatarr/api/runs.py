@@ -182,23 +182,29 @@ def _instance_health(rt: Runtime) -> list[dict]:
         out.setdefault(row.instance_name, {"instance": row.instance_name, "service": row.service,
                                            "status": row.status, "checked_at": iso(row.snapshot_at),
                                            "response_time_ms": row.response_time_ms, "error": row.error})
-    try:  # fresher results from the instances area's probe cache, when present
+    try:
         from curatarr.instances.factory import list_instances
-        from curatarr.instances.health import _cache
 
-        cache = _cache(rt)
-        for ref in list_instances(rt):
-            hit = cache.get(ref.name)
-            if hit is not None:
-                out[ref.name] = {"instance": ref.name, "service": ref.type, "status": hit.status,
-                                 "checked_at": hit.checked_at, "response_time_ms": hit.response_time_ms,
-                                 "error": hit.error}
-            else:
-                out.setdefault(ref.name, {"instance": ref.name, "service": ref.type, "status": "unknown",
-                                          "checked_at": None, "response_time_ms": None, "error": None})
+        refs = list_instances(rt)
+    except Exception:  # an unreadable instances section must not break the dashboard
+        refs = []
+    cache = None
+    try:  # fresher results from the instances area's probe cache
+        from curatarr.instances.health import health_cache
+
+        cache = health_cache(rt)
     except Exception:
-        pass
-    return sorted(out.values(), key=lambda r: r["instance"])
+        cache = None
+    for ref in refs:
+        hit = cache.get(ref.name) if cache is not None else None
+        if hit is not None:
+            out[ref.name] = {"instance": ref.name, "service": ref.type, "status": hit.status,
+                             "checked_at": hit.checked_at, "response_time_ms": hit.response_time_ms, "error": hit.error}
+        else:
+            out.setdefault(ref.name, {"instance": ref.name, "service": ref.type, "status": "unknown",
+                                      "checked_at": None, "response_time_ms": None, "error": None})
+    configured = {ref.name for ref in refs}
+    return sorted((v for k, v in out.items() if k in configured), key=lambda r: r["instance"])
 
 
 @router.get("/api/dashboard/all")

@@ -88,9 +88,29 @@ def _init_worker(setup: WorkerSetup) -> None:
     global _context, _store
     import pyvips
 
+    from curatarr.artwork.textrender import clear_raster_cache
+
     pyvips.cache_set_max(0)  # no operation cache: nothing keeps a finished 4K image alive
     pyvips.concurrency_set(1)  # parallelism comes from the processes, not from threads
+    clear_raster_cache(4_000_000)  # only season names / episode labels repeat; keep that part
     _context, _store = _build(setup)
+
+
+def _trim_heap() -> None:
+    """Hand freed image buffers back to the OS after each job (glibc keeps them otherwise)."""
+    global _malloc_trim
+    if _malloc_trim is None:
+        try:
+            import ctypes
+
+            _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _malloc_trim = False
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim = None
 
 
 def run_job(job: RenderJob, ctx: RenderContext, store: TemplateStore) -> BatchResult:
@@ -119,7 +139,10 @@ def run_job(job: RenderJob, ctx: RenderContext, store: TemplateStore) -> BatchRe
 
 def _worker_run(job: RenderJob) -> BatchResult:
     assert _context is not None and _store is not None
-    return run_job(job, _context, _store)
+    try:
+        return run_job(job, _context, _store)
+    finally:
+        _trim_heap()
 
 
 def default_workers() -> int:

@@ -165,8 +165,8 @@ def combined_plate(layers: list[GradientLayer], width: int, height: int) -> Plat
 
     def make() -> Plate:
         inv = None
-        for layer in layers:
-            part = gradient_plate(layer, width, height).inv_alpha.cast("float") / 255
+        for layer in layers:  # the parts are not cached: only the merged plate is ever used
+            part = make_gradient_plate(layer, width, height).inv_alpha.cast("float") / 255
             inv = part if inv is None else inv * part
         return Plate(inv_alpha=(inv * 255 + 0.5).cast("uchar").copy_memory(), colour=(0, 0, 0))
 

@@ -43,28 +43,30 @@ class TextRaster:
 
 
 def build_markup(lines: list[str], chooser: FaceChooser, size: float, weight: int | None,
-                 letter_spacing: float) -> str:
+                 letter_spacing: float) -> tuple[str, set[int]]:
+    """Pango markup with an explicit font family per run, and the faces it uses."""
     parts: list[str] = []
+    used: set[int] = set()
     weight_attr = f' font_weight="{int(weight)}"' if weight else ' font_weight="400"'
     for line in lines:
         runs, _missing = chooser.runs(line)
+        used.update(idx for _text, idx in runs)
         parts.append("".join(
             f'<span font_family="{escape(chooser.chain[idx].family)}"{weight_attr}>{escape(text, quote=False)}</span>'
             for text, idx in runs
         ))
     spacing = f' letter_spacing="{int(round(letter_spacing * size * 1024))}"' if letter_spacing else ""
-    return f'<span size="{int(round(size * 1024))}"{spacing}>' + "\n".join(parts) + "</span>"
+    return f'<span size="{int(round(size * 1024))}"{spacing}>' + "\n".join(parts) + "</span>", used
 
 
 def draw_lines(lines: list[str], chooser: FaceChooser, size: float, *, weight: int | None, align: str,
                line_spacing: int, letter_spacing: float) -> pyvips.Image:
-    for face in chooser.chain:
-        ensure_loaded(face)
-    markup = build_markup(lines, chooser, size, weight, letter_spacing)
     if not any(line.strip() for line in lines):
         return pyvips.Image.black(1, 1)
-    mask = pyvips.Image.text(markup, dpi=72, align=ALIGN_TO_VIPS.get(align, "centre"), spacing=int(line_spacing))
-    return mask
+    markup, used = build_markup(lines, chooser, size, weight, letter_spacing)
+    for index in sorted(used):  # Pango only needs to know the faces this text really uses
+        ensure_loaded(chooser.chain[index])
+    return pyvips.Image.text(markup, dpi=72, align=ALIGN_TO_VIPS.get(align, "centre"), spacing=int(line_spacing))
 
 
 class _RasterCache:
@@ -100,10 +102,11 @@ class _RasterCache:
 _rasters = _RasterCache()
 
 
-def clear_raster_cache() -> None:
-    """Forget drawn masks (fonts were replaced, or a test simulates a fresh process)."""
+def clear_raster_cache(max_pixels: int = 24_000_000) -> None:
+    """Forget drawn masks (fonts were replaced, a test simulates a fresh process, or a batch
+    worker wants a smaller cache: its titles rarely repeat)."""
     global _rasters
-    _rasters = _RasterCache()
+    _rasters = _RasterCache(max_pixels)
 
 
 def render_text(text: str, chooser: FaceChooser, params: FitParams, *, weight: int | None, align: str,

@@ -108,7 +108,8 @@ class Movie(ArrModel):
     tags: list[int] = []
     root_folder_path: str | None = None
     path: str | None = None
-    folder_name: str | None = None
+    folder_name: str | None = None        # Radarr puts the full folder PATH here
+    folder: str | None = None             # the folder's own name
     monitored: bool = False
     has_file: bool = False
     status: str = ""
@@ -147,6 +148,7 @@ class Series(ArrModel):
     tags: list[int] = []
     root_folder_path: str | None = None
     path: str | None = None
+    folder: str | None = None
     monitored: bool = False
     status: str = ""
     series_type: str = "standard"
@@ -334,6 +336,11 @@ class ArrClient:
         body = {self.ids_key: list(item_ids), "tags": list(tag_ids), "applyTags": mode}
         return self._send("PUT", f"{self.media}/editor", body=body)
 
+    def move_to_root_folder(self, item_ids: Iterable[int], root_folder: str, *, move_files: bool = True) -> Any:
+        """Bulk editor move; the same root re-applies the naming scheme to the folders."""
+        return self._send("PUT", f"{self.media}/editor", body={self.ids_key: list(item_ids),
+                                                               "rootFolderPath": root_folder, "moveFiles": move_files})
+
     # ---- library basics ----------------------------------------------------------------------
     def root_folders(self) -> list[RootFolder]:
         return self._parse_list(RootFolder, self._get("rootfolder"))
@@ -420,10 +427,6 @@ class RadarrClient(ArrClient):
         if not ids:
             return []
         return self._parse_list(RenamePreview, self._get("rename", movieId=ids))
-
-    def move_to_root_folder(self, movie_ids: Iterable[int], root_folder: str, *, move_files: bool = True) -> Any:
-        return self._send("PUT", "movie/editor", body={"movieIds": list(movie_ids), "rootFolderPath": root_folder,
-                                                        "moveFiles": move_files})
 
     def search(self, movie_ids: Iterable[int]) -> Command:
         return self.post_command("MoviesSearch", movieIds=list(movie_ids))

@@ -298,34 +298,52 @@ class PosterMaker(Module):
         records: list[store.ChoiceRecord] = []
         all_specs: list[tuple[AssetSpec, MediaItem]] = []
         templates: dict[str, Any] = {}
-        ctx.phase("choosing images")
-        for n, item in enumerate(items):
-            ctx.check_cancelled()
+        hashes: dict[str, str] = {}
+        for kind in ("poster", "background", "season", "titlecard"):
+            try:
+                templates[kind] = svc.store.resolve(cfg.templates.get(kind) or cfg.template, kind)
+            except Exception as exc:  # TemplateNotFound / TemplateError: a configuration mistake
+                raise ModuleError(f"template for {kind}: {exc}") from None
+            hashes[kind] = templates[kind].content_hash()
+        active = []
+        for item in items:
             if item.skipped(cfg.skip_label):
                 ctx.result.count("skipped_label")
-                continue
-            ctx.progress(n, len(items), item=item.title, phase="choosing images")
-            for spec in self.specs_for(cfg, item, target):
-                all_specs.append((spec, item))
-                if spec.kind not in templates:
-                    templates[spec.kind] = svc.store.resolve(cfg.templates.get(spec.kind) or cfg.template, spec.kind)
-                tpl = templates[spec.kind]
-                source, fallback, reason = self.choose_source(lookups, cfg, item, spec, manual_root)
-                base = self._record(cfg, item, spec, source, fallback)
-                if source is None:
-                    ctx.result.count("missing")
-                    if known.get(spec.key, {}).get("status") != "written":
-                        records.append(store.ChoiceRecord(spec.key, {**base, "status": "missing"}))
-                    continue
-                src_id = (f"manual:{source}:{source.stat().st_size}:{source.stat().st_mtime_ns}"
-                          if isinstance(source, Path) else source.url)
-                h = input_hash(src_id, tpl.id, tpl.content_hash(), spec.texts)
-                row = known.get(spec.key) or {}
-                exists = (root / spec.key).is_file()
-                if not needs_render(h, row.get("input_hash"), exists or row.get("status") == "truncated"):
-                    ctx.result.count("unchanged")
-                    continue
-                work.append((spec, item, source, {**base, "input_hash": h}))
+            else:
+                active.append(item)
+
+        def decide(item: MediaItem) -> list:
+            # Provider look-ups wait on the network: items are decided concurrently (per-provider
+            # rate limits still apply inside each client).
+            if ctx.cancelled:
+                return []
+            return [(spec, item, *self.choose_source(lookups, cfg, item, spec, manual_root))
+                    for spec in self.specs_for(cfg, item, target)]
+
+        ctx.phase("choosing images")
+        with ThreadPoolExecutor(max_workers=cfg.download_workers) as pool:
+            for n, decided in enumerate(pool.map(decide, active)):
+                ctx.check_cancelled()
+                if n % 50 == 0:
+                    ctx.progress(n, len(active), phase="choosing images")
+                for spec, item, source, fallback, _reason in decided:
+                    all_specs.append((spec, item))
+                    tpl = templates[spec.kind]
+                    base = self._record(cfg, item, spec, source, fallback)
+                    if source is None:
+                        ctx.result.count("missing")
+                        if known.get(spec.key, {}).get("status") != "written":
+                            records.append(store.ChoiceRecord(spec.key, {**base, "status": "missing"}))
+                        continue
+                    src_id = (f"manual:{source}:{source.stat().st_size}:{source.stat().st_mtime_ns}"
+                              if isinstance(source, Path) else source.url)
+                    h = input_hash(src_id, tpl.id, hashes[spec.kind], spec.texts)
+                    row = known.get(spec.key) or {}
+                    exists = row.get("status") == "truncated" or (root / spec.key).is_file()
+                    if not needs_render(h, row.get("input_hash"), exists):
+                        ctx.result.count("unchanged")
+                        continue
+                    work.append((spec, item, source, {**base, "input_hash": h}))
         if ctx.dry_run:
             for spec, _item, _src, _rec in work:
                 ctx.result.changed(f"would render {spec.key}", asset=spec.key)

@@ -30,19 +30,28 @@ def load_assets(db) -> dict[str, dict]:
     return {r[0]: {"input_hash": r[1], "file_hash": r[2], "status": r[3], "skipped": r[4]} for r in rows}
 
 
-def save_choices(db, records: Iterable[ChoiceRecord]) -> int:
+def save_choices(db, records: Iterable[ChoiceRecord], chunk: int = 500) -> int:
+    """Insert or update the records (existing rows fetched per chunk, not one query per record)."""
+    records = list(records)
     n = 0
     with db.session() as s:
-        for rec in records:
-            row = s.execute(select(PosterAsset).where(PosterAsset.asset_key == rec.asset_key)).scalar_one_or_none()
-            values = {k: v for k, v in rec.values.items() if k in ROW_FIELDS}
-            if row is None:
-                s.add(PosterAsset(asset_key=rec.asset_key, **values))
-            else:
-                for k, v in values.items():
-                    setattr(row, k, v)
-                row.updated_at = utcnow()
-            n += 1
+        for start in range(0, len(records), chunk):
+            batch = records[start:start + chunk]
+            rows = {r.asset_key: r for r in s.execute(
+                select(PosterAsset).where(PosterAsset.asset_key.in_([b.asset_key for b in batch]))).scalars()}
+            for rec in batch:
+                values = {k: v for k, v in rec.values.items() if k in ROW_FIELDS}
+                row = rows.get(rec.asset_key)
+                if row is None:
+                    row = PosterAsset(asset_key=rec.asset_key, **values)
+                    s.add(row)
+                    rows[rec.asset_key] = row
+                else:
+                    for k, v in values.items():
+                        setattr(row, k, v)
+                    row.updated_at = utcnow()
+                n += 1
+            s.flush()
         s.commit()
     return n
 

@@ -90,6 +90,33 @@ def plex_item(client: Any, server: str, library: str, raw: Any, *, details: bool
     return item
 
 
+def _plex_children(client: Any, section_key: str) -> tuple[dict[str, list[SeasonRef]], dict[str, list[EpisodeRef]]]:
+    """Every season and episode of a show section in a few paged listings (not two requests per
+    show): the difference between minutes and seconds on a 10,000-show library."""
+    seasons: dict[str, list[SeasonRef]] = {}
+    episodes: dict[str, list[EpisodeRef]] = {}
+    for s in client.iter_items(section_key, libtype="season", include_guids=False):
+        if s.index is not None and s.parent_rating_key:
+            seasons.setdefault(str(s.parent_rating_key), []).append(SeasonRef(int(s.index), str(s.rating_key), s.title))
+    for e in client.iter_items(section_key, libtype="episode", include_guids=False):
+        if e.index is not None and e.parent_index is not None and e.grandparent_rating_key:
+            episodes.setdefault(str(e.grandparent_rating_key), []).append(
+                EpisodeRef(int(e.parent_index), int(e.index), e.title, str(e.rating_key)))
+    return seasons, episodes
+
+
+def _mb_children(client: Any, library_id: str) -> tuple[dict[str, list[SeasonRef]], dict[str, list[EpisodeRef]]]:
+    seasons: dict[str, list[SeasonRef]] = {}
+    episodes: dict[str, list[EpisodeRef]] = {}
+    for s in client.iter_items(library_id, ["Season"]):
+        if s.index is not None and (s.series_id or s.parent_id):
+            seasons.setdefault(s.series_id or s.parent_id, []).append(SeasonRef(int(s.index), s.id, s.name))
+    for e in client.iter_items(library_id, ["Episode"]):
+        if e.index is not None and e.parent_index is not None and e.series_id:
+            episodes.setdefault(e.series_id, []).append(EpisodeRef(int(e.parent_index), int(e.index), e.name, e.id))
+    return seasons, episodes
+
+
 def iter_plex(client: Any, server: str, *, exclude: Iterable[str] = (), only: Iterable[str] = (),
               details: bool = True) -> Iterator[MediaItem]:
     excluded = {x.lower() for x in exclude}
@@ -99,10 +126,14 @@ def iter_plex(client: Any, server: str, *, exclude: Iterable[str] = (), only: It
             continue
         if wanted and section.title.lower() not in wanted:
             continue
+        seasons, episodes = _plex_children(client, section.key) if details and section.type == "show" else ({}, {})
         for raw in client.iter_items(section.key):
-            item = plex_item(client, server, section.title, raw, details=details,
+            item = plex_item(client, server, section.title, raw, details=False,
                              language=(section.language or "").split("-")[0])
             if item is not None:
+                if item.kind == "show" and details:
+                    item.seasons = seasons.get(item.server_id, [])
+                    item.episodes = sorted(episodes.get(item.server_id, []), key=lambda e: (e.season, e.episode))
                 yield item
 
 
@@ -135,9 +166,13 @@ def iter_mediabrowser(client: Any, server: str, server_type: str, *, exclude: It
         if wanted and lib.name.lower() not in wanted:
             continue
         types = ["Movie"] if lib.collection_type == "movies" else ["Series"]
+        seasons, episodes = _mb_children(client, lib.id) if details and lib.collection_type == "tvshows" else ({}, {})
         for raw in client.iter_items(lib.id, types):
-            item = mb_item(client, server, server_type, lib.name, raw, details=details)
+            item = mb_item(client, server, server_type, lib.name, raw, details=False)
             if item is not None:
+                if item.kind == "show" and details:
+                    item.seasons = seasons.get(item.server_id, [])
+                    item.episodes = sorted(episodes.get(item.server_id, []), key=lambda e: (e.season, e.episode))
                 yield item
 
 

@@ -65,8 +65,15 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def arr_json(value: Any, status: int = 200) -> Response:
-    return json_response(value, status, drop_nulls=True)
+def arr_json(value: Any, status: int = 200, *, clean: bool = False) -> Response:
+    """*arr JSON: nulls omitted, non-ASCII escaped. ``clean=True``: resources were built with
+    :func:`compact` already, so the (costly, for 100k movies) recursive null strip is skipped."""
+    return json_response(value, status, drop_nulls=not clean, ascii=True)
+
+
+def compact(data: dict[str, Any]) -> dict[str, Any]:
+    """Drop null-valued keys of one resource (its nested dicts must be built null-free)."""
+    return {k: v for k, v in data.items() if v is not None}
 
 
 class CIDict:

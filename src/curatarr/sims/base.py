@@ -343,14 +343,15 @@ def strip_nulls(value: Any) -> Any:
 _CONTAINERS = (dict, list)
 
 
-def json_bytes(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def json_bytes(value: Any, *, ascii: bool = False) -> bytes:
+    return json.dumps(value, ensure_ascii=ascii, separators=(",", ":")).encode("utf-8")
 
 
 def json_response(value: Any, status: int = 200, *, drop_nulls: bool = False,
-                  headers: dict[str, str] | None = None) -> Response:
-    """A JSON response; ``drop_nulls=True`` omits null-valued properties everywhere."""
-    body = json_bytes(strip_nulls(value) if drop_nulls else value)
+                  headers: dict[str, str] | None = None, ascii: bool = False) -> Response:
+    """A JSON response; ``drop_nulls=True`` omits null-valued properties everywhere;
+    ``ascii=True`` escapes non-ASCII as ``\\uXXXX`` (what .NET's System.Text.Json does)."""
+    body = json_bytes(strip_nulls(value) if drop_nulls else value, ascii=ascii)
     return Response(body, status_code=status, media_type="application/json; charset=utf-8", headers=headers)
 
 

@@ -22,6 +22,7 @@ from curatarr.sims.arr_common import (
     ArrSimulator,
     CIDict,
     arr_json,
+    compact,
     int_list,
     not_found,
     paged,
@@ -137,11 +138,11 @@ class RadarrSimulator(ArrSimulator):
         if not movie.has_file or movie.file_id is None:
             return None
         name = movie.file_name or expected_file_name(movie)
-        return {"id": movie.file_id, "movieId": movie.id, "relativePath": name, "path": f"{movie.path}/{name}",
+        return compact({"id": movie.file_id, "movieId": movie.id, "relativePath": name, "path": f"{movie.path}/{name}",
                 "size": movie.size_on_disk, "dateAdded": movie.added, "releaseGroup": movie.release_group, "edition": "",
                 "languages": [language(movie.original_language)], "quality": quality_model(movie.quality, "radarr"),
                 "customFormats": [], "customFormatScore": 0, "indexerFlags": 0,
-                "mediaInfo": media_info(movie.quality, movie.runtime), "qualityCutoffNotMet": self.cutoff_unmet(movie)}
+                "mediaInfo": media_info(movie.quality, movie.runtime), "qualityCutoffNotMet": self.cutoff_unmet(movie)})
 
     def cutoff_unmet(self, movie: Movie) -> bool:
         profile = self.profiles_by_id.get(movie.quality_profile_id)
@@ -155,7 +156,7 @@ class RadarrSimulator(ArrSimulator):
         poster = primary_artwork(movie.artworks)
         released = f"{movie.year}-09-21T00:00:00Z"
         file_resource = self.movie_file(movie)
-        return {
+        return compact({
             "id": movie.id, "title": movie.title, "originalTitle": movie.original_title,
             "originalLanguage": language(movie.original_language),
             "alternateTitles": [{"id": movie.id * 100 + i, "sourceType": "tmdb", "movieMetadataId": movie.id,
@@ -178,7 +179,7 @@ class RadarrSimulator(ArrSimulator):
             "popularity": round(movie.ratings.tmdb_votes / 400, 3),
             "statistics": {"movieFileCount": 1 if file_resource else 0, "sizeOnDisk": movie.size_on_disk,
                            "releaseGroups": [movie.release_group] if file_resource and movie.release_group else []},
-        }
+        })
 
     def lookup_resource(self, movie: Movie) -> dict[str, Any]:
         existing = next((m for m in self.movies.values() if m.tmdb_id == movie.tmdb_id), None)
@@ -253,7 +254,7 @@ class RadarrSimulator(ArrSimulator):
             tmdb_id = q_int(request, "tmdbId")
             with sim.lock:
                 movies = [m for m in sim.movies.values() if tmdb_id is None or m.tmdb_id == tmdb_id]
-                return arr_json([sim.movie_resource(m) for m in movies])
+                return arr_json([sim.movie_resource(m) for m in movies], clean=True)
 
         @router.get("/movie/lookup")
         async def lookup(request: Request) -> Response:
@@ -300,7 +301,7 @@ class RadarrSimulator(ArrSimulator):
 
         @router.get("/movie/{movie_id}")
         async def get_movie(movie_id: int) -> Response:
-            return arr_json(sim.movie_resource(sim.movie(movie_id)))
+            return arr_json(sim.movie_resource(sim.movie(movie_id)), clean=True)
 
         @router.post("/movie")
         async def add_movie(request: Request) -> Response:

@@ -23,6 +23,7 @@ from curatarr.sims.arr_common import (
     ArrSimulator,
     CIDict,
     arr_json,
+    compact,
     int_list,
     not_found,
     paged,
@@ -146,7 +147,7 @@ class SonarrSimulator(ArrSimulator):
         poster = primary_artwork(show.artworks)
         first = min((e.air_date for e in show.episodes()), default=None)
         last = max((e.air_date for e in show.episodes()), default=None)
-        return {
+        return compact({
             "id": show.id, "title": show.title,
             "alternateTitles": [{"title": t, "seasonNumber": -1} for t in show.alternate_titles],
             "sortTitle": show.sort_title, "status": show.status, "ended": show.ended,
@@ -166,7 +167,7 @@ class SonarrSimulator(ArrSimulator):
                            "sizeOnDisk": sum(s["sizeOnDisk"] for s in stats), "releaseGroups": ["GRP"] if files else [],
                            "percentOfEpisodes": round(100.0 * files / count, 1) if count else 0.0},
             "languageProfileId": 1,
-        }
+        })
 
     def relative_path(self, show: Show, ep: Episode) -> str:
         path = ep.path or ""
@@ -297,7 +298,7 @@ class SonarrSimulator(ArrSimulator):
             images = q_bool(request, "includeSeasonImages")
             with sim.lock:
                 return arr_json([sim.series_resource(s, season_images=images) for s in sim.series.values()
-                                 if tvdb_id is None or s.tvdb_id == tvdb_id])
+                                 if tvdb_id is None or s.tvdb_id == tvdb_id], clean=True)
 
         @router.get("/series/lookup")
         async def lookup(request: Request) -> Response:

@@ -164,15 +164,15 @@ function instanceCard(ctx, inst, typeLabel, health, reload) {
     if (chosen && chosen.length) ctx.toast(`Selected: ${chosen.join(", ")}`, "info");
   }).catch((err) => ctx.toast(err.message, "error")) }, "Libraries") : null;
   return h("div", { class: `card inst-card${inst.enabled ? "" : " inst-disabled"}`, dataset: { instance: inst.name, service: inst.service } },
-    h("div", { class: "row" }, h("strong", { class: "inst-name" }, inst.name), badge(typeLabel, "neutral"), h("div", { class: "spacer" }), badgeSlot),
+    h("div", { class: "inst-head" }, h("strong", { class: "inst-name" }, inst.name), badge(typeLabel, "neutral"), h("div", { class: "spacer" }), badgeSlot),
     h("div", { class: "muted mono inst-url" }, inst.url || "(default URL)"),
+    h("label", { class: "inst-toggle" }, enabled, "Enabled"),
     h("div", { class: "row inst-actions" },
-      h("label", { class: "inst-toggle" }, enabled, "Enabled"), h("div", { class: "spacer" }),
       h("button", { class: "btn btn-sm", onclick: testNow }, "Test"),
       h("button", { class: "btn btn-sm", onclick: () => ctx.onEdit(inst) }, "Edit"),
       libs,
       h("button", { class: "btn btn-sm", onclick: () => detailsDialog(ctx, inst) }, "Details"),
-      h("button", { class: "btn btn-sm btn-danger", onclick: remove }, "Delete")));
+      h("button", { class: "btn btn-sm btn-danger inst-delete", onclick: remove }, "Delete")));
 }
 
 export async function render(root, ctx) {
