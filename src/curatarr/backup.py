@@ -21,7 +21,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import LargeBinary, Table, delete, insert, select, text
+from sqlalchemy import Integer, LargeBinary, Table, delete, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.types import Date, DateTime, TypeDecorator
 
@@ -230,6 +230,12 @@ def _check_manifest(rt, manifest: Any, names: set[str]) -> None:
                               f"has {', '.join(current)}); restore it with the matching Curatarr version")
 
 
+def _has_serial_id(table: Table) -> bool:
+    """True for tables whose ``id`` is an integer primary key backed by a sequence (PostgreSQL)."""
+    col = table.columns.get("id")
+    return col is not None and col.primary_key and isinstance(col.type, Integer) and col.autoincrement in (True, "auto")
+
+
 def _restore_tables(rt, zf: zipfile.ZipFile, manifest: dict) -> None:
     """Replace every table's rows in one transaction; any bad row rolls the whole restore back."""
     try:
@@ -269,7 +275,7 @@ def _replace_rows(rt, zf: zipfile.ZipFile, manifest: dict) -> None:
                         batch = []
             if batch:
                 conn.execute(insert(table), batch)
-            if rt.db.dialect == "postgresql" and "id" in table.columns and table.columns["id"].autoincrement:
+            if rt.db.dialect == "postgresql" and _has_serial_id(table):
                 conn.execute(text(
                     f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), COALESCE(MAX(id), 1), "
                     f"MAX(id) IS NOT NULL) FROM {table.name}"))

@@ -98,5 +98,5 @@ def test_malformed_json_is_422_everywhere(app, client):
                                headers={"Content-Type": "application/json"})
             if r.status_code != 422 or "detail" not in r.json():
                 wrong.append(f"{method.upper()} {path} -> {r.status_code}")
-    assert checked >= 8
+    assert checked >= 6  # the foundation alone has setup, login, password, keys, folder, test, config
     assert not wrong, "\n".join(wrong)

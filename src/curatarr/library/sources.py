@@ -14,9 +14,11 @@ Each source offers ``iter_records()``, ``fetch_children(record)`` (episodes of a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import posixpath
-from typing import TYPE_CHECKING, Any, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from curatarr.connectors.errors import BadResponse, NotFound
 from curatarr.connectors.http import HttpService
@@ -33,8 +35,9 @@ ITEM_PATH = {"radarr": "movie", "sonarr": "series", "lidarr": "artist"}
 _DECODER = json.JSONDecoder()
 
 
-def iter_json_array(text: str) -> Iterator[Any]:
-    """Decode a JSON array element by element (peak memory: the text plus one element)."""
+def iter_json_array(text: str) -> Iterator[tuple[Any, str]]:
+    """Decode a JSON array element by element → (value, the element's own text).
+    Peak memory: the text plus one element; the text slice is what change detection hashes."""
     i, n = 0, len(text)
     ws = " \t\r\n"
     while i < n and text[i] in ws:
@@ -47,11 +50,12 @@ def iter_json_array(text: str) -> Iterator[Any]:
             i += 1
         if i < n and text[i] == "]":
             return
+        start = i
         try:
             value, i = _DECODER.raw_decode(text, i)
         except json.JSONDecodeError:
             raise BadResponse("malformed JSON array") from None
-        yield value
+        yield value, text[start:i]
         while i < n and text[i] in ws:
             i += 1
         if i < n and text[i] == ",":
@@ -60,6 +64,25 @@ def iter_json_array(text: str) -> Iterator[Any]:
             return
         else:
             raise BadResponse("malformed JSON array")
+
+
+def digest(*parts: str) -> str:
+    """Change-detection digest of a source's own representation of an item."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+@dataclass(slots=True)
+class SourceItem:
+    """One item as the source sent it: its media id, a digest of the source's data, and how to build
+    the record — built only when the digest differs from the stored one."""
+
+    id: str
+    digest: str
+    build: Callable[[], ItemRecord]
 
 
 def http_of(connector: Any) -> HttpService:
@@ -122,7 +145,9 @@ class ArrSource:
         self.http = http_of(client)
         self.base = API_BASE[source_type]
         self._tags: dict[int, str] | None = None
+        self._tags_digest = ""
         self._albums: dict[int, list[dict]] | None = None
+        self._album_text: dict[int, list[str]] = {}
 
     # ---- plumbing -------------------------------------------------------------------------
     def path(self, tail: str) -> str:
@@ -131,7 +156,7 @@ class ArrSource:
     def get_json(self, tail: str, params: dict | None = None) -> Any:
         return self.http.get_json(self.path(tail), params=params)
 
-    def iter_array(self, tail: str, params: dict | None = None) -> Iterator[Any]:
+    def iter_array(self, tail: str, params: dict | None = None) -> Iterator[tuple[Any, str]]:
         resp = self.http.request("GET", self.path(tail), params=params, headers={"Accept": "application/json"})
         text = resp.content.decode("utf-8", "replace")
         del resp
@@ -139,8 +164,9 @@ class ArrSource:
 
     def tags(self) -> dict[int, str]:
         if self._tags is None:
-            self._tags = {int(t["id"]): str(t.get("label") or "") for t in self.get_json("tag") or []
-                          if isinstance(t, dict) and "id" in t}
+            raw = self.get_json("tag") or []
+            self._tags = {int(t["id"]): str(t.get("label") or "") for t in raw if isinstance(t, dict) and "id" in t}
+            self._tags_digest = digest(json.dumps(sorted(self._tags.items())))
         return self._tags
 
     def _labels(self, ids: Any) -> list[str]:
@@ -148,25 +174,43 @@ class ArrSource:
         return [tags.get(int(i), str(i)) for i in ids or [] if isinstance(i, int)]
 
     # ---- reading --------------------------------------------------------------------------
-    def iter_records(self) -> Iterator[ItemRecord]:
+    def iter_items(self) -> Iterator[SourceItem]:
+        """Every item with the digest of its JSON (plus the tag labels, and a Lidarr artist's
+        albums) — unchanged items are recognised without building a record."""
         self._tags = None
+        self.tags()
         if self.source_type == "lidarr":
-            self._albums = {}
-            for album in self.iter_array("album"):
+            self._albums, self._album_text = {}, {}
+            for album, text in self.iter_array("album"):
                 if isinstance(album, dict):
-                    self._albums.setdefault(int(album.get("artistId") or 0), []).append(album)
-        for raw in self.iter_array(ITEM_PATH[self.source_type]):
+                    artist = int(album.get("artistId") or 0)
+                    self._albums.setdefault(artist, []).append(album)
+                    self._album_text.setdefault(artist, []).append(text)
+        for raw, text in self.iter_array(ITEM_PATH[self.source_type]):
             if isinstance(raw, dict) and raw.get("id") is not None:
-                yield self.record(raw)
+                yield SourceItem(media_id(self.instance, raw["id"]), self._digest(raw, text),
+                                 lambda raw=raw: self.record(raw))
 
-    def fetch_one(self, native_id: str) -> ItemRecord:
-        raw = self.get_json(f"{ITEM_PATH[self.source_type]}/{int(native_id)}")
-        if not isinstance(raw, dict):
+    def _digest(self, raw: dict, text: str) -> str:
+        extra = self._album_text.get(int(raw["id"]), []) if self.source_type == "lidarr" else []
+        return digest(self._tags_digest, text, *extra)
+
+    def fetch_one(self, native_id: str) -> SourceItem:
+        tail = f"{ITEM_PATH[self.source_type]}/{int(native_id)}"
+        text = self.http.request("GET", self.path(tail), headers={"Accept": "application/json"}).text
+        try:
+            raw = json.loads(text)
+        except ValueError:
+            raise BadResponse("response is not valid JSON", service=self.source_type) from None
+        if not isinstance(raw, dict) or raw.get("id") is None:
             raise BadResponse("item is not a JSON object", service=self.source_type)
+        self.tags()
         if self.source_type == "lidarr":
-            albums = self.get_json("album", {"artistId": int(native_id)}) or []
-            self._albums = {int(native_id): [a for a in albums if isinstance(a, dict)]}
-        return self.record(raw)
+            albums = [(a, t) for a, t in self.iter_array("album", {"artistId": int(native_id)}) if isinstance(a, dict)]
+            self._albums = {int(native_id): [a for a, _ in albums]}
+            self._album_text = {int(native_id): [t for _, t in albums]}
+        record = self.record(raw)
+        return SourceItem(record.id, self._digest(raw, text), lambda: record)
 
     def record(self, raw: dict) -> ItemRecord:
         if self.source_type == "radarr":
@@ -284,7 +328,7 @@ class ArrSource:
             return list(record.children)
         sid = record.native_id
         episodes = []
-        for ep in self.iter_array("episode", {"seriesId": int(sid)}):
+        for ep, _text in self.iter_array("episode", {"seriesId": int(sid)}):
             if not isinstance(ep, dict) or ep.get("id") is None:
                 continue
             s, e = to_int(ep.get("seasonNumber")) or 0, to_int(ep.get("episodeNumber")) or 0

@@ -17,7 +17,7 @@ from typing import Any, Iterator, Literal
 from pydantic import Field
 
 from curatarr.artwork.batch import RenderJob, render_many
-from curatarr.artwork.choice import Candidate, ChoiceRules, choose
+from curatarr.artwork.choice import Candidate, ChoiceRules, pick
 from curatarr.assets.naming import AssetTarget, asset_relpath
 from curatarr.connectors.errors import ConnectorError
 from curatarr.connectors.provider_images import ImageCandidate
@@ -173,12 +173,6 @@ class PosterMaker(Module):
                            min_width=cfg.background_min_width if landscape else cfg.poster_min_width,
                            min_height=cfg.background_min_height if landscape else cfg.poster_min_height)
 
-    def _pool(self, lookups: ProviderLookups, cfg, item: MediaItem, kind: str, season=None, episode=None):
-        pool: list[ImageCandidate] = []
-        for provider in [cfg.favourite_provider] + [p for p in cfg.provider_order if p != cfg.favourite_provider]:
-            pool += lookups.candidates(provider, item.kind, kind, item.ids, season=season, episode=episode)
-        return pool
-
     @staticmethod
     def _as_choice(c: ImageCandidate) -> Candidate:
         return Candidate(id=c.url, provider=c.provider, language=c.language, width=c.width or 0,
@@ -192,23 +186,32 @@ class PosterMaker(Module):
                 path = manual_root / (stem + ext)
                 if path.is_file():
                     return path, "false", "manual asset"
-        pool = self._pool(lookups, cfg, item, spec.kind, spec.season, spec.episode)
+        rules = self._rules(cfg, spec.kind)
+        # Providers are asked lazily, favourite first: once one has an image in a wanted language the
+        # others are never queried (same result as ranking the whole pool — provider order beats
+        # language order — at a fraction of the requests).
+        found = self._first(lookups, rules, item, spec.kind, spec.season, spec.episode)
+        if found is not None:
+            cand, reason = found
+            return cand, "false" if cand.provider == cfg.favourite_provider else "true", reason
         parent_kind = {"season": "poster", "titlecard": "background"}.get(spec.kind)
         allowed = cfg.show_fallback if spec.kind == "season" else cfg.background_fallback
-        parent = self._pool(lookups, cfg, item, parent_kind) if parent_kind and allowed else None
-        rules = self._rules(cfg, spec.kind)
-        by_url = {c.url: c for c in pool + (parent or [])}
-        decision = choose([self._as_choice(c) for c in pool], rules,
-                          parent_candidates=[self._as_choice(c) for c in parent] if parent is not None else None,
-                          parent_fallback=bool(parent_kind and allowed))
-        if decision.candidate is None:
-            return None, "false", decision.reason
-        label = "false"
-        if decision.reason.startswith("parent fallback"):
-            label = "True-Show" if spec.kind == "season" else "True-Background"
-        elif decision.fallback:
-            label = "true"
-        return by_url[decision.candidate.id], label, decision.reason
+        if parent_kind and allowed:
+            found = self._first(lookups, self._rules(cfg, parent_kind), item, parent_kind)
+            if found is not None:
+                return found[0], "True-Show" if spec.kind == "season" else "True-Background", "parent fallback"
+        return None, "false", "no candidate in a wanted language"
+
+    def _first(self, lookups, rules: ChoiceRules, item: MediaItem, kind: str, season=None, episode=None):
+        for provider in rules.provider_order:
+            pool = lookups.candidates(provider, item.kind, kind, item.ids, season=season, episode=episode)
+            if not pool:
+                continue
+            by_url = {c.url: c for c in pool}
+            decision = pick([self._as_choice(c) for c in pool], rules)
+            if decision.candidate is not None:
+                return by_url[decision.candidate.id], decision.reason
+        return None
 
     # ---- run --------------------------------------------------------------------------------------
     def run(self, ctx: RunContext, config: PosterMakerConfig) -> RunResult:
@@ -250,7 +253,6 @@ class PosterMaker(Module):
         try:
             return self._process(ctx, config, root, items, lookups, dict(servers_by_name(servers)), target)
         finally:
-            ctx.result.count("provider_calls", lookups.calls)
             lookups.close()
 
     def _read_items(self, ctx, cfg, servers, target: ItemTarget | None) -> list[MediaItem]:
@@ -294,7 +296,6 @@ class PosterMaker(Module):
         svc = artwork_service(ctx.rt)
         manual_root = Path(cfg.manual_asset_path) if cfg.manual_asset_path else None
         known = store.load_assets(ctx.rt.db)
-        work: list[tuple[AssetSpec, MediaItem, Any, dict]] = []
         records: list[store.ChoiceRecord] = []
         all_specs: list[tuple[AssetSpec, MediaItem]] = []
         templates: dict[str, Any] = {}
@@ -320,35 +321,38 @@ class PosterMaker(Module):
             return [(spec, item, *self.choose_source(lookups, cfg, item, spec, manual_root))
                     for spec in self.specs_for(cfg, item, target)]
 
-        ctx.phase("choosing images")
-        with ThreadPoolExecutor(max_workers=cfg.download_workers) as pool:
-            for n, decided in enumerate(pool.map(decide, active)):
-                ctx.check_cancelled()
-                if n % 50 == 0:
-                    ctx.progress(n, len(active), phase="choosing images")
-                for spec, item, source, fallback, _reason in decided:
-                    all_specs.append((spec, item))
-                    tpl = templates[spec.kind]
-                    base = self._record(cfg, item, spec, source, fallback)
-                    if source is None:
-                        ctx.result.count("missing")
-                        if known.get(spec.key, {}).get("status") != "written":
-                            records.append(store.ChoiceRecord(spec.key, {**base, "status": "missing"}))
-                        continue
-                    src_id = (f"manual:{source}:{source.stat().st_size}:{source.stat().st_mtime_ns}"
-                              if isinstance(source, Path) else source.url)
-                    h = input_hash(src_id, tpl.id, hashes[spec.kind], spec.texts)
-                    row = known.get(spec.key) or {}
-                    exists = row.get("status") == "truncated" or (root / spec.key).is_file()
-                    if not needs_render(h, row.get("input_hash"), exists):
-                        ctx.result.count("unchanged")
-                        continue
-                    work.append((spec, item, source, {**base, "input_hash": h}))
+        def planned() -> Iterator[tuple]:
+            with ThreadPoolExecutor(max_workers=cfg.download_workers) as pool:
+                for n, decided in enumerate(pool.map(decide, active)):
+                    ctx.check_cancelled()
+                    if n % 50 == 0:
+                        ctx.progress(n, len(active), phase="choosing and rendering")
+                    for spec, item, source, fallback, _reason in decided:
+                        all_specs.append((spec, item))
+                        tpl = templates[spec.kind]
+                        base = self._record(cfg, item, spec, source, fallback)
+                        if source is None:
+                            ctx.result.count("missing")
+                            if known.get(spec.key, {}).get("status") != "written":
+                                records.append(store.ChoiceRecord(spec.key, {**base, "status": "missing"}))
+                            continue
+                        src_id = (f"manual:{source}:{source.stat().st_size}:{source.stat().st_mtime_ns}"
+                                  if isinstance(source, Path) else source.url)
+                        h = input_hash(src_id, tpl.id, hashes[spec.kind], spec.texts)
+                        row = known.get(spec.key) or {}
+                        exists = row.get("status") == "truncated" or (root / spec.key).is_file()
+                        if not needs_render(h, row.get("input_hash"), exists):
+                            ctx.result.count("unchanged")
+                            continue
+                        yield (spec, item, source, {**base, "input_hash": h})
+
+        ctx.phase("choosing and rendering")
         if ctx.dry_run:
-            for spec, _item, _src, _rec in work:
+            for spec, _item, _src, _rec in planned():
                 ctx.result.changed(f"would render {spec.key}", asset=spec.key)
+            ctx.result.count("provider_calls", lookups.calls)
             return ctx.result.build()
-        self._render(ctx, cfg, svc, root, work, lookups, records, templates)
+        self._render(ctx, cfg, svc, root, planned(), lookups, records, templates)
         store.save_choices(ctx.rt.db, records)
         if cfg.upload:
             self._upload(ctx, root, all_specs, servers)
@@ -356,7 +360,7 @@ class PosterMaker(Module):
             keep = {spec.key for spec, _ in all_specs}
             ctx.result.set_data("cleanup", cleanup(root, keep, dry_run=False,
                                                    protected=tuple(cfg.exclude_libraries) if cfg.library_folders else ()))
-        ctx.result.count("downloads", 0)
+        ctx.result.count("provider_calls", lookups.calls)
         return ctx.result.build()
 
     def _record(self, cfg, item: MediaItem, spec: AssetSpec, source, fallback: str) -> dict:
@@ -374,10 +378,11 @@ class PosterMaker(Module):
                 "manual": manual, "tmdbid": item.ids.get("tmdb", ""), "tvdbid": item.ids.get("tvdb", ""),
                 "imdbid": item.ids.get("imdb", ""), "text_truncated": False}
 
-    def _render(self, ctx, cfg, svc, root: Path, work, lookups: ProviderLookups, records, templates) -> None:
-        if not work:
-            return
-        total = len(work)
+    def _render(self, ctx, cfg, svc, root: Path, planned, lookups: ProviderLookups, records, templates) -> None:
+        """Download and render as the plan is produced: choosing (network), downloading (network)
+        and rendering (CPU, process pool) overlap instead of running one after the other."""
+        work: dict[int, tuple] = {}
+        source_iter = enumerate(planned)
         done = 0
 
         def fetch(index: int) -> bytes:
@@ -390,15 +395,15 @@ class PosterMaker(Module):
         def jobs() -> Iterator[RenderJob]:
             with ThreadPoolExecutor(max_workers=cfg.download_workers) as pool:
                 pending: dict = {}
-                queue = iter(range(total))
                 exhausted = False
                 while pending or not exhausted:
                     while not exhausted and len(pending) < cfg.download_workers * 2:
                         try:
-                            i = next(queue)
+                            i, entry = next(source_iter)
                         except StopIteration:
                             exhausted = True
                             break
+                        work[i] = entry
                         pending[pool.submit(fetch, i)] = i
                     if not pending:
                         break
@@ -421,7 +426,7 @@ class PosterMaker(Module):
                 i = int(result.job_id)
                 spec, item, source, rec = work[i]
                 done += 1
-                ctx.progress(done, total, item=spec.key, phase="rendering")
+                ctx.progress(done, len(work), item=spec.key, phase="rendering")
                 svc.persist_fit_entries(result.fit_entries)
                 if not result.ok:
                     failed.append((i, result.error or "render failed"))
