@@ -27,6 +27,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -307,6 +308,7 @@ def main() -> None:
     parser.add_argument("--shows", type=int, default=10_000)
     parser.add_argument("--database", default=None, help="SQLAlchemy URL (default: SQLite in a temp dir)")
     parser.add_argument("--no-4k", action="store_true", help="leave out the 4K Radarr copy")
+    parser.add_argument("--keep", action="store_true", help="keep the data dir (its path is printed)")
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--config", default=None, help=argparse.SUPPRESS)
@@ -342,6 +344,10 @@ def main() -> None:
         dups = run_worker("duplicates", data_dir, args.database)
     finally:
         server.stop()
+        if args.keep:
+            print(f"data dir kept: {data_dir}")
+        else:
+            shutil.rmtree(data_dir, ignore_errors=True)
     report(args, full, incremental, changed, search, dups)
 
 

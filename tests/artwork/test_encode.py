@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 
@@ -30,7 +31,7 @@ def test_jpeg_carries_comment_exif_and_xmp(store, ctx, poster_src):
 
 @pytest.mark.skipif(not shutil.which("identify") or not shutil.which("convert"), reason="ImageMagick not installed")
 def test_other_tools_see_the_comment(store, ctx, poster_src, tmp_path):
-    identify = "/usr/bin/identify" if shutil.os.path.exists("/usr/bin/identify") else shutil.which("identify")
+    identify = "/usr/bin/identify" if os.path.exists("/usr/bin/identify") else shutil.which("identify")
     path = tmp_path / "poster.jpg"
     path.write_bytes(render(store.resolve("classic", "poster"), RenderInputs(image=poster_src), ctx).data)
     out = subprocess.run([identify, "-format", "%c", str(path)], capture_output=True, text=True, timeout=60)

@@ -255,3 +255,30 @@ def test_queue_on_both_databases(db_runtime, controls):
         assert rt.jobs.stats()["status_counts"] == {"success": 1, "cancelled": 2}
     finally:
         rt.stop()
+
+
+def test_retention_purges_old_finished_jobs_and_health_reports_workers(runtime):
+    import time
+    from datetime import timedelta
+
+    from fastapi.testclient import TestClient
+
+    from curatarr.app import create_app
+
+    with runtime.db.session() as s:
+        for days, status in ((120, "success"), (120, "running"), (10, "error")):
+            s.add(Job(module="stepper", source="manual", status=status, priority=0, dry_run=False,
+                      created_at=utcnow() - timedelta(days=days), finished_at=utcnow() - timedelta(days=days)
+                      if status != "running" else None, updated_at=utcnow() - timedelta(days=days), attempts=1, max_attempts=1,
+                      percent=0.0, cancel_requested=False, worker=f"{HOST}:1:x" if status == "running" else None))
+    with TestClient(create_app(runtime)) as client:
+        health = client.get("/api/health").json()
+        assert health["checks"]["jobs"] == "ok" and health["checks"]["scheduler"] == "ok"
+        deadline = time.monotonic() + 30  # the dispatcher's first housekeeping round
+        while time.monotonic() < deadline and runtime.jobs.store.list()[1] == 3:
+            time.sleep(0.05)
+        rows, total = runtime.jobs.store.list()
+        # the old success is gone; the old "running" row became interrupted (dead worker) and is kept
+        # until it is old as a finished job; the recent error stays
+        assert total == 2
+        assert sorted(r["status"] for r in rows) == ["error", "interrupted"]

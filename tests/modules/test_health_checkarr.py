@@ -79,3 +79,16 @@ def test_removed_ids_parser():
               HealthItem(source="RemovedSeriesCheck", message="Series X (tvdbid 7) was removed from TheTVDB")]
     assert removed_ids("radarr", health) == {12, 34}
     assert removed_ids("sonarr", health) == {7}
+
+
+def test_module_connectivity_test_probes_its_instances(client, arr):
+    rt = client.app.state.runtime
+    rt.config.update({"instances": {
+        "radarr": {"radarr": {"url": arr.urls["radarr"], "api": arr.api_keys["radarr"]}},
+        "sonarr": {"sonarr": {"url": arr.urls["sonarr"], "api": "wrong"}}},
+        "health_checkarr": {"instances": ["radarr", "sonarr", "lidarr_gone"]}})
+    r = client.post("/api/modules/health_checkarr/test")
+    assert r.status_code == 200
+    results = {x["instance"]: x["status"] for x in r.json()["results"]}
+    assert results == {"radarr": "healthy", "sonarr": "auth_failed", "lidarr_gone": "not_found"}
+    assert r.json()["ok"] is False

@@ -71,3 +71,29 @@ def test_skip_label_and_excluded_library(runtime, sims):
     root = runtime.data_dir / "posters" / "assets"
     assert not (root / "TV Shows").exists()
     assert result.counts["posters"] == len(sims.library.movies)
+
+
+def test_choices_record_fallbacks_from_non_favourite_providers(runtime, sims):
+    # Fanart.tv has no episode stills: title cards come from TMDB (a fallback) and seasons that
+    # Fanart lacks fall back too; every decision is recorded.
+    configure(runtime, sims, favourite_provider="fanart", posters=False, backgrounds=False)
+    result = run(runtime)
+    with runtime.db.session() as s:
+        rows = list(s.execute(select(PosterAsset)).scalars())
+    cards = [r for r in rows if r.kind == "titlecard"]
+    assert cards and all(r.fallback == "true" and r.provider != "fanart" for r in cards)
+    assert result.counts["fallbacks"] >= len(cards)
+    assert all(r.fav_provider_link.startswith("https://fanart.tv/") for r in rows)
+
+
+def test_languages_outside_the_order_are_never_used(runtime, sims):
+    configure(runtime, sims, language_order=["fr"], titlecards=False, seasons=False, backgrounds=False,
+              show_fallback=False)
+    result = run(runtime)
+    with runtime.db.session() as s:
+        rows = list(s.execute(select(PosterAsset)).scalars())
+    assert result.counts["writes"] == sum(1 for r in rows if r.status == "written")
+    for r in rows:
+        assert r.language in ("fr", "false")
+        if r.language == "false":
+            assert r.status == "missing" and r.download_source == "false"

@@ -113,8 +113,11 @@ def goto_page(page, live_server, page_id: str):
         page.goto(target)
     else:
         page.evaluate("(hash) => { location.hash = hash; }", f"#/{page_id}")
-    page.wait_for_selector(f"#content > .page.page-{page_id}, #content > .card.error")
-    error = page.query_selector("#content > .card.error")
+    # The page's root, or the shell's error card once this page is the active one (route() marks the
+    # nav link before it swaps the content, so an older page's error card is never mistaken for it).
+    failed = f'body:has(.nav-link.active[data-page="{page_id}"]) #content > .card.error'
+    page.wait_for_selector(f"#content > .page.page-{page_id}, {failed}")
+    error = page.query_selector(failed)
     if error:
         raise AssertionError(f"page {page_id!r} failed to render: {error.inner_text()}")
     return page.locator(f"#content > .page.page-{page_id}")

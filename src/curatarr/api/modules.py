@@ -37,7 +37,7 @@ def list_modules(include_hidden: bool = False, rt: Runtime = Depends(get_runtime
 
 
 @router.get("/api/modules/run-states")
-def run_states(include_hidden: bool = False, rt: Runtime = Depends(get_runtime)):
+async def run_states(include_hidden: bool = False, rt: Runtime = Depends(get_runtime)):
     return all_states(rt, include_hidden=include_hidden)
 
 

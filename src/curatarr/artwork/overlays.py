@@ -99,24 +99,46 @@ def _uniform_colour(layer: GradientLayer) -> tuple[int, int, int] | None:
     return colours.pop() if len(colours) == 1 else None
 
 
-def _gradient_field(layer: GradientLayer, width: int, height: int) -> tuple[np.ndarray, tuple[int, int]]:
-    """The gradient parameter t ∈ [0, 1] as a 1-D profile (linear) or a 2-D field."""
+LUT_SIZE = 1024
+
+
+def _gradient_index(layer: GradientLayer, width: int, height: int) -> pyvips.Image:
+    """The gradient parameter t ∈ [0, 1] as a ushort index 0..LUT_SIZE-1 per pixel.
+
+    Built with libvips operations (streamed, then kept as one small-format image), so making a
+    4K plate never holds several float copies of the canvas in memory.
+    """
+    top = LUT_SIZE - 1
     if layer.shape == "linear":
-        length = height if layer.direction in ("to_bottom", "to_top") else width
+        vertical = layer.direction in ("to_bottom", "to_top")
+        length = height if vertical else width
         t = np.linspace(0.0, 1.0, length, dtype=np.float32)
         if layer.direction in ("to_top", "to_left"):
             t = t[::-1]
-        return t, (1, length) if layer.direction in ("to_bottom", "to_top") else (length, 1)
-    ys = np.arange(height, dtype=np.float32)[:, None]
-    xs = np.arange(width, dtype=np.float32)[None, :]
+        index = np.round(t * top).astype(np.uint16)
+        profile = pyvips.Image.new_from_array(index.reshape(length, 1) if vertical else index.reshape(1, length))
+        profile = profile.cast("ushort")
+        return profile.replicate(width, 1) if vertical else profile.replicate(1, height)
+    xyz = pyvips.Image.xyz(width, height)
+    x, y = xyz[0], xyz[1]
     if layer.shape == "radial":
         cx, cy = (width - 1) / 2, (height - 1) / 2
-        dist = np.sqrt((xs - cx) ** 2 + (ys - cy) ** 2)
-        return dist / float(np.hypot(cx, cy)), (width, height)
-    # edges: t = 0 on the edge, 1 at ``size`` × short side inside it (inner glow)
-    depth = max(1.0, layer.size * min(width, height))
-    dist = np.minimum(np.minimum(xs, width - 1 - xs), np.minimum(ys, height - 1 - ys))
-    return np.clip(dist / depth, 0.0, 1.0), (width, height)
+        dist = ((x - cx) ** 2 + (y - cy) ** 2) ** 0.5
+        t = dist * (top / float(np.hypot(cx, cy)))
+    else:  # edges: t = 0 on the edge, 1 at ``size`` × short side inside it (inner glow)
+        depth = max(1.0, layer.size * min(width, height))
+        dx = (x < width - 1 - x).ifthenelse(x, width - 1 - x)
+        dy = (y < height - 1 - y).ifthenelse(y, height - 1 - y)
+        t = (dx < dy).ifthenelse(dx, dy) * (top / depth)
+    return (t > top).ifthenelse(top, t).cast("ushort")
+
+
+def _lut(values: np.ndarray) -> pyvips.Image:
+    """A LUT_SIZE×1 uchar image (1 or 3 bands) for ``maplut``."""
+    values = np.round(np.clip(values, 0, 255)).astype(np.uint8)
+    if values.ndim == 1:
+        values = values[:, None]
+    return _to_vips(values.reshape(1, LUT_SIZE, values.shape[-1]))
 
 
 def _to_vips(array: np.ndarray) -> pyvips.Image:
@@ -135,21 +157,16 @@ def _to_vips(array: np.ndarray) -> pyvips.Image:
 
 
 def make_gradient_plate(layer: GradientLayer, width: int, height: int) -> Plate:
-    t, (fw, fh) = _gradient_field(layer, width, height)
+    index = _gradient_index(layer, width, height)
+    t = np.linspace(0.0, 1.0, LUT_SIZE, dtype=np.float32)
     alpha = _interp(layer.stops, t, lambda s: s.opacity * parse_colour(s.color)[3] / 255) * layer.opacity
-    inv = np.round(255 - 255 * alpha).astype(np.uint8).reshape(fh, fw)
+    inv_img = index.maplut(_lut(255 - 255 * alpha)).cast("uchar").copy_memory()
     colour = _uniform_colour(layer)
-    inv_img = _to_vips(inv)
     rgb_img = None
     if colour is None:
-        channels = [np.round(_interp(layer.stops, t, lambda s, i=i: parse_colour(s.color)[i])).astype(np.uint8)
-                    for i in range(3)]
-        rgb_img = _to_vips(np.stack([c.reshape(fh, fw) for c in channels], axis=-1))
-    if (fw, fh) != (width, height):  # a 1-D profile: replicate along the other axis (lazy, cheap)
-        inv_img = inv_img.replicate(width // fw, height // fh)
-        rgb_img = rgb_img.replicate(width // fw, height // fh) if rgb_img is not None else None
-    inv_img = inv_img.copy_memory()
-    return Plate(inv_alpha=inv_img, colour=colour, rgb=rgb_img.copy_memory() if rgb_img is not None else None)
+        channels = np.stack([_interp(layer.stops, t, lambda s, i=i: parse_colour(s.color)[i]) for i in range(3)], axis=-1)
+        rgb_img = index.maplut(_lut(channels)).cast("uchar").copy(interpretation="srgb").copy_memory()
+    return Plate(inv_alpha=inv_img, colour=colour, rgb=rgb_img)
 
 
 def gradient_plate(layer: GradientLayer, width: int, height: int) -> Plate:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from curatarr.artwork.templates import TextLayer
 
 QUOTES = str.maketrans({"„": '"', "”": '"', "“": '"', "«": '"', "»": '"'})
+MAX_TEXT_CHARS = 1000  # far beyond any title; bounds the work a hostile request can cause
 
 
 @dataclass
@@ -90,7 +91,7 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
 
 def prepare_text(raw: str, layer: TextLayer) -> str:
     """Normalise and transform ``raw`` for drawing; returns text with explicit ``\\n`` breaks."""
-    text = unicodedata.normalize("NFC", raw).translate(QUOTES).replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", raw[:MAX_TEXT_CHARS]).translate(QUOTES).replace("\r\n", "\n").replace("\r", "\n")
     for word, replacement in layer.newline_words.items():
         if word:
             text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", replacement.replace("\\n", "\n"), text)

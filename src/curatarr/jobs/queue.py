@@ -146,6 +146,8 @@ class LocalJobQueue(JobQueue):
         self._notify_pool: ThreadPoolExecutor | None = None
         self._dispatcher: threading.Thread | None = None
         self._last_heartbeat = 0.0
+        self._last_purge = 0.0
+        self.retention_days = int(cfg.get("retention_days", 90) or 0)  # 0 = keep every job
         self.started = False
 
     # ---- lifecycle --------------------------------------------------------------------------------
@@ -340,6 +342,15 @@ class LocalJobQueue(JobQueue):
                 r.cancel.set()
         for module in self.states.reload(self.store):
             self._publish_module(module)
+        if self.retention_days > 0 and (not self._last_purge or now - self._last_purge >= 86400):
+            self._last_purge = now
+            purged = self.purge(self.retention_days)
+            if purged:
+                log.info("removed %d finished jobs older than %d days", purged, self.retention_days)
+
+    def health_check(self) -> bool:
+        """For /api/health: the dispatcher thread is alive."""
+        return self.started and self._dispatcher is not None and self._dispatcher.is_alive()
 
     # ---- executing --------------------------------------------------------------------------------
     def _execute(self, row: Job, running: _Running) -> None:

@@ -96,6 +96,10 @@ class Scheduler:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
+    def health_check(self) -> bool:
+        """For /api/health: the scheduler thread is alive."""
+        return self.running
+
     def on_config_change(self, old, new) -> None:
         if old.schedule != new.schedule or old.general.timezone != new.general.timezone or \
                 (old.model_extra or {}).get("jobs") != (new.model_extra or {}).get("jobs"):

@@ -2,13 +2,13 @@
 series / artist of an instance, with its children (seasons, episodes, albums).
 
 Everything derived from the title (matching key, fuzzy form, search keys, sort title) is computed
-here once, so the store only copies values. :meth:`ItemRecord.content_hash` covers every stored
-column: an unchanged hash means the row needs no write.
+here once, so the store only copies values. Change detection does not look at records at all: the
+sync compares a digest of the source's own data (see ``sources.SourceItem``) with the stored one,
+and builds records only for items that changed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -22,6 +22,9 @@ KINDS = ("movie", "series", "artist")
 KIND_OF_ARR = {"radarr": "movie", "sonarr": "series", "lidarr": "artist"}
 # Fields a user may edit locally (kept over syncs in ``user_fields``).
 LOCAL_FIELDS = ("edition", "notes", "studio", "language", "certification")
+# Part of every stored digest: bump it when the mapping from source data to rows changes, so the
+# next sync rewrites every item instead of keeping rows built by the old code.
+RECORD_VERSION = "1"
 
 
 def media_id(instance: str, native_id: Any) -> str:
@@ -214,16 +217,3 @@ class ItemRecord:
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def content_hash(row: dict[str, Any], children: list[ChildRecord] | None = None) -> str:
-    """sha1 over every column value (and the children summarised in the row's parent)."""
-    h = hashlib.sha1()
-    for key in sorted(row):
-        value = row[key]
-        if isinstance(value, datetime):
-            value = value.astimezone(timezone.utc).isoformat()
-        h.update(f"{key}={value!r};".encode("utf-8", "surrogatepass"))
-    for child in children or ():
-        h.update(repr(child.row("")).encode("utf-8", "surrogatepass"))
-    return h.hexdigest()

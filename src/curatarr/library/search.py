@@ -31,6 +31,10 @@ _IMDB = re.compile(r"^tt\d{5,10}$", re.I)
 _EXT_ID = re.compile(r"^(tmdb|tvdb|imdb|mbid)[:\-](\S+)$", re.I)
 
 
+_BOOL_FIELDS = {"has_poster", "monitored", "has_file", "linked", "include_removed"}
+_NUMBER_FIELDS = {"year_min", "year_max", "rating_min", "rating_max", "limit", "offset"}
+
+
 class InvalidQuery(ValueError):
     """A filter or sort the library cannot apply (→ 422)."""
 
@@ -93,6 +97,15 @@ class SearchParams:
                 continue
             if key in ("status", "tags", "genres", "instances", "ids") and isinstance(value, str):
                 value = [v for v in value.split(",") if v]
+            elif key in _BOOL_FIELDS and isinstance(value, str):
+                if value.lower() not in ("true", "false", "1", "0", ""):
+                    raise InvalidQuery(f"{key} must be true or false")
+                value = None if value == "" else value.lower() in ("true", "1")
+            elif key in _NUMBER_FIELDS and isinstance(value, str):
+                try:
+                    value = None if value == "" else (float(value) if key.startswith("rating") else int(value))
+                except ValueError:
+                    raise InvalidQuery(f"{key} must be a number") from None
             data[key] = value
         try:
             return cls(**data).validate()

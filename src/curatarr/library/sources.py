@@ -8,8 +8,10 @@ and errors) and decoded one element at a time: no list of 100,000 parsed models 
 model validation per item on a 100k-item sync. Media servers go through their typed connectors
 (PlexClient, MediaBrowserClient).
 
-Each source offers ``iter_records()``, ``fetch_children(record)`` (episodes of a changed series),
-``fetch_one(native_id)`` (re-sync of a single item) and ``poster(url)`` (bytes of a poster).
+Each source offers ``iter_items()`` (:class:`SourceItem` s: id, digest of the source's own data,
+and a builder for the record — only changed items are ever built), ``fetch_children(record)``
+(episodes of a changed series), ``fetch_one(native_id)`` (re-sync of a single item) and
+``poster(url)`` (bytes of a poster).
 """
 
 from __future__ import annotations
@@ -407,17 +409,19 @@ class PlexSource:
         self.source_type = "plex"
         self.client = client
 
-    def iter_records(self) -> Iterator[ItemRecord]:
+    def iter_items(self) -> Iterator[SourceItem]:
         for section in self.client.sections():
             kind = PLEX_KINDS.get(section.type)
             if kind is None:
                 continue
             for item in self.client.iter_items(section.key, include_guids=True):
                 if item.type in PLEX_KINDS:
-                    yield self.record(item, section.title)
+                    yield SourceItem(media_id(self.instance, item.rating_key), digest(section.title, repr(item)),
+                                     lambda item=item, title=section.title: self.record(item, title))
 
-    def fetch_one(self, native_id: str) -> ItemRecord:
-        return self.record(self.client.item(native_id), None)
+    def fetch_one(self, native_id: str) -> SourceItem:
+        record = self.record(self.client.item(native_id), None)
+        return SourceItem(record.id, "", lambda: record)
 
     def record(self, item: Any, library: str | None) -> ItemRecord:
         kind = PLEX_KINDS.get(item.type, "movie")
@@ -445,16 +449,18 @@ class MediaBrowserSource:
         self.source_type = source_type
         self.client = client
 
-    def iter_records(self) -> Iterator[ItemRecord]:
+    def iter_items(self) -> Iterator[SourceItem]:
         for library in self.client.libraries():
             wanted = MB_KINDS.get(library.collection_type)
             if wanted is None:
                 continue
             for item in self.client.iter_items(library.id, [wanted[0]]):
-                yield self.record(item, library.name)
+                yield SourceItem(media_id(self.instance, item.id), digest(library.name, repr(item)),
+                                 lambda item=item, name=library.name: self.record(item, name))
 
-    def fetch_one(self, native_id: str) -> ItemRecord:
-        return self.record(self.client.item(native_id), None)
+    def fetch_one(self, native_id: str) -> SourceItem:
+        record = self.record(self.client.item(native_id), None)
+        return SourceItem(record.id, "", lambda: record)
 
     def record(self, item: Any, library: str | None) -> ItemRecord:
         kind = MB_ITEM_KINDS.get(item.type, "movie")

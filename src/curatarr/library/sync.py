@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from curatarr.connectors.errors import ConnectorError, NotFound
 from curatarr.library.linking import LinkReport, relink
-from curatarr.library.records import ARR_TYPES, SERVER_TYPES, ItemRecord, content_hash, split_media_id
-from curatarr.library.sources import close_source, source_for
+from curatarr.library.records import ARR_TYPES, RECORD_VERSION, SERVER_TYPES, split_media_id
+from curatarr.library.sources import SourceItem, close_source, digest, source_for
 from curatarr.library.store import (
     InstanceDiff, PendingItem, StoredState, load_state, mark_removed, save_sync_state, write_diff,
 )
@@ -127,13 +127,13 @@ def _sync_one(rt: "Runtime", ref: Any, *, full: bool, cancelled: Callable[[], bo
             state = load_state(session, ref.name)
         seen: set[str] = set()
         batch = InstanceDiff()
-        for record in source.iter_records():
+        for item in source.iter_items():
             if cancelled and cancelled():
                 raise SyncCancelled()
-            if record.id in seen:
+            if item.id in seen:
                 continue
-            seen.add(record.id)
-            _classify(record, state.get(record.id), batch, full=full)
+            seen.add(item.id)
+            _classify(item, state.get(item.id), batch, full=full)
             if len(batch.new) + len(batch.changed) + len(batch.revived) >= BATCH:
                 _flush(rt, source, batch, rep)
                 _merge(diff_total, batch)
@@ -167,22 +167,26 @@ def _sync_one(rt: "Runtime", ref: Any, *, full: bool, cancelled: Callable[[], bo
     return rep
 
 
-def _classify(record: ItemRecord, stored: StoredState | None, diff: InstanceDiff, *, full: bool) -> None:
-    if stored is not None and stored.user_fields:
-        try:
-            record.user_fields = json.loads(stored.user_fields)
-        except ValueError:
-            record.user_fields = None
-        record.apply_user_fields()
-    row = record.row()
-    digest = content_hash(row, record.children)
-    if stored is not None and not full and stored.hash == digest:
+def _classify(item: SourceItem, stored: StoredState | None, diff: InstanceDiff, *, full: bool) -> None:
+    """Unchanged (same digest of the source's data, local edits and record format) costs nothing;
+    anything else is built into a record and queued for writing."""
+    user_fields = stored.user_fields if stored is not None else None
+    item_hash = digest(RECORD_VERSION, item.digest, user_fields or "")
+    if stored is not None and not full and stored.hash == item_hash:
         if stored.removed:
-            diff.revived.append(record.id)
+            diff.revived.append(item.id)
         else:
             diff.unchanged += 1
         return
-    pending = PendingItem(record, row, digest, children=None if record.needs_children else list(record.children))
+    record = item.build()
+    if user_fields:
+        try:
+            record.user_fields = json.loads(user_fields)
+        except ValueError:
+            record.user_fields = None
+        record.apply_user_fields()
+    pending = PendingItem(record, record.row(), item_hash,
+                          children=None if record.needs_children else list(record.children))
     (diff.new if stored is None else diff.changed).append(pending)
 
 
@@ -252,15 +256,15 @@ def sync_items(rt: "Runtime", ids: Iterable[str]) -> dict[str, Any]:
             for native in natives:
                 media = f"{instance}:{native}"
                 try:
-                    record = source.fetch_one(native)
+                    item = source.fetch_one(native)
                 except NotFound:
                     out["removed"].append(media)
                     continue
                 except ConnectorError as exc:
                     out["failed"].append({"id": media, "error": str(exc)})
                     continue
-                _classify(record, state.get(record.id), diff, full=True)
-                out["updated"].append(record.id)
+                _classify(item, state.get(item.id), diff, full=True)
+                out["updated"].append(item.id)
             rep = InstanceReport(instance=instance, type=ref.type)
             _flush(rt, source, diff, rep)
             with rt.db.session() as session:

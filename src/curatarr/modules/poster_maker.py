@@ -318,8 +318,11 @@ class PosterMaker(Module):
             # rate limits still apply inside each client).
             if ctx.cancelled:
                 return []
-            return [(spec, item, *self.choose_source(lookups, cfg, item, spec, manual_root))
-                    for spec in self.specs_for(cfg, item, target)]
+            try:
+                return [(spec, item, *self.choose_source(lookups, cfg, item, spec, manual_root))
+                        for spec in self.specs_for(cfg, item, target)]
+            finally:
+                lookups.release(item.ids)
 
         def planned() -> Iterator[tuple]:
             with ThreadPoolExecutor(max_workers=cfg.download_workers) as pool:

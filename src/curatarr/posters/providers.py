@@ -41,22 +41,33 @@ class ProviderLookups:
         self.db = db
         self.ttl = timedelta(hours=ttl_hours)
         self.languages = list(languages)
-        self._memory: dict[str, list[ImageCandidate]] = {}
+        self._memory: dict[str, dict[str, list[ImageCandidate]]] = {}
         self._lock = threading.Lock()
         self.calls = 0  # provider requests actually made (not served from a cache)
         self.downloads = 0
 
     # ---- cache ------------------------------------------------------------------------------------
-    def _db_get(self, key: str) -> list[ImageCandidate] | None:
+    # Keys look like "tmdb:tv:1396", "tmdb:tv:1396:s1", "tmdb:tv:1396:s1e2": everything of one show
+    # at one provider shares the first three segments. The database level is read one show at a
+    # time (one query per show and provider, not one per season/episode), and the memory level is
+    # released when the show is done, so memory stays flat on a 10,000-show library.
+    @staticmethod
+    def _prefix(key: str) -> str:
+        return ":".join(key.split(":", 3)[:3])
+
+    def _db_load(self, prefix: str) -> dict[str, list[ImageCandidate]]:
         if self.db is None or self.ttl.total_seconds() <= 0:
-            return None
+            return {}
+        from sqlalchemy import or_, select
+
         from curatarr.db.models.posters import PosterProviderCache
 
+        fresh = utcnow() - self.ttl
         with self.db.session() as s:
-            row = s.get(PosterProviderCache, key)
-            if row is None or row.fetched_at < utcnow() - self.ttl:
-                return None
-            return _load(row.value)
+            rows = s.execute(select(PosterProviderCache.key, PosterProviderCache.value, PosterProviderCache.fetched_at)
+                             .where(or_(PosterProviderCache.key == prefix,
+                                        PosterProviderCache.key.like(prefix + ":%")))).all()
+        return {k: _load(v) for k, v, at in rows if at >= fresh}
 
     def _db_put(self, key: str, cands: list[ImageCandidate]) -> None:
         if self.db is None or self.ttl.total_seconds() <= 0:
@@ -72,23 +83,35 @@ class ProviderLookups:
             s.commit()
 
     def cached(self, key: str, fetch: Callable[[], list[ImageCandidate]]) -> list[ImageCandidate]:
+        prefix = self._prefix(key)
         with self._lock:
-            if key in self._memory:
-                return self._memory[key]
-        found = self._db_get(key)
-        if found is None:
-            try:
+            bucket = self._memory.get(prefix)
+        if bucket is None:
+            bucket = self._db_load(prefix)
+            with self._lock:
+                bucket = self._memory.setdefault(prefix, bucket)
+        if key in bucket:
+            return bucket[key]
+        try:
+            with self._lock:
                 self.calls += 1
-                found = _ranked(fetch())
-            except NotFound:
-                found = []
-            except (ConnectorError, ValueError) as exc:  # provider down: no candidates, not cached
-                log.warning("provider look-up %s failed: %s", key, exc)
-                return []
-            self._db_put(key, found)
+            found = _ranked(fetch())
+        except NotFound:
+            found = []
+        except (ConnectorError, ValueError) as exc:  # provider down: no candidates, not cached
+            log.warning("provider look-up %s failed: %s", key, exc)
+            return []
+        self._db_put(key, found)
         with self._lock:
-            self._memory[key] = found
+            bucket[key] = found
         return found
+
+    def release(self, ids: dict[str, str]) -> None:
+        """Forget the in-memory answers for one item (its decisions are made)."""
+        values = {str(v) for v in ids.values() if v}
+        with self._lock:
+            for prefix in [p for p in self._memory if p.rsplit(":", 1)[-1] in values]:
+                del self._memory[prefix]
 
     # ---- look-ups ---------------------------------------------------------------------------------
     def _item_images(self, provider: str, kind: str, ids: dict[str, str]) -> list[ImageCandidate]:
