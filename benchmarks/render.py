@@ -281,7 +281,10 @@ def main() -> int:
         def floor(data):
             return lambda _i: pyvips.Image.new_from_buffer(data, "", access="sequential").jpegsave_buffer(Q=92)
 
-        print(f"{version}\nlibvips {results['libvips']} · {cores} cores · sources 2000x3000 and 3840x2160 JPEG\n")
+        load = os.getloadavg()[0]
+        results["load_average_at_start"] = round(load, 2)
+        print(f"{version}\nlibvips {results['libvips']} · {cores} cores · sources 2000x3000 and 3840x2160 JPEG · "
+              f"load average at start {load:.2f} (other work on the machine inflates the medians)\n")
 
         # ---- single core ----------------------------------------------------------------------
         pyvips.concurrency_set(1)
@@ -354,6 +357,9 @@ def main() -> int:
         "titlecard_speedup_vs_im_1core": s["im_titlecard"]["median_ms"] / s["ours_titlecard"]["median_ms"],
         "poster_vs_floor_1core": s["ours_poster"]["median_ms"] / s["floor_poster"]["median_ms"],
         "titlecard_vs_floor_1core": s["ours_titlecard"]["median_ms"] / s["floor_titlecard"]["median_ms"],
+        # min over interleaved runs: the least disturbed run of each, robust to the shared machine's load
+        "poster_vs_floor_1core_min": s["ours_poster"]["min_ms"] / s["floor_poster"]["min_ms"],
+        "titlecard_vs_floor_1core_min": s["ours_titlecard"]["min_ms"] / s["floor_titlecard"]["min_ms"],
         "poster_speedup_vs_im_all_cores": m["pool_poster_per_s"] / m["im_poster_per_s"],
         "poster_vs_floor_all_cores": m["floor_poster_per_s"] / m["ours_poster_per_s"],
     }
@@ -361,7 +367,8 @@ def main() -> int:
     print("single core (median per image)")
     for kind in ("poster", "titlecard"):
         print(f"  {kind:9s}  ImageMagick chain {s['im_' + kind]['median_ms']:8.1f} ms   "
-              f"curatarr {s['ours_' + kind]['median_ms']:6.1f} ms   floor {s['floor_' + kind]['median_ms']:6.1f} ms")
+              f"curatarr {s['ours_' + kind]['median_ms']:6.1f} ms (min {s['ours_' + kind]['min_ms']:.1f})   "
+              f"floor {s['floor_' + kind]['median_ms']:6.1f} ms (min {s['floor_' + kind]['min_ms']:.1f})")
     print(f"all {cores} cores (posters per second)\n  ImageMagick chain {m['im_poster_per_s']:.2f}   "
           f"curatarr {m['ours_poster_per_s']:.2f}   floor {m['floor_poster_per_s']:.2f}   "
           f"curatarr process pool {m['pool_poster_per_s']:.2f} ({m['pool_poster_per_s_incl_startup']:.2f} with start-up)")
@@ -376,8 +383,10 @@ def main() -> int:
          f"{ratios['poster_speedup_vs_im_1core']:.1f}x"),
         ("title card ≥ 10x faster than the ImageMagick chain (1 core)", ratios["titlecard_speedup_vs_im_1core"] >= 10,
          f"{ratios['titlecard_speedup_vs_im_1core']:.1f}x"),
-        ("poster within 1.6x of the decode+encode floor (1 core)", ratios["poster_vs_floor_1core"] <= 1.6,
-         f"{ratios['poster_vs_floor_1core']:.2f}x"),
+        ("poster within 1.6x of the decode+encode floor (1 core, median)", ratios["poster_vs_floor_1core"] <= 1.6,
+         f"{ratios['poster_vs_floor_1core']:.2f}x (fastest runs: {ratios['poster_vs_floor_1core_min']:.2f}x)"),
+        ("title card within 1.6x of the decode+encode floor (1 core, median)", ratios["titlecard_vs_floor_1core"] <= 1.6,
+         f"{ratios['titlecard_vs_floor_1core']:.2f}x (fastest runs: {ratios['titlecard_vs_floor_1core_min']:.2f}x)"),
         ("poster within 1.6x of the floor (all cores)", ratios["poster_vs_floor_all_cores"] <= 1.6,
          f"{ratios['poster_vs_floor_all_cores']:.2f}x"),
         ("poster ≥ 10x the ImageMagick chain's throughput (all cores)", ratios["poster_speedup_vs_im_all_cores"] >= 10,

@@ -97,3 +97,16 @@ def test_languages_outside_the_order_are_never_used(runtime, sims):
         assert r.language in ("fr", "false")
         if r.language == "false":
             assert r.status == "missing" and r.download_source == "false"
+
+
+def test_upload_removes_kometas_overlay_label(runtime, sims):
+    from curatarr.connectors.plex import PlexClient
+
+    movie = sims.library.movies[0]
+    with PlexClient(sims.servers["plex"].url, sims.keys["plex"]) as plex:
+        plex.add_labels(str(movie.plex_rating_key), ["Overlay"])
+    configure(runtime, sims, upload=True, backgrounds=False, seasons=False, titlecards=False)
+    result = run(runtime)
+    assert result.counts["overlay_labels_removed"] == 1
+    with PlexClient(sims.servers["plex"].url, sims.keys["plex"]) as plex:
+        assert "Overlay" not in plex.item(str(movie.plex_rating_key)).labels

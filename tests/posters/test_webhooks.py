@@ -110,3 +110,15 @@ def test_tautulli_movie_trigger_renders_that_movie(client, runtime, sims):
     root = runtime.data_dir / "posters" / "assets"
     files = sorted(str(p.relative_to(root)) for p in root.rglob("*.jpg"))
     assert files == [f"Movies/{movie.folder_name}/background.jpg", f"Movies/{movie.folder_name}/poster.jpg"]
+
+
+def test_webhooks_accept_basic_auth_and_the_webhook_secret(anon_client, runtime):
+    r = anon_client.post("/api/webhook/arr", json=RADARR_TEST, auth=("admin", "admin-pass-123"))
+    assert r.status_code == 200, r.text
+    runtime.config.update({"general": {"webhook_secret": "s3cret-value-123"}})
+    assert anon_client.post("/api/webhook/arr?secret=s3cret-value-123", json=SONARR_TEST).status_code == 200
+    assert anon_client.post("/api/webhook/arr", json=SONARR_TEST,
+                            headers={"X-Webhook-Secret": "s3cret-value-123"}).status_code == 200
+    assert anon_client.post("/api/webhook/arr?secret=wrong", json=SONARR_TEST).status_code == 401
+    # the secret is a webhook credential only
+    assert anon_client.get("/api/assets/stats?secret=s3cret-value-123").status_code == 401

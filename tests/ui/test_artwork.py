@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.posters.conftest import configure, run
+from tests.posters.conftest import Sims, configure, run, tiny_library
 from tests.ui.conftest import goto_page
 
-pytest_plugins = ["tests.posters.conftest"]
+
+@pytest.fixture(scope="module")
+def sims():
+    cluster = Sims(tiny_library())
+    yield cluster
+    cluster.stop()
 
 
 @pytest.fixture

@@ -170,6 +170,15 @@ def _resolve_template(service, spec: dict):
     return service.store.resolve(spec.get("template_id"), kind)
 
 
+def _compact_json(layers: list[dict], limit: int = 7000) -> str:
+    """Layer report for a header: always valid JSON, trimmed (lines first) to stay small."""
+    text = json.dumps(layers, ensure_ascii=True, separators=(",", ":"))
+    if len(text) > limit:
+        text = json.dumps([{k: v for k, v in item.items() if k != "lines"} for item in layers],
+                          ensure_ascii=True, separators=(",", ":"))
+    return text if len(text) <= limit else "[]"
+
+
 def _render_headers(result) -> dict[str, str]:
     layers = [{k: item.get(k) for k in ("id", "size", "lines", "truncated", "action", "box", "ink")}
               for item in result.layers]
@@ -179,7 +188,7 @@ def _render_headers(result) -> dict[str, str]:
         "X-Curatarr-Render-Ms": f"{result.elapsed_ms:.1f}",
         "X-Curatarr-Template": result.template_id,
         "X-Curatarr-Template-Hash": result.template_hash,
-        "X-Curatarr-Layers": json.dumps(layers, ensure_ascii=True, separators=(",", ":"))[:7000],
+        "X-Curatarr-Layers": _compact_json(layers),
         "X-Curatarr-Missing-Glyphs": json.dumps(result.missing_glyphs, ensure_ascii=True),
         "Cache-Control": "no-store",
     }

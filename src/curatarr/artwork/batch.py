@@ -32,7 +32,7 @@ from curatarr.fsutil import atomic_write_bytes
 @dataclass
 class RenderJob:
     kind: str
-    image: str | None  # a local path (URLs are fetched by the caller, who owns the SSRF guard)
+    image: str | bytes | None  # a local path or the bytes (URLs are fetched by the caller: SSRF guard)
     texts: dict = field(default_factory=dict)
     out: str | None = None
     template: str | Template | None = None  # id, family name, or a Template object

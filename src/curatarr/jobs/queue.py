@@ -36,7 +36,7 @@ from curatarr.db.models.jobs import Job
 from curatarr.jobs.context import JobLogger, ProgressSink, job_log_path, resolve_dry_run
 from curatarr.jobs.events import EventBus
 from curatarr.jobs.states import ModuleStates
-from curatarr.jobs.store import (CANCELLED, ERROR, FINAL_STATES, INTERRUPTED, QUEUED, RUNNING, JobStore, job_dict)
+from curatarr.jobs.store import CANCELLED, ERROR, FINAL_STATES, INTERRUPTED, QUEUED, RUNNING, JobStore
 from curatarr.jobs.worker import Outcome, run_module
 from curatarr.modules import registry
 
@@ -142,7 +142,6 @@ class LocalJobQueue(JobQueue):
         self._finished = threading.Condition()
         self._stopping = threading.Event()
         self._shutdown = threading.Event()  # set while stopping: cancelled jobs end "interrupted"
-        self._pool: ThreadPoolExecutor | None = None
         self._notify_pool: ThreadPoolExecutor | None = None
         self._dispatcher: threading.Thread | None = None
         self._last_heartbeat = 0.0
@@ -159,7 +158,6 @@ class LocalJobQueue(JobQueue):
         if interrupted:
             log.warning("jobs %s were running when the server stopped; recorded as interrupted", interrupted)
         self.states.reload(self.store)
-        self._pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="job")
         self._notify_pool = ThreadPoolExecutor(1, thread_name_prefix="notify")
         self._stopping.clear()
         self._shutdown.clear()
@@ -192,8 +190,6 @@ class LocalJobQueue(JobQueue):
                 job = self.store.get(job_id)
                 if job:
                     self._after_final(job, notify=False)
-        if self._pool:
-            self._pool.shutdown(wait=False, cancel_futures=True)
         if self._notify_pool:
             self._notify_pool.shutdown(wait=True, cancel_futures=False)
         _LIVE_TOKENS.discard(self.token)
@@ -318,8 +314,10 @@ class LocalJobQueue(JobQueue):
             running = _Running(job_id, module)
             with self._lock:
                 self._running[job_id] = running
-            assert self._pool is not None
-            self._pool.submit(self._execute, row, running)
+            # One daemon thread per running job (at most ``max_workers``): a module that ignores
+            # cancellation can never keep the process from exiting after a stop.
+            threading.Thread(target=self._execute, args=(row, running), name=f"job-{job_id}-{module}",
+                             daemon=True).start()
         timeout = self.poll_seconds
         if later is not None:
             timeout = min(timeout, max(0.05, (later - utcnow()).total_seconds()))
@@ -450,6 +448,3 @@ class LocalJobQueue(JobQueue):
         return {"status_counts": by_status, "module_counts": by_module, "total": sum(by_status.values()),
                 "running": len(self.running_ids())}
 
-
-def job_record(row: Job) -> dict:  # re-exported for callers that hold a row
-    return job_dict(row)

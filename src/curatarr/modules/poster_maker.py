@@ -486,6 +486,14 @@ class PosterMaker(Module):
                 continue
             store.record_upload(ctx.rt.db, *slot, spec.key, file_hash)
             ctx.result.count("uploads")
+            if stype == "plex" and spec.kind == "poster" and any(lbl.lower() == "overlay" for lbl in item.labels):
+                # Kometa marks items whose poster carries its overlays with the "Overlay" label; a
+                # fresh poster has none, so the label goes and Kometa re-applies them on its next run.
+                try:
+                    client.remove_labels(spec.server_id, ["Overlay"])
+                    ctx.result.count("overlay_labels_removed")
+                except ConnectorError as exc:
+                    ctx.result.warn(f"could not remove the Overlay label of {item.title}: {exc}")
 
     def _cleanup(self, ctx, cfg, root: Path, *, dry_run: bool) -> RunResult:
         keep = set(store.load_assets(ctx.rt.db))
