@@ -188,3 +188,16 @@ def db_runtime(data_dir, db_url):
     rt = Runtime(data_dir, database_url=db_url, console_logs=False)
     yield rt
     rt.close()
+
+
+def run_async(coro):
+    """Run a coroutine to completion on a fresh thread with its own event loop.
+
+    Playwright's sync API (session-scoped browser fixture) keeps an event loop running on the main
+    thread, so a plain ``asyncio.run`` in a later test of the same process would fail.
+    """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -290,11 +290,11 @@ def test_apprise_failures_are_clear_and_scrubbed(sims, notifier, caplog):
 
 
 def test_test_message_and_async_send(sims, notifier):
-    import asyncio
+    from tests.conftest import run_async
 
     result = notifier.test(hook_url(sims))
     assert result.ok and result.kind == "discord" and HOOK_TOKEN not in result.target
-    results = asyncio.run(notifier.asend(Notification(title="async"), [hook_url(sims)]))
+    results = run_async(notifier.asend(Notification(title="async"), [hook_url(sims)]))
     assert [r.ok for r in results] == [True]
     titles = [m["payload"]["embeds"][0]["title"] for m in sims["discord"].sim.events("messages")]
     assert titles == ["Curatarr test notification", "async"]
