@@ -201,3 +201,13 @@ def run_async(coro):
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last, wherever they live.
+
+    Playwright's sync API (the session-scoped ``browser`` fixture) keeps an event loop running on
+    the main thread for the rest of the session; code under test that checks for a running loop
+    (the event bus, ``asyncio.run``) must not see it. A stable sort keeps every other order.
+    """
+    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))

@@ -31,6 +31,7 @@ log = logging.getLogger("curatarr")
 LIFECYCLE_HOOKS: list[str] = [
     "curatarr.instances.lifecycle:hooks",
     "curatarr.jobs.lifecycle:hooks",
+    "curatarr.artwork.service:hooks",
     # lifecycle: add new lines above this one
 ]
 
@@ -62,6 +63,10 @@ class Runtime:
         self.jwt_secret = load_or_create_secret(self.data_dir / "jwt.secret")
         self.auth = AuthService(self.db, self.jwt_secret, lambda: self.config.settings.auth.token_expiry_hours)
         self.extensions: dict[str, Any] = {}  # services attached by other areas (jobs, events, …)
+        # Set by the jobs lifecycle hook on start(); None means "not running" (e.g. CLI commands).
+        self.jobs: Any = None
+        self.events: Any = None
+        self.scheduler: Any = None
         self._started: list[Any] = []
 
     # ---- paths ---------------------------------------------------------------------------------

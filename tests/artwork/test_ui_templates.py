@@ -47,9 +47,18 @@ def test_template_editor_live_preview_and_save(ui_page, live_server):  # noqa: F
 
 
 def test_test_sheet_dialog(ui_page, live_server):  # noqa: F811
+    import httpx
+
     page = ui_page
-    root = goto_page(page, live_server, "templates")
-    root.locator(".tpl-item.active").wait_for()
+    draft = live_server_get(live_server, "/api/artwork/templates/classic-titlecard")
+    draft.update({"id": "solo-card", "family": "solo", "builtin": False})
+    r = httpx.post(live_server.url + "/api/artwork/templates", json=draft,
+                   headers={"Authorization": f"Bearer {live_server.token}"}, timeout=30)
+    assert r.status_code == 201, r.text
+    page.goto(f"{live_server.url}/#/templates?id=solo-card")
+    page.wait_for_selector("#content > .page.page-templates")
+    root = page.locator("#content > .page.page-templates")
+    root.locator(".tpl-item.active", has_text="title card").wait_for()
     root.get_by_role("button", name="Test sheet").click()
     page.wait_for_function("() => { const i = document.querySelector('dialog.tpl-sheet img'); return i && i.naturalWidth > 1000; }",
                            timeout=60_000)

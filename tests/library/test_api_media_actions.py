@@ -209,13 +209,14 @@ def test_poster_proxy_caching_and_auth(media_client, anon_client):
 def test_poster_proxy_refuses_unsafe_urls(media_client):
     c = media_client
     item = c.get("/api/media/search", params={"instance": "radarr", "limit": 1}).json()["items"][0]
+    from sqlalchemy import update
     with c.rt.db.session() as s:
-        s.get(MediaItem, item["id"]).poster_url = "http://169.254.169.254/latest/meta-data/poster.jpg"
+        s.execute(update(MediaItem).where(MediaItem.id == item["id"])
+                  .values(poster_url="http://169.254.169.254/latest/meta-data/poster.jpg"))
     r = c.get(f"/api/media/{item['id']}/poster")
     assert r.status_code in (400, 403) and "detail" in r.json()
     with c.rt.db.session() as s:
-        row = s.get(MediaItem, item["id"])
-        row.poster_url, row.has_poster = None, False
+        s.execute(update(MediaItem).where(MediaItem.id == item["id"]).values(poster_url=None, has_poster=False))
     assert c.get(f"/api/media/{item['id']}/poster").status_code == 404
 
 

@@ -6,11 +6,24 @@ from __future__ import annotations
 import httpx
 import pytest
 from sqlalchemy import event, func, select
+from sqlalchemy.orm import aliased
 
 from curatarr.db.models.library import MediaChild, MediaFacet, MediaItem, MediaLink, MediaSyncState, MediaTitleKey
 from curatarr.library.search import SearchParams, search
 from curatarr.library.sync import sync_instances, sync_items
 from tests.library.conftest import configure
+
+
+def pk_of(session, media_id):
+    return session.scalar(select(MediaItem.pk).where(MediaItem.id == media_id))
+
+
+def linked_ids(session, server_id):
+    """Media ids of the *arr items linked to a server item → {id: method}."""
+    arr = aliased(MediaItem)
+    rows = session.execute(select(arr.id, MediaLink.method).join(MediaLink, MediaLink.arr_pk == arr.pk)
+                           .where(MediaLink.server_pk == pk_of(session, server_id)))
+    return dict(rows.all())
 
 
 def count(rt, *conds, model=MediaItem):
@@ -27,20 +40,20 @@ def test_full_sync_reads_every_instance_type(synced, sims):
     assert 0 < count(rt, MediaItem.instance == "radarr_4k") < len(lib.movies)
     assert count(rt, MediaItem.instance == "plex") > 0 and count(rt, MediaItem.instance == "jellyfin") > 0
     with rt.db.session() as s:
-        matrix = s.get(MediaItem, "radarr:1")
+        matrix = s.scalar(select(MediaItem).where(MediaItem.id == "radarr:1"))
         assert matrix.title == lib.movies[0].title and matrix.tmdb_id == lib.movies[0].tmdb_id
         assert matrix.role == "arr" and matrix.kind == "movie" and matrix.has_poster
         assert matrix.rating is not None and 0 < matrix.rating <= 10  # a real rating, not "R"
         assert matrix.certification == lib.movies[0].certification
         show = lib.shows[0]
-        episodes = s.scalar(select(func.count()).where(MediaChild.parent_id == f"sonarr:{show.id}",
+        episodes = s.scalar(select(func.count()).where(MediaChild.item_pk == pk_of(s, f"sonarr:{show.id}"),
                                                        MediaChild.kind == "episode"))
-        seasons = s.scalar(select(func.count()).where(MediaChild.parent_id == f"sonarr:{show.id}",
+        seasons = s.scalar(select(func.count()).where(MediaChild.item_pk == pk_of(s, f"sonarr:{show.id}"),
                                                       MediaChild.kind == "season"))
         assert episodes == sum(len(se.episodes) for se in show.seasons)
         assert seasons == len(show.seasons)
         artist = lib.artists[0]
-        albums = s.scalar(select(func.count()).where(MediaChild.parent_id == f"lidarr:{artist.id}",
+        albums = s.scalar(select(func.count()).where(MediaChild.item_pk == pk_of(s, f"lidarr:{artist.id}"),
                                                      MediaChild.kind == "album"))
         assert albums == len(artist.albums)
         assert s.scalar(select(func.count()).select_from(MediaTitleKey)) > 0
@@ -95,12 +108,13 @@ def test_changes_are_picked_up_and_removals_marked(synced, sims):
     assert by["radarr"].updated == 1 and by["radarr"].removed == 1 and by["radarr"].added == 0
     assert by["sonarr"].updated >= 1 and by["sonarr"].children_fetched == by["sonarr"].updated
     with synced.db.session() as s:
-        changed = s.get(MediaItem, f"radarr:{movie.id}")
+        changed = s.scalar(select(MediaItem).where(MediaItem.id == f"radarr:{movie.id}"))
         assert changed.monitored == movie.monitored and "Western" in changed.genres
-        assert s.scalar(select(MediaFacet.item_id).where(MediaFacet.value == "Western")) == changed.id
-        removed = s.get(MediaItem, f"radarr:{gone.id}")
+        assert s.scalar(select(MediaFacet.item_pk).where(MediaFacet.value == "Western")) == changed.pk
+        removed = s.scalar(select(MediaItem).where(MediaItem.id == f"radarr:{gone.id}"))
         assert removed is not None and removed.removed_at is not None
-        ep = s.scalar(select(MediaChild).where(MediaChild.parent_id == f"sonarr:{show.id}",
+        assert s.scalar(select(func.count()).where(MediaTitleKey.item_pk == removed.pk)) == 0  # not searchable
+        ep = s.scalar(select(MediaChild).where(MediaChild.item_pk == pk_of(s, f"sonarr:{show.id}"),
                                                MediaChild.title == "Renamed pilot"))
         assert ep is not None
     # removed items drop out of search but stay queryable with include_removed
@@ -126,12 +140,9 @@ def test_links_arr_items_to_media_server_items(synced, sims):
     lib = sims.library
     movie = lib.movies[0]
     with synced.db.session() as s:
-        links = s.execute(select(MediaLink.arr_id, MediaLink.method)
-                          .where(MediaLink.server_id == f"plex:{movie.plex_rating_key}")).all()
-        methods = dict(links)
+        methods = linked_ids(s, f"plex:{movie.plex_rating_key}")
         assert f"radarr:{movie.id}" in methods and methods[f"radarr:{movie.id}"] in ("tmdb", "imdb")
-        jf = s.execute(select(MediaLink.arr_id).where(MediaLink.server_id == f"jellyfin:{movie.jellyfin_id}")).scalars().all()
-        assert f"radarr:{movie.id}" in jf
+        assert f"radarr:{movie.id}" in linked_ids(s, f"jellyfin:{movie.jellyfin_id}")
         # every 4K copy of this movie links to the same Plex item
         copies = s.scalars(select(MediaItem.id).where(MediaItem.tmdb_id == movie.tmdb_id, MediaItem.role == "arr",
                                                       MediaItem.kind == "movie")).all()
@@ -150,7 +161,7 @@ def test_sync_items_rereads_single_items(synced, sims):
     assert out["updated"] == [f"radarr:{movie.id}"]
     assert out["removed"] == ["radarr:999999"]
     with synced.db.session() as s:
-        assert s.get(MediaItem, f"radarr:{movie.id}").studio == "Changed Studio"
+        assert s.scalar(select(MediaItem.studio).where(MediaItem.id == f"radarr:{movie.id}")) == "Changed Studio"
 
 
 def test_sync_and_search_on_each_database(db_runtime, sims):

@@ -16,10 +16,61 @@ from openapi_core.validation.response.exceptions import InvalidData
 from tests.sims.arr_openapi import spec_has, validate_exchange
 
 # (method, path, json body, expected status)
+Row = tuple[str, str, dict | None, int]
+
+
+def _status_rows(api: str) -> list[Row]:
+    return [("GET", "/ping", None, 200), ("GET", f"{api}/system/status", None, 200), ("GET", f"{api}/health", None, 200)]
+
+
+def _tag_rows(api: str) -> list[Row]:
+    """Tag CRUD; tag 7 is the one the POST creates."""
+    return [
+        ("GET", f"{api}/tag", None, 200),
+        ("POST", f"{api}/tag", {"label": "chub-renamed"}, 201),
+        ("GET", f"{api}/tag/1", None, 200),
+        ("PUT", f"{api}/tag/7", {"id": 7, "label": "chub-done"}, 202),
+        ("GET", f"{api}/tag/detail", None, 200),
+        ("GET", f"{api}/tag/detail/1", None, 200),
+        ("DELETE", f"{api}/tag/7", None, 200),
+    ]
+
+
+def _folder_profile_rows(api: str, folder_id: int, profile_id: int) -> list[Row]:
+    return [
+        ("GET", f"{api}/rootfolder", None, 200),
+        ("GET", f"{api}/rootfolder/{folder_id}", None, 200),
+        ("GET", f"{api}/qualityprofile", None, 200),
+        ("GET", f"{api}/qualityprofile/{profile_id}", None, 200),
+    ]
+
+
+def _command_rows(api: str, first: dict, second: dict) -> list[Row]:
+    """Two commands (ids 1001, 1002): poll the first, cancel the second, list them."""
+    return [
+        ("POST", f"{api}/command", first, 201),
+        ("GET", f"{api}/command/1001", None, 200),
+        ("POST", f"{api}/command", second, 201),
+        ("DELETE", f"{api}/command/1002", None, 200),
+        ("GET", f"{api}/command", None, 200),
+    ]
+
+
+def _exclusion_rows(base: str, new: dict, edited: dict, *, extras: bool = True) -> list[Row]:
+    """Exclusion CRUD at ``base`` (Radarr /exclusions, else /importlistexclusion); ``extras``: the
+    /paged and /bulk routes (not on Lidarr). The POST creates id 2."""
+    rows: list[Row] = [("GET", base, None, 200)]
+    if extras:
+        rows.append(("GET", f"{base}/paged?page=1&pageSize=10", None, 200))
+    rows += [("POST", base, new, 201), ("GET", f"{base}/2", None, 200), ("PUT", f"{base}/2", {"id": 2, **edited}, 202),
+             ("DELETE", f"{base}/2", None, 200)]
+    if extras:
+        rows.append(("DELETE", f"{base}/bulk", {"ids": [1]}, 200))
+    return rows
+
+
 RADARR = [
-    ("GET", "/ping", None, 200),
-    ("GET", "/api/v3/system/status", None, 200),
-    ("GET", "/api/v3/health", None, 200),
+    *_status_rows("/api/v3"),
     ("GET", "/api/v3/movie?includeImages=false", None, 200),
     ("GET", "/api/v3/movie?tmdbId=603", None, 200),
     ("GET", "/api/v3/movie/1", None, 200),
@@ -29,32 +80,14 @@ RADARR = [
     ("PUT", "/api/v3/movie/editor", {"movieIds": [1, 2], "tags": [2], "applyTags": "add"}, 202),
     ("PUT", "/api/v3/movie/1?moveFiles=true", {"id": 1, "title": "The Matrix", "monitored": False, "qualityProfileId": 4,
                                                "tags": [1], "path": "/data/movies/The Matrix (1999)"}, 202),
-    ("GET", "/api/v3/tag", None, 200),
-    ("POST", "/api/v3/tag", {"label": "chub-renamed"}, 201),
-    ("GET", "/api/v3/tag/1", None, 200),
-    ("PUT", "/api/v3/tag/7", {"id": 7, "label": "chub-done"}, 202),
-    ("GET", "/api/v3/tag/detail", None, 200),
-    ("GET", "/api/v3/tag/detail/1", None, 200),
-    ("DELETE", "/api/v3/tag/7", None, 200),
-    ("GET", "/api/v3/rootfolder", None, 200),
-    ("GET", "/api/v3/rootfolder/1", None, 200),
-    ("GET", "/api/v3/qualityprofile", None, 200),
-    ("GET", "/api/v3/qualityprofile/4", None, 200),
+    *_tag_rows("/api/v3"),
+    *_folder_profile_rows("/api/v3", 1, 4),
     ("GET", "/api/v3/moviefile?movieId=1&movieId=2", None, 200),
     ("GET", "/api/v3/moviefile/1", None, 200),
     ("GET", "/api/v3/rename?movieId=1&movieId=3", None, 200),
-    ("POST", "/api/v3/command", {"name": "RenameMovie", "movieIds": [1]}, 201),
-    ("GET", "/api/v3/command/1001", None, 200),
-    ("POST", "/api/v3/command", {"name": "MoviesSearch", "movieIds": [2]}, 201),
-    ("DELETE", "/api/v3/command/1002", None, 200),
-    ("GET", "/api/v3/command", None, 200),
-    ("GET", "/api/v3/exclusions", None, 200),
-    ("GET", "/api/v3/exclusions/paged?page=1&pageSize=10", None, 200),
-    ("POST", "/api/v3/exclusions", {"tmdbId": 4242, "movieTitle": "Excluded", "movieYear": 2001}, 201),
-    ("GET", "/api/v3/exclusions/2", None, 200),
-    ("PUT", "/api/v3/exclusions/2", {"id": 2, "tmdbId": 4242, "movieTitle": "Excluded (Cut)", "movieYear": 2001}, 202),
-    ("DELETE", "/api/v3/exclusions/2", None, 200),
-    ("DELETE", "/api/v3/exclusions/bulk", {"ids": [1]}, 200),
+    *_command_rows("/api/v3", {"name": "RenameMovie", "movieIds": [1]}, {"name": "MoviesSearch", "movieIds": [2]}),
+    *_exclusion_rows("/api/v3/exclusions", {"tmdbId": 4242, "movieTitle": "Excluded", "movieYear": 2001},
+                     {"tmdbId": 4242, "movieTitle": "Excluded (Cut)", "movieYear": 2001}),
     ("GET", "/api/v3/history/movie?movieId=1&eventType=downloadFolderImported&includeMovie=true", None, 200),
     ("GET", "/api/v3/queue?page=1&pageSize=200&includeMovie=true", None, 200),
     ("GET", "/api/v3/wanted/missing?page=1&pageSize=5&sortKey=releaseDate&sortDirection=descending&monitored=true", None, 200),
@@ -69,9 +102,7 @@ RADARR = [
     ("DELETE", "/api/v3/movie/editor", {"movieIds": [5], "deleteFiles": False, "addImportExclusion": False}, 200),
 ]
 SONARR = [
-    ("GET", "/ping", None, 200),
-    ("GET", "/api/v3/system/status", None, 200),
-    ("GET", "/api/v3/health", None, 200),
+    *_status_rows("/api/v3"),
     ("GET", "/api/v3/series?includeSeasonImages=false", None, 200),
     ("GET", "/api/v3/series?tvdbId=81189", None, 200),
     ("GET", "/api/v3/series/2?includeSeasonImages=true", None, 200),
@@ -87,29 +118,11 @@ SONARR = [
     ("GET", "/api/v3/episodefile?seriesId=2", None, 200),
     ("GET", "/api/v3/episodefile/11", None, 200),
     ("GET", "/api/v3/rename?seriesId=2", None, 200),
-    ("GET", "/api/v3/tag", None, 200),
-    ("POST", "/api/v3/tag", {"label": "chub-renamed"}, 201),
-    ("GET", "/api/v3/tag/1", None, 200),
-    ("PUT", "/api/v3/tag/7", {"id": 7, "label": "chub-done"}, 202),
-    ("GET", "/api/v3/tag/detail", None, 200),
-    ("GET", "/api/v3/tag/detail/1", None, 200),
-    ("DELETE", "/api/v3/tag/7", None, 200),
-    ("GET", "/api/v3/rootfolder", None, 200),
-    ("GET", "/api/v3/rootfolder/3", None, 200),
-    ("GET", "/api/v3/qualityprofile", None, 200),
-    ("GET", "/api/v3/qualityprofile/4", None, 200),
-    ("POST", "/api/v3/command", {"name": "SeriesSearch", "seriesId": 1}, 201),
-    ("GET", "/api/v3/command/1001", None, 200),
-    ("POST", "/api/v3/command", {"name": "RefreshSeries", "seriesId": 1}, 201),
-    ("DELETE", "/api/v3/command/1002", None, 200),
-    ("GET", "/api/v3/command", None, 200),
-    ("GET", "/api/v3/importlistexclusion", None, 200),
-    ("GET", "/api/v3/importlistexclusion/paged?page=1&pageSize=10", None, 200),
-    ("POST", "/api/v3/importlistexclusion", {"tvdbId": 4242, "title": "Excluded"}, 201),
-    ("GET", "/api/v3/importlistexclusion/2", None, 200),
-    ("PUT", "/api/v3/importlistexclusion/2", {"id": 2, "tvdbId": 4242, "title": "Excluded!"}, 202),
-    ("DELETE", "/api/v3/importlistexclusion/2", None, 200),
-    ("DELETE", "/api/v3/importlistexclusion/bulk", {"ids": [1]}, 200),
+    *_tag_rows("/api/v3"),
+    *_folder_profile_rows("/api/v3", 3, 4),
+    *_command_rows("/api/v3", {"name": "SeriesSearch", "seriesId": 1}, {"name": "RefreshSeries", "seriesId": 1}),
+    *_exclusion_rows("/api/v3/importlistexclusion", {"tvdbId": 4242, "title": "Excluded"},
+                     {"tvdbId": 4242, "title": "Excluded!"}),
     ("GET", "/api/v3/history/series?seriesId=1&includeSeries=true&includeEpisode=true", None, 200),
     ("GET", "/api/v3/queue?page=1&pageSize=200&includeSeries=true", None, 200),
     ("GET", "/api/v3/wanted/missing?page=1&pageSize=5&includeSeries=true", None, 200),
@@ -122,9 +135,7 @@ SONARR = [
     ("DELETE", "/api/v3/series/editor", {"seriesIds": [5], "deleteFiles": False}, 200),
 ]
 LIDARR = [
-    ("GET", "/ping", None, 200),
-    ("GET", "/api/v1/system/status", None, 200),
-    ("GET", "/api/v1/health", None, 200),
+    *_status_rows("/api/v1"),
     ("GET", "/api/v1/artist", None, 200),
     ("GET", "/api/v1/artist/1", None, 200),
     ("GET", "/api/v1/artist/lookup?term=beat", None, 200),
@@ -135,27 +146,11 @@ LIDARR = [
     ("PUT", "/api/v1/album/monitor", {"albumIds": [1], "monitored": False}, 202),
     ("GET", "/api/v1/metadataprofile", None, 200),
     ("GET", "/api/v1/rename?artistId=1", None, 200),
-    ("GET", "/api/v1/tag", None, 200),
-    ("POST", "/api/v1/tag", {"label": "chub-renamed"}, 201),
-    ("GET", "/api/v1/tag/1", None, 200),
-    ("PUT", "/api/v1/tag/7", {"id": 7, "label": "chub-done"}, 202),
-    ("GET", "/api/v1/tag/detail", None, 200),
-    ("GET", "/api/v1/tag/detail/1", None, 200),
-    ("DELETE", "/api/v1/tag/7", None, 200),
-    ("GET", "/api/v1/rootfolder", None, 200),
-    ("GET", "/api/v1/rootfolder/5", None, 200),
-    ("GET", "/api/v1/qualityprofile", None, 200),
-    ("GET", "/api/v1/qualityprofile/1", None, 200),
-    ("POST", "/api/v1/command", {"name": "ArtistSearch", "artistId": 1}, 201),
-    ("GET", "/api/v1/command/1001", None, 200),
-    ("POST", "/api/v1/command", {"name": "AlbumSearch", "albumIds": [1]}, 201),
-    ("DELETE", "/api/v1/command/1002", None, 200),
-    ("GET", "/api/v1/command", None, 200),
-    ("GET", "/api/v1/importlistexclusion", None, 200),
-    ("POST", "/api/v1/importlistexclusion", {"foreignId": "abc-def", "artistName": "Someone"}, 201),
-    ("GET", "/api/v1/importlistexclusion/2", None, 200),
-    ("PUT", "/api/v1/importlistexclusion/2", {"id": 2, "foreignId": "abc-def", "artistName": "Someone Else"}, 202),
-    ("DELETE", "/api/v1/importlistexclusion/2", None, 200),
+    *_tag_rows("/api/v1"),
+    *_folder_profile_rows("/api/v1", 5, 1),
+    *_command_rows("/api/v1", {"name": "ArtistSearch", "artistId": 1}, {"name": "AlbumSearch", "albumIds": [1]}),
+    *_exclusion_rows("/api/v1/importlistexclusion", {"foreignId": "abc-def", "artistName": "Someone"},
+                     {"foreignId": "abc-def", "artistName": "Someone Else"}, extras=False),
     ("GET", "/api/v1/queue?page=1&pageSize=200&includeArtist=true", None, 200),
     ("GET", "/api/v1/wanted/missing?page=1&pageSize=5&includeArtist=true", None, 200),
     ("GET", "/api/v1/wanted/cutoff?page=1&pageSize=5", None, 200),

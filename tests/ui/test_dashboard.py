@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.ui.conftest import goto_page
-from tests.ui.jobs_fixtures import app_runtime, controls, test_modules  # noqa: F401  (fixtures)
+from tests.jobs.ui_fixtures import app_runtime, controls, test_modules  # noqa: F401  (fixtures)
 
 
 def test_dashboard_shows_running_failures_schedule_and_health(ui_page, live_server, test_modules, controls):  # noqa: F811

@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.ui.conftest import goto_page
-from tests.ui.jobs_fixtures import app_runtime, test_modules  # noqa: F401  (fixtures)
+from tests.jobs.ui_fixtures import app_runtime, test_modules  # noqa: F401  (fixtures)
 
 
 def test_filter_open_log_and_retry(ui_page, live_server, test_modules):  # noqa: F811

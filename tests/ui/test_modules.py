@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.ui.conftest import goto_page
-from tests.ui.jobs_fixtures import app_runtime, controls, test_modules  # noqa: F401  (fixtures)
+from tests.jobs.ui_fixtures import app_runtime, controls, test_modules  # noqa: F401  (fixtures)
 
 
 def test_run_live_status_settings_and_schedule(ui_page, live_server, test_modules, controls):  # noqa: F811
@@ -14,6 +14,7 @@ def test_run_live_status_settings_and_schedule(ui_page, live_server, test_module
     card.wait_for()
     assert root.locator(".module-card[data-module='renameinatorr']").count() == 1
     assert root.locator(".module-card[data-module='health_snapshot']").count() == 0  # hidden system module
+    assert "null" not in card.inner_text() and "undefined" not in card.inner_text()
 
     # Run: the card follows the job live (SSE) until it succeeds.
     rt.config.update({"stepper": {"items": 4, "token": controls.token}})

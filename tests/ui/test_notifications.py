@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.ui.conftest import goto_page
-from tests.ui.jobs_fixtures import app_runtime
+from tests.jobs.ui_fixtures import app_runtime
 
 HOOK_ID, HOOK_TOKEN = "123456789012345678", "uiHookTokenSECRET42"
 

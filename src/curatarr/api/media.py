@@ -19,7 +19,7 @@ from curatarr.library import actions
 from curatarr.library.collections import CollectionError
 from curatarr.library.export import check_fields, stream_export
 from curatarr.library.posters import NoPoster, get_poster
-from curatarr.library.search import SORT_COLUMNS, InvalidQuery, SearchParams, matching_ids
+from curatarr.library.search import SORT_COLUMNS, InvalidQuery, SearchParams
 from curatarr.library.service import INCOMPLETE_FIELDS, LibraryService, item_summary, library_for
 from curatarr.runtime import Runtime
 
@@ -267,8 +267,7 @@ def fix_metadata_bulk(body: FixBody | None = Body(None), rt: Runtime = Depends(g
             params = SearchParams.from_dict(body.filter or {})
         except InvalidQuery as exc:
             raise _bad(exc) from None
-        with rt.db.session() as s:
-            ids = matching_ids(s, params, MAX_BULK + 1)
+        ids = service.matching_ids(params, MAX_BULK + 1)
         if len(ids) > MAX_BULK:
             raise HTTPException(422, f"the filter matches more than {MAX_BULK} items; narrow it")
         if not ids:

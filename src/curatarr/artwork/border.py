@@ -47,8 +47,12 @@ def apply_border(base: pyvips.Image, layer: BorderLayer) -> pyvips.Image:
     if layer.style == "solid":
         if 2 * w >= min(width, height):
             return frame
-        # shave w px from every side and pad back with the frame colour (IM -shave/-border)
-        return frame.insert(base.crop(w, w, width - 2 * w, height - 2 * w), w, w)
+        # Same pixels as IM's -shave w -border w: the outer w px become the frame colour. Four
+        # bars are pasted on the picture, so only the bars are computed, not a full-size frame.
+        for x, y, bar_w, bar_h in ((0, 0, width, w), (0, height - w, width, w),
+                                   (0, w, w, height - 2 * w), (width - w, w, w, height - 2 * w)):
+            base = base.insert(frame.crop(x, y, bar_w, bar_h), x, y)
+        return base
     if layer.style == "rounded":
         inside = _rounded_inside(width, height, w, max(layer.radius, 0))
         return inside.ifthenelse(base, frame, blend=True).cast("uchar").copy(interpretation="srgb")

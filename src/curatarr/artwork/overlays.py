@@ -258,10 +258,17 @@ def blend_mask(base: pyvips.Image, mask: pyvips.Image, colour: tuple[int, int, i
     mask = mask.crop(bx - x, by - y, right - bx, bottom - by)
     strength = opacity * colour[3] / 255
     if strength < 1:
-        mask = mask * strength
+        mask = (mask * strength).cast("uchar")
     region = base.crop(bx, by, right - bx, bottom - by)
-    out = (region * (255 - mask) + mask.new_from_image(list(colour[:3])) * mask) / 255
-    return base.insert((out + 0.5).cast("uchar").copy(interpretation="srgb"), bx, by)
+    rgb = tuple(colour[:3])
+    if rgb == (0, 0, 0):  # black (strokes, shadows): region·(255−m) >> 8, all integer
+        out = (region * mask.invert()).cast("uchar", shift=True)
+    elif rgb == (255, 255, 255):  # white (most titles): the same, mirrored
+        out = (region.invert() * mask.invert()).cast("uchar", shift=True).invert()
+    else:
+        blended = (region * (255 - mask) + mask.new_from_image(list(rgb)) * mask) / 255
+        out = (blended + 0.5).cast("uchar")
+    return base.insert(out.copy(interpretation="srgb"), bx, by)
 
 
 def list_overlay_files(folder: Path | None) -> list[Path]:

@@ -247,6 +247,11 @@ class ArrClient:
     ids_key: ClassVar[str] = "movieIds"            # editor body key
     exclusion_path: ClassVar[str] = "importlistexclusion"
     exclusion_flag: ClassVar[str] = "addImportListExclusion"
+    exclusion_id_field: ClassVar[str] = "tmdbId"           # the external id of an exclusion
+    exclusion_title_field: ClassVar[str] = "movieTitle"
+    exclusion_year_field: ClassVar[str | None] = None      # Radarr only: movieYear
+    rename_command: ClassVar[str] = "RenameMovie"          # takes the ``ids_key`` list
+    refresh_command: ClassVar[str] = "RefreshMovie"        # ``ids_key`` list, or everything without it
 
     def __init__(self, url: str, api_key: str, *, timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
                  retry: RetryPolicy | None = None, verify_ssl: bool = True, client: httpx.Client | None = None,
@@ -380,9 +385,23 @@ class ArrClient:
     def run_command(self, name: str, *, timeout: float = 600.0, poll: float = 5.0, **args: Any) -> Command:
         return self.wait_for_command(self.post_command(name, **args), timeout=timeout, poll=poll)
 
+    def rename(self, item_ids: Iterable[int]) -> Command:
+        return self.post_command(self.rename_command, **{self.ids_key: list(item_ids)})
+
+    def refresh(self, item_ids: Iterable[int] | None = None) -> Command:
+        return self.post_command(self.refresh_command, **({self.ids_key: list(item_ids)} if item_ids is not None else {}))
+
     # ---- exclusions --------------------------------------------------------------------------
+    def _add_exclusion(self, body: dict[str, Any]) -> Exclusion:
+        return self._exclusion(self._send("POST", self.exclusion_path, body=body))
+
     def _exclusion(self, data: dict[str, Any]) -> Exclusion:
-        raise NotImplementedError
+        try:
+            year = data.get(self.exclusion_year_field) if self.exclusion_year_field else None
+            return Exclusion(id=data["id"], external_id=str(data[self.exclusion_id_field]),
+                             title=data.get(self.exclusion_title_field) or "", year=year)
+        except (KeyError, TypeError):
+            raise BadResponse("unexpected exclusion shape", service=self.http.service) from None
 
     def exclusions(self) -> list[Exclusion]:
         data = self._get(self.exclusion_path)
@@ -402,6 +421,7 @@ class RadarrClient(ArrClient):
     ids_key = "movieIds"
     exclusion_path = "exclusions"          # NOT importlistexclusion: that 404s on Radarr
     exclusion_flag = "addImportExclusion"
+    exclusion_year_field = "movieYear"
 
     def movies(self, *, tmdb_id: int | None = None) -> list[Movie]:
         return self._parse_list(Movie, self._get("movie", tmdbId=tmdb_id))
@@ -431,12 +451,6 @@ class RadarrClient(ArrClient):
     def search(self, movie_ids: Iterable[int]) -> Command:
         return self.post_command("MoviesSearch", movieIds=list(movie_ids))
 
-    def rename(self, movie_ids: Iterable[int]) -> Command:
-        return self.post_command("RenameMovie", movieIds=list(movie_ids))
-
-    def refresh(self, movie_ids: Iterable[int] | None = None) -> Command:
-        return self.post_command("RefreshMovie", **({"movieIds": list(movie_ids)} if movie_ids is not None else {}))
-
     def wanted_missing(self, *, page_size: int = 250) -> list[Movie]:
         return [self._parse(Movie, r) for r in self.paged("wanted/missing", page_size=page_size, monitored="true")]
 
@@ -444,15 +458,7 @@ class RadarrClient(ArrClient):
         return [self._parse(Movie, r) for r in self.paged("wanted/cutoff", page_size=page_size, monitored="true")]
 
     def add_exclusion(self, tmdb_id: int, title: str = "", year: int = 0) -> Exclusion:
-        return self._exclusion(self._send("POST", self.exclusion_path,
-                                          body={"tmdbId": tmdb_id, "movieTitle": title, "movieYear": year}))
-
-    def _exclusion(self, data: dict[str, Any]) -> Exclusion:
-        try:
-            return Exclusion(id=data["id"], external_id=str(data["tmdbId"]), title=data.get("movieTitle") or "",
-                             year=data.get("movieYear"))
-        except (KeyError, TypeError):
-            raise BadResponse("unexpected exclusion shape", service=self.http.service) from None
+        return self._add_exclusion({"tmdbId": tmdb_id, "movieTitle": title, "movieYear": year})
 
 
 # ---- Sonarr ------------------------------------------------------------------------------------
@@ -461,6 +467,10 @@ class SonarrClient(ArrClient):
     api = "/api/v3"
     media = "series"
     ids_key = "seriesIds"
+    exclusion_id_field = "tvdbId"
+    exclusion_title_field = "title"
+    rename_command = "RenameSeries"
+    refresh_command = "RefreshSeries"
 
     def series(self, *, tvdb_id: int | None = None) -> list[Series]:
         return self._parse_list(Series, self._get("series", tvdbId=tvdb_id))
@@ -489,20 +499,8 @@ class SonarrClient(ArrClient):
     def search_episodes(self, episode_ids: Iterable[int]) -> Command:
         return self.post_command("EpisodeSearch", episodeIds=list(episode_ids))
 
-    def rename(self, series_ids: Iterable[int]) -> Command:
-        return self.post_command("RenameSeries", seriesIds=list(series_ids))
-
-    def refresh(self, series_ids: Iterable[int] | None = None) -> Command:
-        return self.post_command("RefreshSeries", **({"seriesIds": list(series_ids)} if series_ids is not None else {}))
-
     def add_exclusion(self, tvdb_id: int, title: str = "") -> Exclusion:
-        return self._exclusion(self._send("POST", self.exclusion_path, body={"tvdbId": tvdb_id, "title": title}))
-
-    def _exclusion(self, data: dict[str, Any]) -> Exclusion:
-        try:
-            return Exclusion(id=data["id"], external_id=str(data["tvdbId"]), title=data.get("title") or "")
-        except (KeyError, TypeError):
-            raise BadResponse("unexpected exclusion shape", service=self.http.service) from None
+        return self._add_exclusion({"tvdbId": tvdb_id, "title": title})
 
 
 # ---- Lidarr ------------------------------------------------------------------------------------
@@ -511,6 +509,10 @@ class LidarrClient(ArrClient):
     api = "/api/v1"
     media = "artist"
     ids_key = "artistIds"
+    exclusion_id_field = "foreignId"
+    exclusion_title_field = "artistName"
+    rename_command = "RenameArtist"
+    refresh_command = "RefreshArtist"
 
     def artists(self, *, mbid: str | None = None) -> list[Artist]:
         return self._parse_list(Artist, self._get("artist", mbId=mbid))
@@ -527,20 +529,8 @@ class LidarrClient(ArrClient):
     def search_albums(self, album_ids: Iterable[int]) -> Command:
         return self.post_command("AlbumSearch", albumIds=list(album_ids))
 
-    def rename(self, artist_ids: Iterable[int]) -> Command:
-        return self.post_command("RenameArtist", artistIds=list(artist_ids))
-
-    def refresh(self, artist_ids: Iterable[int] | None = None) -> Command:
-        return self.post_command("RefreshArtist", **({"artistIds": list(artist_ids)} if artist_ids is not None else {}))
-
     def add_exclusion(self, foreign_id: str, name: str = "") -> Exclusion:
-        return self._exclusion(self._send("POST", self.exclusion_path, body={"foreignId": foreign_id, "artistName": name}))
-
-    def _exclusion(self, data: dict[str, Any]) -> Exclusion:
-        try:
-            return Exclusion(id=data["id"], external_id=str(data["foreignId"]), title=data.get("artistName") or "")
-        except (KeyError, TypeError):
-            raise BadResponse("unexpected exclusion shape", service=self.http.service) from None
+        return self._add_exclusion({"foreignId": foreign_id, "artistName": name})
 
 
 CLIENTS: dict[str, type[ArrClient]] = {"radarr": RadarrClient, "sonarr": SonarrClient, "lidarr": LidarrClient}

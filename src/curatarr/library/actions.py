@@ -11,12 +11,14 @@ import json
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterator
 
+from sqlalchemy import select
+
 from curatarr.connectors.errors import ConnectorError, NotFound
 from curatarr.db.models.library import MediaItem
 from curatarr.library.history import record_edits
 from curatarr.library.records import ARR_TYPES, LOCAL_FIELDS
 from curatarr.library.sources import ArrSource, close_source, source_for
-from curatarr.library.store import delete_items, mark_removed
+from curatarr.library.store import delete_items, library_session, mark_removed
 
 if TYPE_CHECKING:
     from curatarr.library.service import LibraryService
@@ -68,7 +70,7 @@ def resolve_group(lib: "LibraryService", group_id: str, keep_id: str, remove_ids
             removed.append({"id": media, **result})
         except (ConnectorError, ActionError, KeyError) as exc:
             failed.append({"id": media, "error": str(exc), "error_type": exc.__class__.__name__})
-    with lib.db.session() as s:
+    with library_session(lib.db) as s:
         mark_removed(s, [r["id"] for r in removed])
     lib.forget_groups()
     return {"group_id": group_id, "kept": keep_id, "removed": removed, "failed": failed,
@@ -94,7 +96,7 @@ def delete_item(lib: "LibraryService", media_id: str, *, delete_files: bool = Fa
     arr: dict[str, Any] | None = None
     if delete_files or remove_from_arr or add_exclusion:
         arr = delete_in_arr(lib, media_id, delete_files=delete_files, add_exclusion=add_exclusion)
-    with lib.db.session() as s:
+    with library_session(lib.db) as s:
         delete_items(s, [item.id])
     lib.forget_groups()
     return {"deleted_id": media_id, "arr": arr, "delete_files": delete_files}
@@ -158,8 +160,8 @@ def update_metadata(lib: "LibraryService", media_id: str, changes: dict[str, Any
                 wire["tags"] = source.tag_ids(arr_changes["tags"])
             source.update_item(item.native_id, wire)
     if local_changes:
-        with lib.db.session() as s:
-            row = s.get(MediaItem, media_id)
+        with library_session(lib.db) as s:
+            row = s.scalar(select(MediaItem).where(MediaItem.id == media_id))
             user = json.loads(row.user_fields) if row.user_fields else {}
             for k, v in local_changes.items():
                 if v is None:
@@ -171,7 +173,7 @@ def update_metadata(lib: "LibraryService", media_id: str, changes: dict[str, Any
             row.user_fields = json.dumps(user, sort_keys=True) if user else None
             row.content_hash = ""  # re-hash on the next sync with the edits applied
     history = {k: (current.get(k), v, "arr" if k in ARR_FIELDS else "local") for k, v in diff.items()}
-    with lib.db.session() as s:
+    with library_session(lib.db) as s:
         written = record_edits(s, media_id, history, edited_by)
     if arr_changes:
         from curatarr.library.sync import sync_items

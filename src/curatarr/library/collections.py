@@ -132,10 +132,10 @@ def collection_from_tag(session: Session, tag: str, name: str | None = None) -> 
     if not tag:
         raise CollectionError("tag must not be empty")
     ids = list(session.scalars(
-        select(MediaFacet.item_id).join(MediaItem, MediaItem.id == MediaFacet.item_id)
+        select(MediaItem.id).join(MediaFacet, MediaItem.pk == MediaFacet.item_pk)
         .where(MediaFacet.facet == "tag", func.lower(MediaFacet.value) == tag.lower(), MediaItem.role == "arr",
                MediaItem.removed_at.is_(None))
-        .order_by(MediaFacet.item_id)))
+        .order_by(MediaItem.id)))
     out = create_collection(session, name or f"Tag: {tag}", description=f"Items tagged {tag!r}", media_ids=ids,
                             source_tag=tag)
     out["collection_id"] = out["id"]

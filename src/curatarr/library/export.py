@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from curatarr.db.base import iso
 from curatarr.library.search import SearchParams, iter_matching
+from curatarr.library.store import library_session
 
 if TYPE_CHECKING:
     from curatarr.db import Database
@@ -50,7 +51,7 @@ def _csv_cell(value: Any) -> Any:
 
 def stream_export(db: "Database", params: SearchParams, fmt: str, fields: list[str]) -> Iterator[bytes]:
     """Chunks of the export document, one page of rows at a time."""
-    with db.session() as session:
+    with library_session(db) as session:
         if fmt == "csv":
             buf = io.StringIO()
             writer = csv.writer(buf)

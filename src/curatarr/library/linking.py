@@ -28,7 +28,7 @@ METHOD = {"tmdb_id": "tmdb", "tvdb_id": "tvdb", "imdb_id": "imdb", "musicbrainz_
 
 @dataclass(frozen=True, slots=True)
 class LinkRow:
-    id: str
+    id: Any  # the item's row key (any hashable id works for the pure matching)
     kind: str
     tmdb_id: int | None
     tvdb_id: int | None
@@ -62,7 +62,7 @@ def _conflicts(a: LinkRow, b: LinkRow) -> bool:
     return False
 
 
-def compute_links(arr_rows: Iterable[LinkRow], server_rows: Iterable[LinkRow]) -> dict[tuple[str, str], str]:
+def compute_links(arr_rows: Iterable[LinkRow], server_rows: Iterable[LinkRow]) -> dict[tuple[Any, Any], str]:
     """(arr id, server id) → method, for every server item that matches something."""
     by_id: dict[tuple[str, str, Any], list[LinkRow]] = defaultdict(list)
     by_title: dict[tuple[str, str, int | None], list[LinkRow]] = defaultdict(list)
@@ -77,7 +77,7 @@ def compute_links(arr_rows: Iterable[LinkRow], server_rows: Iterable[LinkRow]) -
         if row.folder_key:
             by_folder[(row.kind, row.folder_key)].append(row)
 
-    out: dict[tuple[str, str], str] = {}
+    out: dict[tuple[Any, Any], str] = {}
     for srv in server_rows:
         matched: list[LinkRow] = []
         method = ""
@@ -101,7 +101,7 @@ def compute_links(arr_rows: Iterable[LinkRow], server_rows: Iterable[LinkRow]) -
 
 
 def _rows(session: Session, role: str) -> list[LinkRow]:
-    cols = (MediaItem.id, MediaItem.kind, MediaItem.tmdb_id, MediaItem.tvdb_id, MediaItem.imdb_id,
+    cols = (MediaItem.pk, MediaItem.kind, MediaItem.tmdb_id, MediaItem.tvdb_id, MediaItem.imdb_id,
             MediaItem.musicbrainz_id, MediaItem.norm_title, MediaItem.year, MediaItem.folder_key)
     result = session.execute(select(*cols).where(MediaItem.role == role, MediaItem.removed_at.is_(None)))
     return [LinkRow(*r) for r in result]
@@ -110,15 +110,15 @@ def _rows(session: Session, role: str) -> list[LinkRow]:
 def relink(session: Session) -> LinkReport:
     """Recompute every link and write the difference."""
     server_rows = _rows(session, "server")
-    existing = {(a, s): m for a, s, m in session.execute(select(MediaLink.arr_id, MediaLink.server_id, MediaLink.method))}
+    existing = {(a, s): m for a, s, m in session.execute(select(MediaLink.arr_pk, MediaLink.server_pk, MediaLink.method))}
     wanted = compute_links(_rows(session, "arr"), server_rows) if server_rows else {}
     stale = [pair for pair, method in existing.items() if wanted.get(pair) != method]
     fresh = [(pair, method) for pair, method in wanted.items() if existing.get(pair) != method]
     for part in chunks(stale):
-        session.execute(delete(MediaLink).where(tuple_(MediaLink.arr_id, MediaLink.server_id).in_(list(part))))
+        session.execute(delete(MediaLink).where(tuple_(MediaLink.arr_pk, MediaLink.server_pk).in_(list(part))))
     if fresh:
         now = utcnow()
-        rows = [{"arr_id": a, "server_id": s, "method": m, "created_at": now} for (a, s), m in fresh]
+        rows = [{"arr_pk": a, "server_pk": s, "method": m, "created_at": now} for (a, s), m in fresh]
         for part in chunks(rows, 2000):
             session.execute(insert(MediaLink), list(part))
     linked = {s for (_a, s) in wanted}

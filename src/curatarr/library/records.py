@@ -20,6 +20,10 @@ ARR_TYPES = ("radarr", "sonarr", "lidarr")
 SERVER_TYPES = ("plex", "jellyfin", "emby")
 KINDS = ("movie", "series", "artist")
 KIND_OF_ARR = {"radarr": "movie", "sonarr": "series", "lidarr": "artist"}
+# Search keys start with a role letter and a kind letter ("am" = an *arr movie), so a text search
+# with the default role and an optional type is one key range (and its count needs no join).
+ROLE_KEY_PREFIX = {"arr": "a", "server": "s"}
+KIND_KEY_PREFIX = {"movie": "m", "series": "s", "artist": "a"}
 # Fields a user may edit locally (kept over syncs in ``user_fields``).
 LOCAL_FIELDS = ("edition", "notes", "studio", "language", "certification")
 # Part of every stored digest: bump it when the mapping from source data to rows changes, so the
@@ -94,8 +98,8 @@ class ChildRecord:
     air_date: str | None = None
     external_id: str | None = None
 
-    def row(self, parent_id: str) -> dict[str, Any]:
-        return {"id": self.id, "parent_id": parent_id, "kind": self.kind, "native_id": self.native_id,
+    def row(self, item_pk: int) -> dict[str, Any]:
+        return {"id": self.id, "item_pk": item_pk, "kind": self.kind, "native_id": self.native_id,
                 "season_number": self.season_number, "number": self.number, "title": self.title,
                 "monitored": self.monitored, "has_file": self.has_file, "file_count": self.file_count,
                 "total_count": self.total_count, "size_on_disk": self.size_on_disk, "air_date": self.air_date,
@@ -173,20 +177,32 @@ class ItemRecord:
             if key in LOCAL_FIELDS and key not in ("edition", "notes"):
                 setattr(self, key, value)
 
+    @property
+    def scope(self) -> str:
+        """Role and kind letters ("am" = *arr movie): the prefix of search keys and facet scopes."""
+        return ROLE_KEY_PREFIX[self.role] + KIND_KEY_PREFIX.get(self.kind, "m")
+
     def search_keys(self) -> set[str]:
-        return norm.search_keys(self.title, self.original_title, *self.alternate_titles[:20])
+        """Search keys prefixed with the scope, as ``media_titles`` stores them."""
+        scope = self.scope
+        return {scope + k for k in norm.search_keys(self.title, self.original_title, *self.alternate_titles[:20])}
 
     def facets(self) -> set[tuple[str, str]]:
         out = {("genre", g[:200]) for g in self.genres if g}
         out.update(("tag", t[:200]) for t in self.tags if t)
         return out
 
-    def row(self) -> dict[str, Any]:
-        """The ``media_items`` columns (without the timestamps the store manages)."""
-        rating, votes = self.rating_pair()
+    def details(self) -> dict[str, Any]:
+        """The ``media_details`` columns (long text, shown in the record view only)."""
         extra = dict(self.extra)
         if self.alternate_titles:
             extra["alternate_titles"] = self.alternate_titles[:50]
+        return {"overview": self.overview or None, "ratings": _dumps(self.ratings) if self.ratings else None,
+                "extra": _dumps(extra) if extra else None}
+
+    def row(self) -> dict[str, Any]:
+        """The ``media_items`` columns (without the row key and timestamps the store manages)."""
+        rating, votes = self.rating_pair()
         title = self.title or ""
         return {
             "id": self.id, "instance": self.instance, "source_type": self.source_type, "role": self.role,
@@ -203,13 +219,11 @@ class ItemRecord:
             "quality_profile_id": self.quality_profile_id, "certification": self.certification or None,
             "studio": self.studio or None, "runtime": self.runtime or None, "language": self.language or None,
             "rating": rating, "rating_votes": votes,
-            "ratings": _dumps(self.ratings) if self.ratings else None,
             "genres": _dumps(self.genres) if self.genres else None,
             "tags": _dumps(sorted(self.tags)) if self.tags else None,
-            "overview": self.overview or None, "poster_url": self.poster_url or None,
+            "poster_url": self.poster_url or None,
             "has_poster": bool(self.poster_url), "season_count": self.season_count,
             "child_count": self.child_count, "child_file_count": self.child_file_count,
-            "extra": _dumps(extra) if extra else None,
             "user_fields": _dumps(self.user_fields) if self.user_fields else None,
             "added_at": self.added_at,
         }

@@ -16,15 +16,16 @@ import json
 import threading
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from curatarr.db.base import iso
-from curatarr.db.models.library import MediaChild, MediaItem, MediaLink
+from curatarr.db.models.library import MediaChild, MediaDetails, MediaFacet, MediaItem, MediaLink
 from curatarr.library import collections as coll
 from curatarr.library import duplicates as dup
 from curatarr.library import stats as st
 from curatarr.library.history import list_history
-from curatarr.library.search import SearchParams, facets, kind_of, search
+from curatarr.library.search import SearchParams, facets, kind_of, matching_ids, search
+from curatarr.library.store import library_session
 
 if TYPE_CHECKING:
     from curatarr.runtime import Runtime
@@ -80,7 +81,7 @@ class LibraryService:
 
     # ---- items ------------------------------------------------------------------------------
     def search(self, params: SearchParams, *, with_facets: bool = False) -> dict[str, Any]:
-        with self.db.session() as s:
+        with library_session(self.db) as s:
             rows, total = search(s, params)
             out: dict[str, Any] = {"items": [item_summary(r) for r in rows], "total": total,
                                    "limit": params.limit, "offset": params.offset}
@@ -88,16 +89,23 @@ class LibraryService:
                 out["facets"] = facets(s, params)
         return out
 
+    def matching_ids(self, params: SearchParams, cap: int) -> list[str]:
+        """Ids of the items a filter matches (at most ``cap``) — bulk actions over "the current filter"."""
+        with library_session(self.db) as s:
+            return matching_ids(s, params, cap)
+
     def get(self, media_id: str) -> dict[str, Any]:
-        with self.db.session() as s:
-            m = s.get(MediaItem, media_id)
+        with library_session(self.db) as s:
+            m = s.scalar(select(MediaItem).where(MediaItem.id == media_id))
             if m is None:
                 raise KeyError(media_id)
             out = item_summary(m)
-            extra = _loads(m.extra, {})
+            details = s.get(MediaDetails, m.pk)
+            extra = _loads(details.extra if details else None, {})
             user = _loads(m.user_fields, {})
             out.update({
-                "overview": m.overview, "ratings": _loads(m.ratings, {}),
+                "overview": details.overview if details else None,
+                "ratings": _loads(details.ratings if details else None, {}),
                 "alternate_titles": extra.pop("alternate_titles", []), "extra": extra,
                 "edition": user.get("edition") or extra.get("edition"), "notes": user.get("notes"),
                 "local_fields": user, "root_folder": m.root_folder, "quality_profile_id": m.quality_profile_id,
@@ -105,14 +113,14 @@ class LibraryService:
                 "first_seen_at": iso(m.first_seen_at), "updated_at": iso(m.updated_at),
                 "normalized_title": m.norm_title, "poster_source": m.poster_url,
             })
-            out["children"] = self._children(s, m.id)
+            out["children"] = self._children(s, m.pk)
             out["links"] = self._links(s, m)
         return out
 
     def record(self, media_id: str) -> MediaItem:
         """The ORM row (detached) — for actions that need every column."""
-        with self.db.session() as s:
-            m = s.get(MediaItem, media_id)
+        with library_session(self.db) as s:
+            m = s.scalar(select(MediaItem).where(MediaItem.id == media_id))
             if m is None:
                 raise KeyError(media_id)
             s.expunge(m)
@@ -139,7 +147,7 @@ class LibraryService:
                 conds.append(MediaItem.year == year)
         else:
             return []
-        with self.db.session() as s:
+        with library_session(self.db) as s:
             return [item_summary(m) for m in s.scalars(select(MediaItem).where(*conds).order_by(MediaItem.id).limit(200))]
 
     def ids_under_paths(self, paths: list[str], *, recursive: bool = True, instances: list[str] | None = None,
@@ -156,12 +164,12 @@ class LibraryService:
         where = [MediaItem.role == "arr", MediaItem.removed_at.is_(None), or_(*conds)]
         if instances:
             where.append(MediaItem.instance.in_(instances))
-        with self.db.session() as s:
+        with library_session(self.db) as s:
             return list(s.scalars(select(MediaItem.id).where(*where).order_by(MediaItem.id).limit(cap)))
 
     @staticmethod
-    def _children(s, parent_id: str) -> list[dict[str, Any]]:
-        rows = list(s.scalars(select(MediaChild).where(MediaChild.parent_id == parent_id)
+    def _children(s, item_pk: int) -> list[dict[str, Any]]:
+        rows = list(s.scalars(select(MediaChild).where(MediaChild.item_pk == item_pk)
                               .order_by(MediaChild.season_number, MediaChild.number, MediaChild.id)))
         seasons: dict[int, dict[str, Any]] = {}
         out: list[dict[str, Any]] = []
@@ -187,30 +195,28 @@ class LibraryService:
     @staticmethod
     def _links(s, m: MediaItem) -> list[dict[str, Any]]:
         if m.role == "arr":
-            cond, other = MediaLink.arr_id == m.id, MediaLink.server_id
+            cond, other = MediaLink.arr_pk == m.pk, MediaLink.server_pk
         else:
-            cond, other = MediaLink.server_id == m.id, MediaLink.arr_id
-        rows = s.execute(select(MediaItem, MediaLink.method).join(MediaLink, other == MediaItem.id).where(cond)
+            cond, other = MediaLink.server_pk == m.pk, MediaLink.arr_pk
+        rows = s.execute(select(MediaItem, MediaLink.method).join(MediaLink, other == MediaItem.pk).where(cond)
                          .order_by(MediaItem.id))
         return [{"id": o.id, "instance": o.instance, "source_type": o.source_type, "title": o.title,
                  "library": o.library, "method": method, "removed": o.removed_at is not None} for o, method in rows]
 
     def genres(self, kind: str | None = None) -> list[str]:
-        from curatarr.db.models.library import MediaFacet
-
         conds = [MediaFacet.facet == "genre"]
         if kind:
-            conds.append(MediaFacet.item_id.in_(select(MediaItem.id).where(MediaItem.kind == kind_of(kind))))
-        with self.db.session() as s:
+            conds.append(MediaFacet.item_pk.in_(select(MediaItem.pk).where(MediaItem.kind == kind_of(kind))))
+        with library_session(self.db) as s:
             return list(s.scalars(select(MediaFacet.value).where(*conds).distinct().order_by(MediaFacet.value)))
 
     # ---- reports ----------------------------------------------------------------------------
     def stats(self, period: str = "all", kind: str | None = None) -> dict[str, Any]:
-        with self.db.session() as s:
+        with library_session(self.db) as s:
             return st.summary(s, period, kind)
 
     def stats_detailed(self, period: str = "all", kind: str | None = None) -> dict[str, Any]:
-        with self.db.session() as s:
+        with library_session(self.db) as s:
             return st.detailed(s, period, kind)
 
     def low_rated(self, max_rating: float = 5.0, *, kind: str | None = None, min_votes: int = 0,
@@ -221,7 +227,7 @@ class LibraryService:
             conds.append(MediaItem.kind == kind_of(kind))
         if min_votes:
             conds.append(MediaItem.rating_votes >= min_votes)
-        with self.db.session() as s:
+        with library_session(self.db) as s:
             total = s.scalar(select(func.count()).select_from(MediaItem).where(*conds)) or 0
             rows = s.scalars(select(MediaItem).where(*conds)
                              .order_by(MediaItem.rating.asc(), MediaItem.sort_title, MediaItem.id).limit(limit).offset(offset))
@@ -236,6 +242,11 @@ class LibraryService:
         kind = kind_of(kind)
         missing_any = []
         for f in fields:
+            if f == "overview":
+                empty = ~exists().where(MediaDetails.item_pk == MediaItem.pk, MediaDetails.overview.is_not(None),
+                                        MediaDetails.overview != "")
+                missing_any.append(and_(empty, MediaItem.kind.in_(INCOMPLETE_FIELDS[f])))
+                continue
             column = _FIELD_COLUMN.get(f, getattr(MediaItem, f, None))
             empty = column.is_(None) if f in ("year", "runtime", "rating", "tmdb_id", "tvdb_id") else \
                 or_(column.is_(None), column == "")
@@ -244,14 +255,19 @@ class LibraryService:
         conds = [MediaItem.role == "arr", MediaItem.removed_at.is_(None), or_(*missing_any)]
         if kind:
             conds.append(MediaItem.kind == kind)
-        with self.db.session() as s:
+        with library_session(self.db) as s:
             total = s.scalar(select(func.count()).select_from(MediaItem).where(*conds)) or 0
             rows = list(s.scalars(select(MediaItem).where(*conds).order_by(MediaItem.sort_title, MediaItem.id)
                                   .limit(limit).offset(offset)))
+            overviews = {}
+            if "overview" in fields and rows:
+                overviews = dict(s.execute(select(MediaDetails.item_pk, MediaDetails.overview)
+                                           .where(MediaDetails.item_pk.in_([r.pk for r in rows]))).all())
             items = []
             for r in rows:
                 entry = item_summary(r)
-                entry["missing"] = [f for f in fields if r.kind in INCOMPLETE_FIELDS[f] and _is_missing(r, f)]
+                entry["missing"] = [f for f in fields if r.kind in INCOMPLETE_FIELDS[f]
+                                    and (not overviews.get(r.pk) if f == "overview" else _is_missing(r, f))]
                 items.append(entry)
         return {"items": items, "total": int(total), "fields": fields, "limit": limit, "offset": offset}
 
@@ -264,7 +280,7 @@ class LibraryService:
             conds.append(MediaItem.instance.in_(instances))
         cols = (MediaItem.id, MediaItem.instance, MediaItem.source_type, MediaItem.kind, MediaItem.norm_title,
                 MediaItem.fuzzy_title, MediaItem.first_token, MediaItem.year)
-        with self.db.session() as s:
+        with library_session(self.db) as s:
             return [dup.DupRow(*r) for r in s.execute(select(*cols).where(*conds).order_by(MediaItem.id))]
 
     def duplicate_groups(self, similarity: float = 1.0, *, kind: str | None = None,
@@ -305,7 +321,7 @@ class LibraryService:
         if not ids:
             return
         found: dict[str, dict[str, Any]] = {}
-        with self.db.session() as s:
+        with library_session(self.db) as s:
             for i in range(0, len(ids), 500):
                 for m in s.scalars(select(MediaItem).where(MediaItem.id.in_(ids[i:i + 500]))):
                     found[m.id] = item_summary(m)
@@ -321,33 +337,33 @@ class LibraryService:
 
     # ---- history / collections ---------------------------------------------------------------
     def history(self, media_id: str, limit: int = 100) -> list[dict[str, Any]]:
-        with self.db.session() as s:
-            if s.get(MediaItem, media_id) is None and not list_history(s, media_id, 1):
+        with library_session(self.db) as s:
+            if s.scalar(select(MediaItem).where(MediaItem.id == media_id)) is None and not list_history(s, media_id, 1):
                 raise KeyError(media_id)
             return list_history(s, media_id, limit)
 
     def collections(self) -> list[dict[str, Any]]:
-        with self.db.session() as s:
+        with library_session(self.db) as s:
             return coll.list_collections(s)
 
     def collection(self, collection_id: int) -> dict[str, Any]:
-        with self.db.session() as s:
+        with library_session(self.db) as s:
             return coll.get_collection(s, collection_id)
 
     def create_collection(self, **kwargs: Any) -> dict[str, Any]:
-        with self.db.session() as s:
+        with library_session(self.db) as s:
             return coll.create_collection(s, **kwargs)
 
     def update_collection(self, collection_id: int, **kwargs: Any) -> dict[str, Any]:
-        with self.db.session() as s:
+        with library_session(self.db) as s:
             return coll.update_collection(s, collection_id, **kwargs)
 
     def delete_collection(self, collection_id: int) -> None:
-        with self.db.session() as s:
+        with library_session(self.db) as s:
             coll.delete_collection(s, collection_id)
 
     def collection_from_tag(self, tag: str, name: str | None = None) -> dict[str, Any]:
-        with self.db.session() as s:
+        with library_session(self.db) as s:
             return coll.collection_from_tag(s, tag, name)
 
     def health_check(self) -> bool:

@@ -22,7 +22,9 @@ import posixpath
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from curatarr.connectors.errors import BadResponse, NotFound
+import httpx
+
+from curatarr.connectors.errors import BadResponse, NotFound, Unreachable
 from curatarr.connectors.http import HttpService
 from curatarr.library.records import (
     ARR_TYPES, KIND_OF_ARR, ChildRecord, ItemRecord, media_id, parse_datetime, to_int,
@@ -68,13 +70,78 @@ def iter_json_array(text: str) -> Iterator[tuple[Any, str]]:
             raise BadResponse("malformed JSON array")
 
 
+class ArrayStream:
+    """Incremental decoder of a JSON array fed in text chunks: yields (value, element text) as soon as
+    each element is complete, keeping only the unfinished tail in memory."""
+
+    def __init__(self) -> None:
+        self.buf = ""
+        self.started = False
+        self.done = False
+
+    def feed(self, chunk: str) -> Iterator[tuple[Any, str]]:
+        buf = self.buf + chunk if self.buf else chunk
+        i, n = 0, len(buf)
+        ws = " \t\r\n,"
+        if not self.started:
+            while i < n and buf[i] in " \t\r\n":
+                i += 1
+            if i >= n:
+                self.buf = ""
+                return
+            if buf[i] != "[":
+                raise BadResponse("expected a JSON array")
+            self.started, i = True, i + 1
+        while not self.done:
+            while i < n and buf[i] in ws:
+                i += 1
+            if i >= n:
+                break
+            if buf[i] == "]":
+                self.done = True
+                break
+            try:
+                value, end = _DECODER.raw_decode(buf, i)
+            except json.JSONDecodeError:
+                break  # the element continues in the next chunk (or the array is malformed: see close())
+            yield value, buf[i:end]
+            i = end
+        self.buf = buf[i:] if not self.done else ""
+
+    def close(self) -> None:
+        if not self.done:
+            raise BadResponse("malformed or truncated JSON array")
+
+
+def stream_json_array(http: HttpService, path: str, params: dict | None = None) -> Iterator[tuple[Any, str]]:
+    """GET a (possibly huge) JSON array and decode it while it arrives — a 270 MB movie list never
+    sits in memory whole. Error answers and failures before the first element take the service's
+    normal request path (status mapping, retries); a failure mid-stream raises Unreachable."""
+    url = http.url(path)
+    headers = {**http.headers, "Accept": "application/json"}
+    merged = {**http.params, **(params or {})} or None
+    yielded = False
+    try:
+        with http.client.stream("GET", url, params=merged, headers=headers) as resp:
+            if resp.status_code < 300:
+                decoder = ArrayStream()
+                for chunk in resp.iter_text(chunk_size=1 << 20):
+                    for item in decoder.feed(chunk):
+                        yielded = True
+                        yield item
+                decoder.close()
+                return
+    except (httpx.TimeoutException, httpx.TransportError) as exc:
+        if yielded:
+            raise Unreachable(f"connection lost while reading ({exc.__class__.__name__})",
+                              service=http.service) from None
+    resp = http.request("GET", path, params=params, headers={"Accept": "application/json"})
+    yield from iter_json_array(resp.content.decode("utf-8", "replace"))
+
+
 def digest(*parts: str) -> str:
     """Change-detection digest of a source's own representation of an item."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\x00")
-    return h.hexdigest()
+    return hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 @dataclass(slots=True)
@@ -159,10 +226,7 @@ class ArrSource:
         return self.http.get_json(self.path(tail), params=params)
 
     def iter_array(self, tail: str, params: dict | None = None) -> Iterator[tuple[Any, str]]:
-        resp = self.http.request("GET", self.path(tail), params=params, headers={"Accept": "application/json"})
-        text = resp.content.decode("utf-8", "replace")
-        del resp
-        yield from iter_json_array(text)
+        yield from stream_json_array(self.http, self.path(tail), params)
 
     def tags(self) -> dict[int, str]:
         if self._tags is None:
@@ -194,8 +258,9 @@ class ArrSource:
                                  lambda raw=raw: self.record(raw))
 
     def _digest(self, raw: dict, text: str) -> str:
-        extra = self._album_text.get(int(raw["id"]), []) if self.source_type == "lidarr" else []
-        return digest(self._tags_digest, text, *extra)
+        if self.source_type == "lidarr":
+            return digest(self._tags_digest, text, *self._album_text.get(int(raw["id"]), []))
+        return digest(self._tags_digest, text)
 
     def fetch_one(self, native_id: str) -> SourceItem:
         tail = f"{ITEM_PATH[self.source_type]}/{int(native_id)}"

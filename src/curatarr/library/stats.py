@@ -41,7 +41,7 @@ def _base(role: str, kind: str | None, since: datetime | None) -> list[ColumnEle
 def summary(session: Session, period: str = "all", kind: str | None = None) -> dict[str, Any]:
     since = period_start(period)
     kind = kind_of(kind)
-    linked = exists().where(MediaLink.arr_id == MediaItem.id)
+    linked = exists().where(MediaLink.arr_pk == MediaItem.pk)
     one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
     rows = session.execute(
         select(MediaItem.kind, func.count(), one(linked), one(MediaItem.monitored.is_(True)),
@@ -55,7 +55,7 @@ def summary(session: Session, period: str = "all", kind: str | None = None) -> d
                     "monitored": int(monitored or 0), "with_files": int(has_file or 0),
                     "missing_files": total - int(has_file or 0), "with_poster": int(has_poster or 0),
                     "size_on_disk": int(size or 0)}
-    server_linked = exists().where(MediaLink.server_id == MediaItem.id)
+    server_linked = exists().where(MediaLink.server_pk == MediaItem.pk)
     srow = session.execute(select(func.count(), one(server_linked)).where(*_base("server", kind, since))).one()
     removed = session.scalar(select(func.count()).where(
         MediaItem.removed_at.is_not(None), *([MediaItem.removed_at >= since] if since else []),
@@ -116,14 +116,14 @@ def detailed(session: Session, period: str = "all", kind: str | None = None, top
     runtimes = {r["value"]: r["count"] for r in _group(session, runtime_bucket, conds)}
     out["by_runtime"] = [{"value": label, "count": runtimes.get(label, 0)} for _, _, label in RUNTIME_BUCKETS]
     out["by_runtime"].append({"value": "unknown", "count": runtimes.get("unknown", 0)})
-    ids = select(MediaItem.id).where(*conds)
+    ids = select(MediaItem.pk).where(*conds)
     out["by_genre"] = [{"value": v, "count": int(c)} for v, c in session.execute(
-        select(MediaFacet.value, func.count()).where(MediaFacet.facet == "genre", MediaFacet.item_id.in_(ids))
+        select(MediaFacet.value, func.count()).where(MediaFacet.facet == "genre", MediaFacet.item_pk.in_(ids))
         .group_by(MediaFacet.value).order_by(func.count().desc(), MediaFacet.value).limit(top))]
     out["by_tag"] = [{"value": v, "count": int(c)} for v, c in session.execute(
-        select(MediaFacet.value, func.count()).where(MediaFacet.facet == "tag", MediaFacet.item_id.in_(ids))
+        select(MediaFacet.value, func.count()).where(MediaFacet.facet == "tag", MediaFacet.item_pk.in_(ids))
         .group_by(MediaFacet.value).order_by(func.count().desc(), MediaFacet.value).limit(top))]
-    linked = exists().where(MediaLink.arr_id == MediaItem.id)
+    linked = exists().where(MediaLink.arr_pk == MediaItem.pk)
     total, on_server = session.execute(
         select(func.count(), func.sum(case((linked, 1), else_=0))).where(*conds)).one()
     out["by_server_presence"] = [{"value": "on a media server", "count": int(on_server or 0)},

@@ -25,7 +25,8 @@ from curatarr.library.linking import LinkReport, relink
 from curatarr.library.records import ARR_TYPES, RECORD_VERSION, SERVER_TYPES, split_media_id
 from curatarr.library.sources import SourceItem, close_source, digest, source_for
 from curatarr.library.store import (
-    InstanceDiff, PendingItem, StoredState, load_state, mark_removed, save_sync_state, write_diff,
+    InstanceDiff, PendingItem, StoredState, analyze, library_session, load_state, mark_removed, save_sync_state,
+    write_diff,
 )
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ log = logging.getLogger("curatarr.library")
 
 LIBRARY_TYPES = ARR_TYPES + SERVER_TYPES
 BATCH = 1000
+ANALYZE_AFTER = 5000  # rows written by one sync before the planner statistics are refreshed
 CHILD_WORKERS = 4
 Progress = Callable[[int, int, str | None, str | None], None]
 
@@ -110,8 +112,11 @@ def sync_instances(rt: "Runtime", names: Iterable[str] | None = None, *, full: b
         progress(len(refs), len(refs), None, "link")
     changed = any(r.added or r.updated or r.removed for r in report.instances)
     if changed or full:
-        with rt.db.session() as session:
+        with library_session(rt.db) as session:
             report.links = relink(session)
+        if sum(r.added + r.updated + r.removed for r in report.instances) >= ANALYZE_AFTER:
+            with library_session(rt.db) as session:
+                analyze(session)
     report.duration_ms = (time.perf_counter() - started) * 1000
     return report
 
@@ -123,7 +128,7 @@ def _sync_one(rt: "Runtime", ref: Any, *, full: bool, cancelled: Callable[[], bo
     source = None
     try:
         source = source_for(rt, ref)
-        with rt.db.session() as session:
+        with library_session(rt.db) as session:
             state = load_state(session, ref.name)
         seen: set[str] = set()
         batch = InstanceDiff()
@@ -134,7 +139,7 @@ def _sync_one(rt: "Runtime", ref: Any, *, full: bool, cancelled: Callable[[], bo
                 continue
             seen.add(item.id)
             _classify(item, state.get(item.id), batch, full=full)
-            if len(batch.new) + len(batch.changed) + len(batch.revived) >= BATCH:
+            if len(batch.new) + len(batch.changed) >= BATCH:
                 _flush(rt, source, batch, rep)
                 _merge(diff_total, batch)
                 batch = InstanceDiff()
@@ -142,7 +147,7 @@ def _sync_one(rt: "Runtime", ref: Any, *, full: bool, cancelled: Callable[[], bo
         _merge(diff_total, batch)
         diff_total.removed = [i for i, st in state.items() if not st.removed and i not in seen]
         diff_total.seen = len(seen)
-        with rt.db.session() as session:
+        with library_session(rt.db) as session:
             mark_removed(session, diff_total.removed)
             save_sync_state(session, ref.name, ref.type, ok=True, error=None,
                             duration_ms=(time.perf_counter() - started) * 1000, diff=diff_total, full=full)
@@ -152,7 +157,7 @@ def _sync_one(rt: "Runtime", ref: Any, *, full: bool, cancelled: Callable[[], bo
     except (ConnectorError, ValueError, TypeError, KeyError) as exc:
         rep.ok, rep.error = False, f"{exc.__class__.__name__}: {exc}"
         log.warning("library sync of %s failed: %s", ref.name, rep.error)
-        with rt.db.session() as session:
+        with library_session(rt.db) as session:
             save_sync_state(session, ref.name, ref.type, ok=False, error=rep.error,
                             duration_ms=(time.perf_counter() - started) * 1000, diff=None, full=full)
     finally:
@@ -160,7 +165,7 @@ def _sync_one(rt: "Runtime", ref: Any, *, full: bool, cancelled: Callable[[], bo
             close_source(source)
     rep.seen = diff_total.seen
     rep.added = len(diff_total.new)
-    rep.updated = len(diff_total.changed) + len(diff_total.revived)
+    rep.updated = len(diff_total.changed)
     rep.unchanged = diff_total.unchanged
     rep.removed = len(diff_total.removed)
     rep.duration_ms = (time.perf_counter() - started) * 1000
@@ -172,11 +177,8 @@ def _classify(item: SourceItem, stored: StoredState | None, diff: InstanceDiff, 
     anything else is built into a record and queued for writing."""
     user_fields = stored.user_fields if stored is not None else None
     item_hash = digest(RECORD_VERSION, item.digest, user_fields or "")
-    if stored is not None and not full and stored.hash == item_hash:
-        if stored.removed:
-            diff.revived.append(item.id)
-        else:
-            diff.unchanged += 1
+    if stored is not None and not full and not stored.removed and stored.hash == item_hash:
+        diff.unchanged += 1
         return
     record = item.build()
     if user_fields:
@@ -186,7 +188,8 @@ def _classify(item: SourceItem, stored: StoredState | None, diff: InstanceDiff, 
             record.user_fields = None
         record.apply_user_fields()
     pending = PendingItem(record, record.row(), item_hash,
-                          children=None if record.needs_children else list(record.children))
+                          children=None if record.needs_children else list(record.children),
+                          pk=stored.pk if stored is not None else None)
     (diff.new if stored is None else diff.changed).append(pending)
 
 
@@ -195,7 +198,7 @@ def _flush(rt: "Runtime", source: Any, batch: InstanceDiff, rep: InstanceReport)
     if needing:
         _fetch_children(source, needing, rep)
     if batch.writes:
-        with rt.db.session() as session:
+        with library_session(rt.db) as session:
             write_diff(session, batch)
 
 
@@ -221,13 +224,12 @@ def _fetch_children(source: Any, pending: list[PendingItem], rep: InstanceReport
 def _merge(total: InstanceDiff, part: InstanceDiff) -> None:
     total.new.extend(_light(p) for p in part.new)
     total.changed.extend(_light(p) for p in part.changed)
-    total.revived.extend(part.revived)
     total.unchanged += part.unchanged
 
 
 def _light(p: PendingItem) -> PendingItem:
-    """Keep only what the report needs (the rows are written; drop them from memory)."""
-    return PendingItem(p.record, {"id": p.row["id"]}, p.hash, None)
+    """Keep only what the report needs (the rows are written; drop the record from memory)."""
+    return PendingItem(None, {"id": p.row["id"]}, p.hash, None, p.pk)  # type: ignore[arg-type]
 
 
 # ---- single items ------------------------------------------------------------------------------------
@@ -250,7 +252,7 @@ def sync_items(rt: "Runtime", ids: Iterable[str]) -> dict[str, Any]:
             out["failed"] += [{"id": f"{instance}:{n}", "error": str(exc)} for n in natives]
             continue
         try:
-            with rt.db.session() as session:
+            with library_session(rt.db) as session:
                 state = load_state(session, instance)
             diff = InstanceDiff()
             for native in natives:
@@ -267,7 +269,7 @@ def sync_items(rt: "Runtime", ids: Iterable[str]) -> dict[str, Any]:
                 out["updated"].append(item.id)
             rep = InstanceReport(instance=instance, type=ref.type)
             _flush(rt, source, diff, rep)
-            with rt.db.session() as session:
+            with library_session(rt.db) as session:
                 mark_removed(session, [m for m in out["removed"] if m in state])
                 if diff.writes or out["removed"]:
                     relink(session)

@@ -58,15 +58,16 @@ class ProviderLookups:
     def _db_load(self, prefix: str) -> dict[str, list[ImageCandidate]]:
         if self.db is None or self.ttl.total_seconds() <= 0:
             return {}
-        from sqlalchemy import or_, select
+        from sqlalchemy import and_, or_, select
 
         from curatarr.db.models.posters import PosterProviderCache
 
         fresh = utcnow() - self.ttl
         with self.db.session() as s:
             rows = s.execute(select(PosterProviderCache.key, PosterProviderCache.value, PosterProviderCache.fetched_at)
-                             .where(or_(PosterProviderCache.key == prefix,
-                                        PosterProviderCache.key.like(prefix + ":%")))).all()
+                             .where(or_(PosterProviderCache.key == prefix,  # a primary-key range, not LIKE:
+                                        and_(PosterProviderCache.key >= prefix + ":",  # ";" follows ":"
+                                             PosterProviderCache.key < prefix + ";")))).all()
         return {k: _load(v) for k, v, at in rows if at >= fresh}
 
     def _db_put(self, key: str, cands: list[ImageCandidate]) -> None:

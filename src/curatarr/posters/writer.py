@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from curatarr.artwork.encode import read_provenance
+from curatarr.security.paths import PathRejected, safe_path
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
 _SEASON_RE = re.compile(r"(?:^|_)Season\d{2,}$", re.IGNORECASE)
@@ -30,11 +31,10 @@ def resolve(root: Path, rel: str) -> Path:
     rel = rel.replace("\\", "/").lstrip("/")
     if not rel or any(part in ("..", "") for part in rel.split("/")):
         raise UnsafeAssetPath(f"invalid asset path {rel!r}")
-    path = (root / rel).resolve()
-    base = root.resolve()
-    if path != base and base not in path.parents:
-        raise UnsafeAssetPath(f"asset path {rel!r} leaves the asset folder")
-    return path
+    try:  # the shared guard: NUL bytes, symlinks out of the folder, over-long paths
+        return safe_path(rel, [root], base=root)
+    except PathRejected as exc:
+        raise UnsafeAssetPath(f"asset path {rel!r} refused: {exc}") from None
 
 
 def file_sha256(path: Path) -> str:

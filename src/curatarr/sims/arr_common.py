@@ -15,19 +15,19 @@ helpers live in :mod:`curatarr.sims.arr_resources`.
 from __future__ import annotations
 
 import threading
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.responses import Response
 
 from curatarr.sims.arr_resources import (  # noqa: F401  (re-exported: radarr/sonarr/lidarr import them from here)
-    QUALITIES, SONARR_SOURCES, START_TIME, TAG_LABEL_CHARS, ArrError, CIDict, arr_json, compact, int_list,
+    LAST_WRITE, QUALITIES, SONARR_SOURCES, START_TIME, TAG_LABEL_CHARS, ArrError, CIDict, arr_json, compact, int_list,
     not_found, now_iso, paged, q_bool, q_int, q_ints, quality_model, query_values, read_json, validation_error,
 )
 from curatarr.sims.base import Simulator, credential, install
 from curatarr.sims.images import render_artwork
-from curatarr.sims.library import Artwork, SampleLibrary
+from curatarr.sims.library import Artwork, SampleLibrary, primary_artwork
 
 
 class ArrSimulator:
@@ -44,6 +44,8 @@ class ArrSimulator:
     exclusion_extras = True              # /paged and /bulk exist (not on Lidarr)
     commands: dict[str, str] = {}        # lower-case name -> display commandName
     list_commands: dict[str, str] = {}   # lower-case name -> canonical list arg name (for normalising)
+    arg_names: tuple[str, ...] = ()      # command args in their canonical casing
+    image_base = ""                      # remoteUrl prefix of artwork (set by the subclasses)
 
     def __init__(self, library: SampleLibrary, *, api_key: str, instance: str | None = None):
         self.catalog = library
@@ -95,6 +97,128 @@ class ArrSimulator:
 
     def add_routes(self, router: APIRouter) -> None:
         raise NotImplementedError
+    # The route helpers below also call the subclass's apply_edit(item, body, tags) / delete_file(id).
+
+    # ---- media helpers shared by the subclasses ----------------------------------------------
+    @staticmethod
+    def find_or_404(items: dict[int, Any], item_id: int) -> Any:
+        item = items.get(item_id)
+        if item is None:
+            raise not_found()
+        return item
+
+    @staticmethod
+    def removed_check(removed: list[Any], *, source: str, message: str, wiki: str) -> list[dict[str, Any]]:
+        """The ``Removed…Check`` health item (``message`` is formatted with ``names``), or nothing."""
+        if not removed:
+            return []
+        return [{"id": 1, "source": source, "type": "error", "message": message.format(names=", ".join(removed)),
+                 "wikiUrl": wiki}]
+
+    def cover_images(self, item_id: int, artworks: Any) -> list[dict[str, Any]]:
+        """Radarr/Sonarr ``images``: poster, fanart and clearlogo (Lidarr's shape differs)."""
+        out = []
+        for cover, kind in (("poster", "poster"), ("fanart", "background"), ("clearlogo", "logo")):
+            art = primary_artwork(artworks, kind)
+            if art is not None:
+                out.append({"coverType": cover, "url": f"/MediaCover/{item_id}/{cover}.{art.extension}?lastWrite={LAST_WRITE}",
+                            "remoteUrl": f"{self.image_base}{art.file_path}"})
+        return out
+
+    def apply_tag_edit(self, item: Any, body: CIDict, tags: list[int] | None) -> None:
+        """The ``tags`` + ``applyTags`` part of an edit (editor or PUT), recorded when it changes."""
+        if tags is None:
+            return
+        before = list(item.tags)
+        item.tags = self.apply_tags(item.tags, tags, str(body.get("applyTags") or "add").lower())
+        if item.tags != before:
+            self.sim.record("tag_changes", action="apply", media_id=item.id, before=before, after=list(item.tags))
+
+    def canonical_command_args(self, name: str, body: CIDict, *, legacy: tuple[str, ...], single: str,
+                               plural: str, int_lists: tuple[str, ...]) -> dict[str, Any]:
+        """Args in ``arg_names`` casing; ``legacy`` commands map a lone ``single`` id into ``plural``."""
+        args: dict[str, Any] = {}
+        for key, value in body.raw.items():
+            if key.lower() != "name":
+                args[next((a for a in self.arg_names if a.lower() == key.lower()), key)] = value
+        if name in legacy and plural not in args and isinstance(args.get(single), int):
+            args[plural] = [args.pop(single)]  # legacy single id, mapped into the list
+        for key in int_lists:
+            if key in args:
+                args[key] = int_list(args[key], key)
+        return args
+
+    def add_editor_routes(self, router: APIRouter, *, media: str, ids_key: str, label: str,
+                          get: Callable[[int], Any], resource: Callable[[Any], dict[str, Any]],
+                          delete: Callable[[Any, bool, bool], None], exclusion_flag: str) -> None:
+        """``PUT``/``DELETE /{media}/editor`` (202 / 200); ``exclusion_flag``: Radarr's ``addImportExclusion``."""
+        sim = self
+
+        @router.put(f"/{media}/editor")
+        async def editor(request: Request) -> Response:
+            body = CIDict(await read_json(request))
+            ids = int_list(body.get(ids_key), ids_key)
+            if not ids:
+                raise validation_error(ids_key, f"'{label}' must not be empty.", ids)
+            with sim.lock:
+                items = [get(i) for i in ids]
+                tags = sim.valid_tags(body.get("tags") or []) if "tags" in body else None
+                for item in items:
+                    sim.apply_edit(item, body, tags)
+                return arr_json([resource(i) for i in items], 202)
+
+        @router.delete(f"/{media}/editor")
+        async def editor_delete(request: Request) -> Response:
+            body = CIDict(await read_json(request))
+            ids = int_list(body.get(ids_key), ids_key)
+            with sim.lock:
+                for item_id in ids:
+                    delete(get(item_id), bool(body.get("deleteFiles")), bool(body.get(exclusion_flag)))
+            return Response(status_code=200)
+
+    def apply_root_folder_move(self, item: Any, body: CIDict, id_field: str) -> None:
+        """Editor ``rootFolderPath`` without ``path``: move under the new root (Sonarr has its own move)."""
+        root = body.get("rootFolderPath")
+        if root and "path" not in body and root.rstrip("/") != item.root_folder:
+            old = item.path
+            item.root_folder = root.rstrip("/")
+            item.path = f"{item.root_folder}/{item.folder_name}"
+            self.sim.record("moves", **{id_field: item.id}, source=old, destination=item.path,
+                            move_files=bool(body.get("moveFiles")))
+
+    def add_file_delete_routes(self, router: APIRouter, path: str, ids_key: str) -> None:
+        """``DELETE {path}/bulk`` (``{ids_key: [...]}``) and ``DELETE {path}/{file_id}`` via
+        :meth:`delete_file`; bulk first, so ``bulk`` is not read as an id."""
+        sim = self
+
+        @router.delete(f"{path}/bulk")
+        async def delete_files(request: Request) -> Response:
+            ids = int_list(CIDict(await read_json(request)).get(ids_key), ids_key)
+            with sim.lock:
+                for file_id in ids:
+                    sim.delete_file(file_id)
+            return Response(status_code=200)
+
+        @router.delete(path + "/{file_id}")
+        async def delete_file(file_id: int) -> Response:
+            with sim.lock:
+                sim.delete_file(file_id)
+            return Response(status_code=200)
+
+    def add_monitor_route(self, router: APIRouter, path: str, ids_key: str,
+                          children: Callable[[], dict[int, tuple[Any, Any]]]) -> None:
+        """``PUT /episode/monitor`` | ``/album/monitor``: set ``monitored`` on the known ids (202)."""
+        sim = self
+
+        @router.put(path)
+        async def monitor(request: Request) -> Response:
+            body = CIDict(await read_json(request))
+            with sim.lock:
+                index = children()
+                for child_id in int_list(body.get(ids_key), ids_key):
+                    if child_id in index:
+                        index[child_id][1].monitored = bool(body.get("monitored"))
+            return Response(status_code=202)
 
     # ---- app ---------------------------------------------------------------------------------
     def auth(self, request: Request) -> None:

@@ -17,6 +17,7 @@ from curatarr.sims.base import json_response
 
 TAG_LABEL_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 START_TIME = "2025-06-02T08:00:00Z"
+LAST_WRITE = "638700000000000000"  # the ?lastWrite= stamp of MediaCover URLs
 
 # Quality name -> (id, source, resolution, modifier) in Radarr's vocabulary; Sonarr maps sources.
 QUALITIES: dict[str, tuple[int, str, int, str]] = {

@@ -16,11 +16,11 @@ from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
 
 from curatarr.sims.arr_common import (
+    LAST_WRITE,
     ArrError,
     ArrSimulator,
     CIDict,
     arr_json,
-    int_list,
     not_found,
     paged,
     q_bool,
@@ -41,7 +41,6 @@ from curatarr.sims.library import (
 )
 
 FANART_IMAGE_BASE = "https://assets.fanart.tv/fanart/music"
-LAST_WRITE = "638700000000000000"
 LIDARR_PROFILES = [(1, "Any", "MP3-192"), (2, "Lossless", "FLAC"), (3, "Standard", "MP3-320")]
 LIDARR_QUALITIES = [(1, "MP3-192"), (2, "MP3-VBR-V0"), (4, "MP3-320"), (6, "FLAC"), (7, "ALAC"), (21, "FLAC 24bit")]
 ARTIST_COVERS = {"poster": "poster", "fanart": "background", "logo": "logo", "banner": "background"}
@@ -80,10 +79,7 @@ class LidarrSimulator(ArrSimulator):
         self.albums: dict[int, tuple[Artist, Album]] = {al.id: (a, al) for a in self.artists.values() for al in a.albums}
 
     def artist(self, artist_id: int) -> Artist:
-        artist = self.artists.get(artist_id)
-        if artist is None:
-            raise not_found()
-        return artist
+        return self.find_or_404(self.artists, artist_id)
 
     def tag_usage(self, tag_id: int) -> list[int]:
         return [a.id for a in self.artists.values() if tag_id in a.tags]
@@ -156,16 +152,8 @@ class LidarrSimulator(ArrSimulator):
 
     # ---- commands ----------------------------------------------------------------------------
     def normalise_command_body(self, name: str, body: CIDict) -> dict[str, Any]:
-        args: dict[str, Any] = {}
-        for key, value in body.raw.items():
-            if key.lower() != "name":
-                args[next((a for a in self.arg_names if a.lower() == key.lower()), key)] = value
-        if name in ("refreshartist", "renameartist") and "artistIds" not in args and isinstance(args.get("artistId"), int):
-            args["artistIds"] = [args.pop("artistId")]
-        for key in ("artistIds", "albumIds"):
-            if key in args:
-                args[key] = int_list(args[key], key)
-        return args
+        return self.canonical_command_args(name, body, legacy=("refreshartist", "renameartist"), single="artistId",
+                                           plural="artistIds", int_lists=("artistIds", "albumIds"))
 
     def run_command(self, name: str, body: CIDict) -> str | None:
         if name == "artistsearch" and body.get("artistId") not in self.artists:
@@ -233,26 +221,9 @@ class LidarrSimulator(ArrSimulator):
                 out.append(data)
             return arr_json(out)
 
-        @router.put("/artist/editor")
-        async def editor(request: Request) -> Response:
-            body = CIDict(await read_json(request))
-            ids = int_list(body.get("artistIds"), "artistIds")
-            if not ids:
-                raise validation_error("artistIds", "'Artist Ids' must not be empty.", ids)
-            with sim.lock:
-                artists = [sim.artist(i) for i in ids]
-                tags = sim.valid_tags(body.get("tags") or []) if "tags" in body else None
-                for artist in artists:
-                    sim.apply_edit(artist, body, tags)
-                return arr_json([sim.artist_resource(a) for a in artists], 202)
-
-        @router.delete("/artist/editor")
-        async def editor_delete(request: Request) -> Response:
-            body = CIDict(await read_json(request))
-            with sim.lock:
-                for aid in int_list(body.get("artistIds"), "artistIds"):
-                    sim.delete_artist(sim.artist(aid), bool(body.get("deleteFiles")), bool(body.get("addImportListExclusion")))
-            return Response(status_code=200)
+        sim.add_editor_routes(router, media="artist", ids_key="artistIds", label="Artist Ids", get=sim.artist,
+                              resource=sim.artist_resource, delete=sim.delete_artist,
+                              exclusion_flag="addImportListExclusion")
 
         @router.get("/artist/{artist_id}")
         async def get_artist(artist_id: int) -> Response:
@@ -306,14 +277,7 @@ class LidarrSimulator(ArrSimulator):
                     and (foreign is None or al.musicbrainz_id == foreign)]
             return arr_json([sim.album_resource(a, al, include_artist=True) for a, al in rows])
 
-        @router.put("/album/monitor")
-        async def monitor(request: Request) -> Response:
-            body = CIDict(await read_json(request))
-            with sim.lock:
-                for aid in int_list(body.get("albumIds"), "albumIds"):
-                    if aid in sim.albums:
-                        sim.albums[aid][1].monitored = bool(body.get("monitored"))
-            return Response(status_code=202)
+        sim.add_monitor_route(router, "/album/monitor", "albumIds", lambda: sim.albums)
 
         @router.get("/album/{album_id}")
         async def album(album_id: int) -> Response:
@@ -362,18 +326,8 @@ class LidarrSimulator(ArrSimulator):
     def apply_edit(self, artist: Artist, body: CIDict, tags: list[int] | None) -> None:
         if body.get("monitored") is not None:
             artist.monitored = bool(body.get("monitored"))
-        if tags is not None:
-            before = list(artist.tags)
-            artist.tags = self.apply_tags(artist.tags, tags, str(body.get("applyTags") or "add").lower())
-            if artist.tags != before:
-                self.sim.record("tag_changes", action="apply", media_id=artist.id, before=before, after=list(artist.tags))
-        root = body.get("rootFolderPath")
-        if root and "path" not in body and root.rstrip("/") != artist.root_folder:
-            old = artist.path
-            artist.root_folder = root.rstrip("/")
-            artist.path = f"{artist.root_folder}/{artist.folder_name}"
-            self.sim.record("moves", artist_id=artist.id, source=old, destination=artist.path,
-                            move_files=bool(body.get("moveFiles")))
+        self.apply_tag_edit(artist, body, tags)
+        self.apply_root_folder_move(artist, body, "artist_id")
 
     def delete_artist(self, artist: Artist, delete_files: bool, add_exclusion: bool) -> None:
         self.artists.pop(artist.id, None)
@@ -384,7 +338,6 @@ class LidarrSimulator(ArrSimulator):
             self.add_exclusion_item({"foreignId": artist.musicbrainz_id, "artistName": artist.name})
         self.sim.record("deletes", kind="artist", id=artist.id, foreign_artist_id=artist.musicbrainz_id,
                         name=artist.name, path=artist.path, delete_files=delete_files, add_exclusion=add_exclusion)
-
 
 
 def create_app(library: SampleLibrary, *, api_key: str = "lidarr-api-key", instance: str | None = None,

@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
 
 from curatarr.sims.arr_common import (
+    LAST_WRITE,  # noqa: F401  (re-exported: radarr.LAST_WRITE stays importable)
     QUALITIES,
     ArrError,
     ArrSimulator,
@@ -44,7 +45,6 @@ from curatarr.sims.library import (
     primary_artwork,
 )
 
-LAST_WRITE = "638700000000000000"
 TMDB_IMAGE_BASE = "https://image.tmdb.org/t/p/original"
 COVER_KINDS = {"poster": "poster", "fanart": "background", "clearlogo": "logo", "banner": "background"}
 HISTORY_EVENTS = {"unknown": 0, "grabbed": 1, "downloadFolderImported": 3, "downloadFailed": 4,
@@ -107,32 +107,19 @@ class RadarrSimulator(ArrSimulator):
             self.exclusions = [{"id": 1, "tmdbId": 99_999_001, "movieTitle": "The Excluded One", "movieYear": 2004}]
 
     def movie(self, movie_id: int) -> Movie:
-        movie = self.movies.get(movie_id)
-        if movie is None:
-            raise not_found()
-        return movie
+        return self.find_or_404(self.movies, movie_id)
 
     def tag_usage(self, tag_id: int) -> list[int]:
         return [m.id for m in self.movies.values() if tag_id in m.tags]
 
     def health_checks(self) -> list[dict[str, Any]]:
-        removed = [m for m in self.movies.values() if m.removed_from_tmdb]
-        if not removed:
-            return []
-        names = ", ".join(f"{m.title} (tmdbid {m.tmdb_id})" for m in removed)
-        return [{"id": 1, "source": "RemovedMovieCheck", "type": "error",
-                 "message": f"Movie {names} was removed from TMDb",
-                 "wikiUrl": "https://wiki.servarr.com/radarr/system#movie-was-removed-from-tmdb"}]
+        return self.removed_check([f"{m.title} (tmdbid {m.tmdb_id})" for m in self.movies.values() if m.removed_from_tmdb],
+                                  source="RemovedMovieCheck", message="Movie {names} was removed from TMDb",
+                                  wiki="https://wiki.servarr.com/radarr/system#movie-was-removed-from-tmdb")
 
     # ---- resources ---------------------------------------------------------------------------
     def images(self, movie: Movie) -> list[dict[str, Any]]:
-        out = []
-        for cover, kind in (("poster", "poster"), ("fanart", "background"), ("clearlogo", "logo")):
-            art = primary_artwork(movie.artworks, kind)
-            if art is not None:
-                out.append({"coverType": cover, "url": f"/MediaCover/{movie.id}/{cover}.{art.extension}?lastWrite={LAST_WRITE}",
-                            "remoteUrl": f"{self.image_base}{art.file_path}"})
-        return out
+        return self.cover_images(movie.id, movie.artworks)
 
     def movie_file(self, movie: Movie) -> dict[str, Any] | None:
         if not movie.has_file or movie.file_id is None:
@@ -277,27 +264,8 @@ class RadarrSimulator(ArrSimulator):
                 raise not_found()
             return arr_json(sim.lookup_resource(movie))
 
-        @router.put("/movie/editor")
-        async def editor(request: Request) -> Response:
-            body = CIDict(await read_json(request))
-            ids = int_list(body.get("movieIds"), "movieIds")
-            if not ids:
-                raise validation_error("movieIds", "'Movie Ids' must not be empty.", ids)
-            with sim.lock:
-                movies = [sim.movie(i) for i in ids]
-                tags = sim.valid_tags(body.get("tags") or []) if "tags" in body else None
-                for movie in movies:
-                    sim.apply_edit(movie, body, tags)
-                return arr_json([sim.movie_resource(m) for m in movies], 202)
-
-        @router.delete("/movie/editor")
-        async def editor_delete(request: Request) -> Response:
-            body = CIDict(await read_json(request))
-            ids = int_list(body.get("movieIds"), "movieIds")
-            with sim.lock:
-                for movie_id in ids:
-                    sim.delete_movie(sim.movie(movie_id), bool(body.get("deleteFiles")), bool(body.get("addImportExclusion")))
-            return Response(status_code=200)
+        sim.add_editor_routes(router, media="movie", ids_key="movieIds", label="Movie Ids", get=sim.movie,
+                              resource=sim.movie_resource, delete=sim.delete_movie, exclusion_flag="addImportExclusion")
 
         @router.get("/movie/{movie_id}")
         async def get_movie(movie_id: int) -> Response:
@@ -348,19 +316,7 @@ class RadarrSimulator(ArrSimulator):
                 raise not_found()
             return arr_json(sim.movie_file(movie))
 
-        @router.delete("/moviefile/bulk")
-        async def delete_files(request: Request) -> Response:
-            ids = int_list(CIDict(await read_json(request)).get("movieFileIds"), "movieFileIds")
-            with sim.lock:
-                for file_id in ids:
-                    sim.delete_file(file_id)
-            return Response(status_code=200)
-
-        @router.delete("/moviefile/{file_id}")
-        async def delete_file(file_id: int) -> Response:
-            with sim.lock:
-                sim.delete_file(file_id)
-            return Response(status_code=200)
+        sim.add_file_delete_routes(router, "/moviefile", "movieFileIds")
 
         @router.get("/rename")
         async def rename_preview(request: Request) -> Response:
@@ -435,18 +391,8 @@ class RadarrSimulator(ArrSimulator):
             movie.monitored = bool(body.get("monitored"))
         if body.get("qualityProfileId"):
             movie.quality_profile_id = int(body.get("qualityProfileId"))
-        if tags is not None:
-            before = list(movie.tags)
-            movie.tags = self.apply_tags(movie.tags, tags, str(body.get("applyTags") or "add").lower())
-            if movie.tags != before:
-                self.sim.record("tag_changes", action="apply", media_id=movie.id, before=before, after=list(movie.tags))
-        root = body.get("rootFolderPath")
-        if root and "path" not in body and root.rstrip("/") != movie.root_folder:
-            old = movie.path
-            movie.root_folder = root.rstrip("/")
-            movie.path = f"{movie.root_folder}/{movie.folder_name}"
-            self.sim.record("moves", movie_id=movie.id, source=old, destination=movie.path,
-                            move_files=bool(body.get("moveFiles")))
+        self.apply_tag_edit(movie, body, tags)
+        self.apply_root_folder_move(movie, body, "movie_id")
 
     def add_movie(self, body: CIDict) -> Movie:
         tmdb_id = body.get("tmdbId")

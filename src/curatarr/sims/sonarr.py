@@ -18,13 +18,13 @@ from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
 
 from curatarr.sims.arr_common import (
+    LAST_WRITE,
     QUALITIES,
     ArrError,
     ArrSimulator,
     CIDict,
     arr_json,
     compact,
-    int_list,
     not_found,
     paged,
     q_bool,
@@ -44,7 +44,7 @@ from curatarr.sims.library import (
     folder_safe,
     primary_artwork,
 )
-from curatarr.sims.radarr import LAST_WRITE, language, media_info
+from curatarr.sims.radarr import language, media_info
 
 TVDB_IMAGE_BASE = "https://artworks.thetvdb.com/banners/images"
 COVER_KINDS = {"poster": "poster", "fanart": "background", "banner": "background", "clearlogo": "logo"}
@@ -95,32 +95,19 @@ class SonarrSimulator(ArrSimulator):
                     self.files[ep.file_id] = (show, ep)
 
     def show(self, series_id: int) -> Show:
-        show = self.series.get(series_id)
-        if show is None:
-            raise not_found()
-        return show
+        return self.find_or_404(self.series, series_id)
 
     def tag_usage(self, tag_id: int) -> list[int]:
         return [s.id for s in self.series.values() if tag_id in s.tags]
 
     def health_checks(self) -> list[dict[str, Any]]:
-        removed = [s for s in self.series.values() if s.removed_from_tvdb]
-        if not removed:
-            return []
-        names = ", ".join(f"{s.title} (tvdbid {s.tvdb_id})" for s in removed)
-        return [{"id": 1, "source": "RemovedSeriesCheck", "type": "error",
-                 "message": f"Series {names} was removed from TheTVDB",
-                 "wikiUrl": "https://wiki.servarr.com/sonarr/system#series-removed-from-thetvdb"}]
+        return self.removed_check([f"{s.title} (tvdbid {s.tvdb_id})" for s in self.series.values() if s.removed_from_tvdb],
+                                  source="RemovedSeriesCheck", message="Series {names} was removed from TheTVDB",
+                                  wiki="https://wiki.servarr.com/sonarr/system#series-removed-from-thetvdb")
 
     # ---- resources ---------------------------------------------------------------------------
     def images(self, show: Show) -> list[dict[str, Any]]:
-        out = []
-        for cover, kind in (("poster", "poster"), ("fanart", "background"), ("clearlogo", "logo")):
-            art = primary_artwork(show.artworks, kind)
-            if art is not None:
-                out.append({"coverType": cover, "url": f"/MediaCover/{show.id}/{cover}.{art.extension}?lastWrite={LAST_WRITE}",
-                            "remoteUrl": f"{self.image_base}{art.file_path}"})
-        return out
+        return self.cover_images(show.id, show.artworks)
 
     def season_resource(self, show: Show, season: Any, with_images: bool) -> dict[str, Any]:
         files = [e for e in season.episodes if e.has_file]
@@ -224,16 +211,8 @@ class SonarrSimulator(ArrSimulator):
 
     # ---- commands ----------------------------------------------------------------------------
     def normalise_command_body(self, name: str, body: CIDict) -> dict[str, Any]:
-        args: dict[str, Any] = {}
-        for key, value in body.raw.items():
-            if key.lower() != "name":
-                args[next((a for a in self.arg_names if a.lower() == key.lower()), key)] = value
-        if name in ("refreshseries", "renameseries") and "seriesIds" not in args and isinstance(args.get("seriesId"), int):
-            args["seriesIds"] = [args.pop("seriesId")]  # legacy single id, mapped into the list
-        for key in ("seriesIds", "episodeIds"):
-            if key in args:
-                args[key] = int_list(args[key], key)
-        return args
+        return self.canonical_command_args(name, body, legacy=("refreshseries", "renameseries"), single="seriesId",
+                                           plural="seriesIds", int_lists=("seriesIds", "episodeIds"))
 
     def run_command(self, name: str, body: CIDict) -> str | None:
         if name == "renameseries":
@@ -314,26 +293,9 @@ class SonarrSimulator(ArrSimulator):
                         or any(low in a.lower() for a in s.alternate_titles)][:20]
             return arr_json([sim.lookup_resource(s) for s in hits])
 
-        @router.put("/series/editor")
-        async def editor(request: Request) -> Response:
-            body = CIDict(await read_json(request))
-            ids = int_list(body.get("seriesIds"), "seriesIds")
-            if not ids:
-                raise validation_error("seriesIds", "'Series Ids' must not be empty.", ids)
-            with sim.lock:
-                shows = [sim.show(i) for i in ids]
-                tags = sim.valid_tags(body.get("tags") or []) if "tags" in body else None
-                for show in shows:
-                    sim.apply_edit(show, body, tags)
-                return arr_json([sim.series_resource(s) for s in shows], 202)
-
-        @router.delete("/series/editor")
-        async def editor_delete(request: Request) -> Response:
-            body = CIDict(await read_json(request))
-            with sim.lock:
-                for sid in int_list(body.get("seriesIds"), "seriesIds"):
-                    sim.delete_series(sim.show(sid), bool(body.get("deleteFiles")), bool(body.get("addImportListExclusion")))
-            return Response(status_code=200)
+        sim.add_editor_routes(router, media="series", ids_key="seriesIds", label="Series Ids", get=sim.show,
+                              resource=sim.series_resource, delete=sim.delete_series,
+                              exclusion_flag="addImportListExclusion")
 
         @router.get("/series/{series_id}")
         async def get_series(series_id: int, request: Request) -> Response:
@@ -376,14 +338,7 @@ class SonarrSimulator(ArrSimulator):
                    and (file_id is None or ep.file_id == file_id) and (season is None or ep.season_number == season)]
             return arr_json(out)
 
-        @router.put("/episode/monitor")
-        async def monitor(request: Request) -> Response:
-            body = CIDict(await read_json(request))
-            with sim.lock:
-                for eid in int_list(body.get("episodeIds"), "episodeIds"):
-                    if eid in sim.episodes:
-                        sim.episodes[eid][1].monitored = bool(body.get("monitored"))
-            return Response(status_code=202)
+        sim.add_monitor_route(router, "/episode/monitor", "episodeIds", lambda: sim.episodes)
 
         @router.get("/episode/{episode_id}")
         async def episode(episode_id: int) -> Response:
@@ -410,25 +365,13 @@ class SonarrSimulator(ArrSimulator):
             return arr_json([sim.episode_file(show, ep) for fid, (show, ep) in sorted(sim.files.items())
                              if (series_id is None or show.id == series_id) and (not ids or fid in ids)])
 
-        @router.delete("/episodefile/bulk")
-        async def delete_files(request: Request) -> Response:
-            ids = int_list(CIDict(await read_json(request)).get("episodeFileIds"), "episodeFileIds")
-            with sim.lock:
-                for fid in ids:
-                    sim.delete_file(fid)
-            return Response(status_code=200)
-
         @router.get("/episodefile/{file_id}")
         async def episode_file(file_id: int) -> Response:
             if file_id not in sim.files:
                 raise not_found()
             return arr_json(sim.episode_file(*sim.files[file_id]))
 
-        @router.delete("/episodefile/{file_id}")
-        async def delete_file(file_id: int) -> Response:
-            with sim.lock:
-                sim.delete_file(file_id)
-            return Response(status_code=200)
+        sim.add_file_delete_routes(router, "/episodefile", "episodeFileIds")
 
         @router.get("/rename")
         async def rename_preview(request: Request) -> Response:
@@ -501,11 +444,7 @@ class SonarrSimulator(ArrSimulator):
             show.quality_profile_id = int(body.get("qualityProfileId"))
         if body.get("seriesType") in ("standard", "daily", "anime"):
             show.series_type = body.get("seriesType")
-        if tags is not None:
-            before = list(show.tags)
-            show.tags = self.apply_tags(show.tags, tags, str(body.get("applyTags") or "add").lower())
-            if show.tags != before:
-                self.sim.record("tag_changes", action="apply", media_id=show.id, before=before, after=list(show.tags))
+        self.apply_tag_edit(show, body, tags)
         root = body.get("rootFolderPath")
         if root and "path" not in body and root.rstrip("/") != show.root_folder:
             self.move(show, f"{root.rstrip('/')}/{show.folder_name}", bool(body.get("moveFiles")))

@@ -2,12 +2,18 @@
 that make searching and linking index lookups instead of scans.
 
 * ``media_items`` — movies, series and artists from Radarr/Sonarr/Lidarr (``role="arr"``) and from
-  Plex/Jellyfin/Emby (``role="server"``). Id = ``<instance>:<native id>`` (``radarr_main:1``).
-  ``content_hash`` lets a re-sync skip unchanged rows; ``removed_at`` marks items that vanished.
+  Plex/Jellyfin/Emby (``role="server"``). Public id = ``<instance>:<native id>`` (``radarr_main:1``);
+  ``pk`` is an integer row key the side tables point at (fast joins). Rows are kept narrow — long
+  text lives in ``media_details`` — so filtered scans and counts stay cheap. ``content_hash`` lets a
+  re-sync skip unchanged items; ``removed_at`` marks items that vanished. The sort/filter indexes
+  are partial (``WHERE removed_at IS NULL``): searches never look at removed rows.
+* ``media_details`` — overview, ratings, alternate titles and other extras of an item (record view).
 * ``media_children`` — seasons, episodes and albums under an item.
-* ``media_titles`` — word-suffix search keys of every title, original and alternate title
-  (``curatarr.library.normalize.search_keys``): free-text search is a range scan on ``key``.
-* ``media_facets`` — one row per (genre|tag, value) of an item: filters and facet counts by index.
+* ``media_titles`` — word-suffix search keys of every title, original and alternate title of the
+  items that are not removed (``curatarr.library.normalize.search_keys``), prefixed with the role
+  and kind letters (``am`` = *arr movie): free-text search is a range scan on ``key``.
+* ``media_facets`` — one row per (genre|tag, value) of a live item, scoped like the search keys:
+  filters and counts by index.
 * ``media_links`` — *arr item ↔ media-server item, with how they were linked.
 * ``media_edit_history`` — one row per field changed through the API (who, when, old → new).
 * ``media_collections`` / ``media_collection_items`` — user-defined groups of items.
@@ -22,7 +28,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    BigInteger, Boolean, Float, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Text, UniqueConstraint,
+    BigInteger, Boolean, Float, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,20 +41,38 @@ def key_string(length: int) -> String:
 
 
 ID_LEN = 191
+ACTIVE = text("removed_at IS NULL")
+
+
+def active_index(name: str, *columns: str) -> Index:
+    """An index over the items that are not removed (every search carries ``removed_at IS NULL``)."""
+    return Index(name, *columns, sqlite_where=ACTIVE, postgresql_where=ACTIVE)
+
+
+def item_fk(name: str = "item_pk") -> ForeignKey:
+    return ForeignKey("media_items.pk", ondelete="CASCADE")
 
 
 class MediaItem(Base):
     __tablename__ = "media_items"
     __table_args__ = (
-        Index("ix_media_items_role_kind_sort", "role", "kind", "sort_title"),
+        UniqueConstraint("id", name="uq_media_items_id"),
+        active_index("ix_media_items_role_sort", "role", "sort_title"),
+        active_index("ix_media_items_role_kind_sort", "role", "kind", "sort_title"),
+        active_index("ix_media_items_role_year", "role", "year"),
+        active_index("ix_media_items_role_rating", "role", "rating"),
+        active_index("ix_media_items_role_added", "role", "added_at"),
+        active_index("ix_media_items_role_size", "role", "size_on_disk"),
+        active_index("ix_media_items_role_runtime", "role", "runtime"),
+        # Covering index of the filter columns: counts over big filtered sets read only this.
+        active_index("ix_media_items_filters", "role", "kind", "instance", "status", "year", "rating", "monitored",
+                     "has_file", "has_poster"),
         Index("ix_media_items_source_norm_year", "source_type", "norm_title", "year"),
         Index("ix_media_items_instance_native", "instance", "native_id"),
-        Index("ix_media_items_role_year", "role", "year"),
-        Index("ix_media_items_role_rating", "role", "rating"),
-        Index("ix_media_items_role_added", "role", "added_at"),
     )
 
-    id: Mapped[str] = mapped_column(String(ID_LEN), primary_key=True)
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(ID_LEN), nullable=False)
     instance: Mapped[str] = mapped_column(String(150), nullable=False)
     source_type: Mapped[str] = mapped_column(String(16), nullable=False)
     role: Mapped[str] = mapped_column(String(8), nullable=False)
@@ -81,30 +105,35 @@ class MediaItem(Base):
     language: Mapped[str | None] = mapped_column(String(64), nullable=True)
     rating: Mapped[float | None] = mapped_column(Float, nullable=True)
     rating_votes: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    ratings: Mapped[str | None] = mapped_column(Text, nullable=True)        # JSON {source: {value, votes}}
     genres: Mapped[str | None] = mapped_column(Text, nullable=True)         # JSON list
     tags: Mapped[str | None] = mapped_column(Text, nullable=True)           # JSON list of labels
-    overview: Mapped[str | None] = mapped_column(Text, nullable=True)
     poster_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     has_poster: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     season_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
     child_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
     child_file_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    extra: Mapped[str | None] = mapped_column(Text, nullable=True)          # JSON: guids, labels, slugs…
     user_fields: Mapped[str | None] = mapped_column(Text, nullable=True)    # JSON: local edits kept over syncs
     added_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     content_hash: Mapped[str] = mapped_column(String(40), nullable=False)
+
+
+class MediaDetails(Base):
+    __tablename__ = "media_details"
+
+    item_pk: Mapped[int] = mapped_column(Integer, item_fk(), primary_key=True, autoincrement=False)
+    overview: Mapped[str | None] = mapped_column(Text, nullable=True)
+    ratings: Mapped[str | None] = mapped_column(Text, nullable=True)        # JSON {source: {value, votes}}
+    extra: Mapped[str | None] = mapped_column(Text, nullable=True)          # JSON: alternate titles, guids…
 
 
 class MediaChild(Base):
     __tablename__ = "media_children"
 
     id: Mapped[str] = mapped_column(String(ID_LEN), primary_key=True)
-    parent_id: Mapped[str] = mapped_column(
-        String(ID_LEN), ForeignKey("media_items.id", ondelete="CASCADE"), nullable=False, index=True)
+    item_pk: Mapped[int] = mapped_column(Integer, item_fk(), nullable=False, index=True)
     kind: Mapped[str] = mapped_column(String(16), nullable=False)           # season | episode | album
     native_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     season_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -121,31 +150,31 @@ class MediaChild(Base):
 
 class MediaTitleKey(Base):
     __tablename__ = "media_titles"
-    __table_args__ = (PrimaryKeyConstraint("key", "item_id", name="pk_media_titles"),)
+    __table_args__ = (PrimaryKeyConstraint("key", "item_pk", name="pk_media_titles"),
+                      Index("ix_media_titles_item_pk_key", "item_pk", "key"),
+                      {"sqlite_with_rowid": False})
 
-    key: Mapped[str] = mapped_column(key_string(48), nullable=False)
-    item_id: Mapped[str] = mapped_column(
-        String(ID_LEN), ForeignKey("media_items.id", ondelete="CASCADE"), nullable=False, index=True)
+    key: Mapped[str] = mapped_column(key_string(50), nullable=False)       # role + kind letter + search key
+    item_pk: Mapped[int] = mapped_column(Integer, item_fk(), nullable=False)
 
 
 class MediaFacet(Base):
     __tablename__ = "media_facets"
-    __table_args__ = (PrimaryKeyConstraint("facet", "value", "item_id", name="pk_media_facets"),)
+    __table_args__ = (PrimaryKeyConstraint("facet", "scope", "value", "item_pk", name="pk_media_facets"),
+                      {"sqlite_with_rowid": False})
 
     facet: Mapped[str] = mapped_column(String(16), nullable=False)          # genre | tag
+    scope: Mapped[str] = mapped_column(String(2), nullable=False)           # role + kind letter, as search keys
     value: Mapped[str] = mapped_column(String(200), nullable=False)
-    item_id: Mapped[str] = mapped_column(
-        String(ID_LEN), ForeignKey("media_items.id", ondelete="CASCADE"), nullable=False, index=True)
+    item_pk: Mapped[int] = mapped_column(Integer, item_fk(), nullable=False, index=True)
 
 
 class MediaLink(Base):
     __tablename__ = "media_links"
-    __table_args__ = (PrimaryKeyConstraint("arr_id", "server_id", name="pk_media_links"),)
+    __table_args__ = (PrimaryKeyConstraint("arr_pk", "server_pk", name="pk_media_links"),)
 
-    arr_id: Mapped[str] = mapped_column(
-        String(ID_LEN), ForeignKey("media_items.id", ondelete="CASCADE"), nullable=False)
-    server_id: Mapped[str] = mapped_column(
-        String(ID_LEN), ForeignKey("media_items.id", ondelete="CASCADE"), nullable=False, index=True)
+    arr_pk: Mapped[int] = mapped_column(Integer, item_fk(), nullable=False)
+    server_pk: Mapped[int] = mapped_column(Integer, item_fk(), nullable=False, index=True)
     method: Mapped[str] = mapped_column(String(16), nullable=False)         # tmdb|tvdb|imdb|mbid|title_year|path
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
@@ -177,13 +206,14 @@ class MediaCollection(Base):
 
 
 class MediaCollectionItem(Base):
+    """Members by public media id (no FK: a collection keeps an item that is re-added later)."""
+
     __tablename__ = "media_collection_items"
     __table_args__ = (PrimaryKeyConstraint("collection_id", "media_id", name="pk_media_collection_items"),)
 
     collection_id: Mapped[int] = mapped_column(
         Integer, ForeignKey("media_collections.id", ondelete="CASCADE"), nullable=False)
-    media_id: Mapped[str] = mapped_column(
-        String(ID_LEN), ForeignKey("media_items.id", ondelete="CASCADE"), nullable=False, index=True)
+    media_id: Mapped[str] = mapped_column(String(ID_LEN), nullable=False, index=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 

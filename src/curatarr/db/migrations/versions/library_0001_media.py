@@ -1,4 +1,4 @@
-"""library: media items, children, search keys, facets, links, edit history, collections, sync state
+"""library: media items (+ details), children, search keys, facets, links, edit history, collections, sync state
 
 Revision ID: library_0001
 """
@@ -13,14 +13,22 @@ down_revision = None
 branch_labels = ("library",)
 depends_on = "foundation_0001"
 
+ACTIVE = sa.text("removed_at IS NULL")
+
 
 def _key(length: int):
     return sa.String(length).with_variant(sa.String(length, collation="C"), "postgresql")
 
 
+def _item_fk(table: str, column: str = "item_pk") -> sa.ForeignKeyConstraint:
+    return sa.ForeignKeyConstraint([column], ["media_items.pk"], name=op.f(f"fk_{table}_{column}_media_items"),
+                                   ondelete="CASCADE")
+
+
 def upgrade() -> None:
     op.create_table(
         "media_items",
+        sa.Column("pk", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("id", sa.String(191), nullable=False),
         sa.Column("instance", sa.String(150), nullable=False),
         sa.Column("source_type", sa.String(16), nullable=False),
@@ -54,39 +62,52 @@ def upgrade() -> None:
         sa.Column("language", sa.String(64), nullable=True),
         sa.Column("rating", sa.Float(), nullable=True),
         sa.Column("rating_votes", sa.Integer(), nullable=True),
-        sa.Column("ratings", sa.Text(), nullable=True),
         sa.Column("genres", sa.Text(), nullable=True),
         sa.Column("tags", sa.Text(), nullable=True),
-        sa.Column("overview", sa.Text(), nullable=True),
         sa.Column("poster_url", sa.String(1000), nullable=True),
         sa.Column("has_poster", sa.Boolean(), nullable=False),
         sa.Column("season_count", sa.Integer(), nullable=True),
         sa.Column("child_count", sa.Integer(), nullable=True),
         sa.Column("child_file_count", sa.Integer(), nullable=True),
-        sa.Column("extra", sa.Text(), nullable=True),
         sa.Column("user_fields", sa.Text(), nullable=True),
         sa.Column("added_at", UTCDateTime(), nullable=True),
         sa.Column("first_seen_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.Column("removed_at", UTCDateTime(), nullable=True),
         sa.Column("content_hash", sa.String(40), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_media_items")),
+        sa.PrimaryKeyConstraint("pk", name=op.f("pk_media_items")),
+        sa.UniqueConstraint("id", name="uq_media_items_id"),
     )
-    op.create_index("ix_media_items_role_kind_sort", "media_items", ["role", "kind", "sort_title"])
+    for name, cols in (("ix_media_items_role_sort", ["role", "sort_title"]),
+                       ("ix_media_items_role_kind_sort", ["role", "kind", "sort_title"]),
+                       ("ix_media_items_role_year", ["role", "year"]),
+                       ("ix_media_items_role_rating", ["role", "rating"]),
+                       ("ix_media_items_role_added", ["role", "added_at"]),
+                       ("ix_media_items_role_size", ["role", "size_on_disk"]),
+                       ("ix_media_items_role_runtime", ["role", "runtime"]),
+                       ("ix_media_items_filters", ["role", "kind", "instance", "status", "year", "rating", "monitored",
+                                                   "has_file", "has_poster"])):
+        op.create_index(name, "media_items", cols, sqlite_where=ACTIVE, postgresql_where=ACTIVE)
     op.create_index("ix_media_items_source_norm_year", "media_items", ["source_type", "norm_title", "year"])
     op.create_index("ix_media_items_instance_native", "media_items", ["instance", "native_id"])
-    op.create_index("ix_media_items_role_year", "media_items", ["role", "year"])
-    op.create_index("ix_media_items_role_rating", "media_items", ["role", "rating"])
-    op.create_index("ix_media_items_role_added", "media_items", ["role", "added_at"])
     op.create_index(op.f("ix_media_items_tmdb_id"), "media_items", ["tmdb_id"])
     op.create_index(op.f("ix_media_items_tvdb_id"), "media_items", ["tvdb_id"])
     op.create_index(op.f("ix_media_items_imdb_id"), "media_items", ["imdb_id"])
-    op.create_index(op.f("ix_media_items_removed_at"), "media_items", ["removed_at"])
+
+    op.create_table(
+        "media_details",
+        sa.Column("item_pk", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("overview", sa.Text(), nullable=True),
+        sa.Column("ratings", sa.Text(), nullable=True),
+        sa.Column("extra", sa.Text(), nullable=True),
+        _item_fk("media_details"),
+        sa.PrimaryKeyConstraint("item_pk", name=op.f("pk_media_details")),
+    )
 
     op.create_table(
         "media_children",
         sa.Column("id", sa.String(191), nullable=False),
-        sa.Column("parent_id", sa.String(191), nullable=False),
+        sa.Column("item_pk", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("native_id", sa.String(100), nullable=True),
         sa.Column("season_number", sa.Integer(), nullable=True),
@@ -99,46 +120,44 @@ def upgrade() -> None:
         sa.Column("size_on_disk", sa.BigInteger(), nullable=True),
         sa.Column("air_date", sa.String(32), nullable=True),
         sa.Column("external_id", sa.String(64), nullable=True),
-        sa.ForeignKeyConstraint(["parent_id"], ["media_items.id"], name=op.f("fk_media_children_parent_id_media_items"),
-                                ondelete="CASCADE"),
+        _item_fk("media_children"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_media_children")),
     )
-    op.create_index(op.f("ix_media_children_parent_id"), "media_children", ["parent_id"])
+    op.create_index(op.f("ix_media_children_item_pk"), "media_children", ["item_pk"])
 
     op.create_table(
         "media_titles",
-        sa.Column("key", _key(48), nullable=False),
-        sa.Column("item_id", sa.String(191), nullable=False),
-        sa.ForeignKeyConstraint(["item_id"], ["media_items.id"], name=op.f("fk_media_titles_item_id_media_items"),
-                                ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("key", "item_id", name="pk_media_titles"),
+        sa.Column("key", _key(50), nullable=False),
+        sa.Column("item_pk", sa.Integer(), nullable=False),
+        _item_fk("media_titles"),
+        sa.PrimaryKeyConstraint("key", "item_pk", name="pk_media_titles"),
+        sqlite_with_rowid=False,
     )
-    op.create_index(op.f("ix_media_titles_item_id"), "media_titles", ["item_id"])
+    op.create_index("ix_media_titles_item_pk_key", "media_titles", ["item_pk", "key"])
 
     op.create_table(
         "media_facets",
         sa.Column("facet", sa.String(16), nullable=False),
+        sa.Column("scope", sa.String(2), nullable=False),
         sa.Column("value", sa.String(200), nullable=False),
-        sa.Column("item_id", sa.String(191), nullable=False),
-        sa.ForeignKeyConstraint(["item_id"], ["media_items.id"], name=op.f("fk_media_facets_item_id_media_items"),
-                                ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("facet", "value", "item_id", name="pk_media_facets"),
+        sa.Column("item_pk", sa.Integer(), nullable=False),
+        _item_fk("media_facets"),
+        sa.PrimaryKeyConstraint("facet", "scope", "value", "item_pk", name="pk_media_facets"),
+        sqlite_with_rowid=False,
     )
-    op.create_index(op.f("ix_media_facets_item_id"), "media_facets", ["item_id"])
+    op.create_index(op.f("ix_media_facets_item_pk"), "media_facets", ["item_pk"])
 
     op.create_table(
         "media_links",
-        sa.Column("arr_id", sa.String(191), nullable=False),
-        sa.Column("server_id", sa.String(191), nullable=False),
+        sa.Column("arr_pk", sa.Integer(), nullable=False),
+        sa.Column("server_pk", sa.Integer(), nullable=False),
         sa.Column("method", sa.String(16), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["arr_id"], ["media_items.id"], name=op.f("fk_media_links_arr_id_media_items"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["server_id"], ["media_items.id"], name=op.f("fk_media_links_server_id_media_items"),
-                                ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("arr_id", "server_id", name="pk_media_links"),
+        _item_fk("media_links", "arr_pk"),
+        _item_fk("media_links", "server_pk"),
+        sa.PrimaryKeyConstraint("arr_pk", "server_pk", name="pk_media_links"),
     )
-    op.create_index(op.f("ix_media_links_server_id"), "media_links", ["server_id"])
+    op.create_index(op.f("ix_media_links_server_pk"), "media_links", ["server_pk"])
 
     op.create_table(
         "media_edit_history",
@@ -174,8 +193,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["collection_id"], ["media_collections.id"],
                                 name=op.f("fk_media_collection_items_collection_id_media_collections"),
                                 ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["media_id"], ["media_items.id"],
-                                name=op.f("fk_media_collection_items_media_id_media_items"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("collection_id", "media_id", name="pk_media_collection_items"),
     )
     op.create_index(op.f("ix_media_collection_items_media_id"), "media_collection_items", ["media_id"])
@@ -198,12 +215,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("media_sync_state")
-    op.drop_table("media_collection_items")
-    op.drop_table("media_collections")
-    op.drop_table("media_edit_history")
-    op.drop_table("media_links")
-    op.drop_table("media_facets")
-    op.drop_table("media_titles")
-    op.drop_table("media_children")
-    op.drop_table("media_items")
+    for table in ("media_sync_state", "media_collection_items", "media_collections", "media_edit_history",
+                  "media_links", "media_facets", "media_titles", "media_children", "media_details", "media_items"):
+        op.drop_table(table)

@@ -5,7 +5,7 @@ import { h, card, badge, confirmDialog, emptyState, formatBytes, formatDate } fr
 export const meta = { id: "media", title: "Library", icon: "▦", order: 10, section: "Media" };
 
 const PAGE_SIZE = 60;
-const SORTS = [["title", "Title"], ["year", "Year"], ["rating", "Rating"], ["added", "Added"], ["size", "Size"], ["runtime", "Runtime"], ["instance", "Instance"]];
+const SORTS = [["title", "Title"], ["year", "Year"], ["rating", "Rating"], ["added", "Added"], ["size", "Size"], ["runtime", "Runtime"]];
 const TYPES = [["", "All types"], ["movie", "Movies"], ["series", "Series"], ["artist", "Artists"]];
 const VIEW_KEY = "curatarr-media-view";
 

@@ -96,7 +96,7 @@ export async function render(root, ctx) {
 
   function paint(name) {
     const entry = cards.get(name);
-    entry.el.replaceChildren(...body(name));
+    entry.el.replaceChildren(...body(name).filter(Boolean));
     entry.el.dataset.status = entry.info.status;
   }
 

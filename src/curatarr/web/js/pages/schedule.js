@@ -2,7 +2,7 @@
 import { h, card, emptyState, formatDate } from "../ui.js";
 import { scheduleEditor } from "./_jobs_shared.js";
 
-export const meta = { id: "schedule", title: "Schedule", icon: "⏱", order: 12, section: "Automation" };
+export const meta = { id: "schedule", title: "Schedule", icon: "◔", order: 12, section: "Automation" };
 
 export async function render(root, ctx) {
   const { api, toast } = ctx;
