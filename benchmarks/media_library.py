@@ -247,6 +247,7 @@ def step_duplicates(rt) -> dict:
 def worker(args: argparse.Namespace) -> None:
     config = json.loads(args.config) if args.config else None
     rt = runtime_for(args.data_dir, args.database, config)
+    base_rss = peak_rss_mb()
     try:
         if args.worker == "full":
             out = step_sync(rt, full=True)
@@ -258,8 +259,21 @@ def worker(args: argparse.Namespace) -> None:
             out = step_duplicates(rt)
     finally:
         rt.close()
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_rss_mb"] = peak_rss_mb()
+    out["start_rss_mb"] = base_rss
     print("RESULT " + json.dumps(out))
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak RSS (VmHWM). ``getrusage`` would also count the parent's peak: Linux
+    folds the pre-exec high-water mark into it."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_worker(step: str, data_dir: str, database: str | None, config: dict | None = None) -> dict:
@@ -356,9 +370,11 @@ def report(args, full: dict, inc: dict, changed: dict, search: dict, dups: dict)
     ti = inc["totals"]
     print()
     print(f"database: {args.database or 'SQLite (temp dir)'}")
-    print(f"full sync:        {full['seconds']:8.1f} s   peak RSS {full['peak_rss_mb']:6.0f} MB   "
+    print(f"full sync:        {full['seconds']:8.1f} s   peak RSS {full['peak_rss_mb']:6.0f} MB "
+          f"(process after start-up {full['start_rss_mb']:.0f} MB)   "
           f"{tf['seen']:,} items, {tf['children_fetched']:,} series' episodes read")
-    print(f"incremental sync: {inc['seconds']:8.1f} s   peak RSS {inc['peak_rss_mb']:6.0f} MB   "
+    print(f"incremental sync: {inc['seconds']:8.1f} s   peak RSS {inc['peak_rss_mb']:6.0f} MB "
+          f"(process after start-up {inc['start_rss_mb']:.0f} MB)   "
           f"changed {sum(changed.values()):,} → updated {ti['updated']:,}, unchanged {ti['unchanged']:,}")
     print(f"  ratio incremental / full = {inc['seconds'] / full['seconds']:.3f}  (target < 0.10)")
     print(f"search ({search['queries']} queries × 3): p50 {search['p50_ms']:.1f} ms   p95 {search['p95_ms']:.1f} ms   "

@@ -88,6 +88,8 @@ class DemoNames:
 # against the simulators so that "Run now" does real work.
 DEMO_MODULES: dict[str, Callable[[DemoNames], dict]] = {
     "poster_maker": lambda n: {"media_servers": n.plex, "asset_path": n.folder("assets")},
+    "health_checkarr": lambda n: {"instances": n.radarr + n.sonarr, "dry_run": True},
+    "renameinatorr": lambda n: {"instances": n.radarr + n.sonarr, "tag_name": "curatarr-renamed", "count": 25},
     # demo modules: add new lines above this one, e.g.  "nohl": lambda n: {"instances": n.arrs},
 }
 DEMO_FOLDERS = ("assets", "output", "source")  # created empty under the data dir for module paths

@@ -244,9 +244,9 @@ class FixBody(BaseModel):
     filter: dict[str, Any] | None = None
 
 
-def _fix(rt: Runtime, service: LibraryService, ids: list[str], principal, endpoint: str) -> dict[str, Any]:
-    arr_ids = [i for i in ids if service.record(i).role == "arr"]
-    overrides = {"items": ids, "arr_action": "refresh" if arr_ids else None}
+def _fix(rt: Runtime, ids: list[str], principal, endpoint: str) -> dict[str, Any]:
+    # *arr items are refreshed in their *arr first; media-server items are only re-read.
+    overrides = {"items": ids, "arr_action": "refresh"}
     job_id = _submit(rt, overrides, {"source": "api", "endpoint": endpoint, "user": principal.username})
     return {"job_id": job_id, "items": len(ids), "job_ids": [job_id]}
 
@@ -257,11 +257,9 @@ def fix_metadata_bulk(body: FixBody | None = Body(None), rt: Runtime = Depends(g
     body = body or FixBody()
     if body.ids:
         ids = list(dict.fromkeys(body.ids))
-        for media in ids:
-            try:
-                service.record(media)
-            except KeyError:
-                raise _not_found(f"media item {media}") from None
+        missing = service.missing_ids(ids)
+        if missing:
+            raise _not_found(f"media items {', '.join(missing[:10])}")
     else:
         try:
             params = SearchParams.from_dict(body.filter or {})
@@ -272,7 +270,7 @@ def fix_metadata_bulk(body: FixBody | None = Body(None), rt: Runtime = Depends(g
             raise HTTPException(422, f"the filter matches more than {MAX_BULK} items; narrow it")
         if not ids:
             raise HTTPException(422, "the filter matches no items")
-    return _fix(rt, service, ids, principal, "media/fix-metadata")
+    return _fix(rt, ids, principal, "media/fix-metadata")
 
 
 class ExportBody(BaseModel):
@@ -427,7 +425,7 @@ def fix_metadata_one(media_id: str, rt: Runtime = Depends(get_runtime), service:
         service.record(media_id)
     except KeyError:
         raise _not_found(f"media item {media_id}") from None
-    return _fix(rt, service, [media_id], principal, "media/{id}/fix-metadata")
+    return _fix(rt, [media_id], principal, "media/{id}/fix-metadata")
 
 
 @router.get("/api/media/{media_id}/history")

@@ -200,15 +200,22 @@ def import_exclusion(lib: "LibraryService", media_id: str) -> dict[str, Any]:
 
 # ---- refresh in the *arr ------------------------------------------------------------------------------
 
+def _arr_natives(lib: "LibraryService", media_ids: list[str]) -> dict[str, list[str]]:
+    """instance → native ids of the *arr items among ``media_ids`` (unknown ids are skipped)."""
+    by_instance: dict[str, list[str]] = {}
+    with library_session(lib.db) as s:
+        for i in range(0, len(media_ids), 500):
+            rows = s.execute(select(MediaItem.instance, MediaItem.native_id)
+                             .where(MediaItem.id.in_(media_ids[i:i + 500]), MediaItem.role == "arr"))
+            for instance, native in rows:
+                by_instance.setdefault(instance, []).append(native)
+    return by_instance
+
+
 def refresh_in_arr(lib: "LibraryService", media_ids: list[str]) -> dict[str, Any]:
     """Ask each *arr to refresh the given items (RefreshMovie / RefreshSeries / RefreshArtist)."""
-    by_instance: dict[str, list[str]] = {}
-    for media in media_ids:
-        item = lib.record(media)
-        if item.role == "arr":
-            by_instance.setdefault(item.instance, []).append(item.native_id)
     commands = []
-    for instance, natives in by_instance.items():
+    for instance, natives in _arr_natives(lib, media_ids).items():
         with arr_source(lib, instance) as source:
             for i in range(0, len(natives), 500):
                 cmd = source.refresh(natives[i:i + 500])
@@ -218,13 +225,9 @@ def refresh_in_arr(lib: "LibraryService", media_ids: list[str]) -> dict[str, Any
 
 
 def rescan_in_arr(lib: "LibraryService", media_ids: list[str]) -> dict[str, Any]:
-    by_instance: dict[str, list[str]] = {}
-    for media in media_ids:
-        item = lib.record(media)
-        if item.role == "arr":
-            by_instance.setdefault(item.instance, []).append(item.native_id)
+    """Ask each *arr to rescan the items' folders on disk (RescanMovie / RescanSeries / RescanFolders)."""
     commands = []
-    for instance, natives in by_instance.items():
+    for instance, natives in _arr_natives(lib, media_ids).items():
         with arr_source(lib, instance) as source:
             for cmd in source.rescan(natives):
                 commands.append({"instance": instance, "command": cmd.name, "id": cmd.id})

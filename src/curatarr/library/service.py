@@ -89,6 +89,14 @@ class LibraryService:
                 out["facets"] = facets(s, params)
         return out
 
+    def missing_ids(self, ids: list[str]) -> list[str]:
+        """The ids among ``ids`` that are not in the library."""
+        found: set[str] = set()
+        with library_session(self.db) as s:
+            for i in range(0, len(ids), 500):
+                found.update(s.scalars(select(MediaItem.id).where(MediaItem.id.in_(ids[i:i + 500]))))
+        return [i for i in ids if i not in found]
+
     def matching_ids(self, params: SearchParams, cap: int) -> list[str]:
         """Ids of the items a filter matches (at most ``cap``) — bulk actions over "the current filter"."""
         with library_session(self.db) as s:

@@ -78,34 +78,41 @@ class ArrayStream:
         self.buf = ""
         self.started = False
         self.done = False
+        self.after_element = False   # a "," or "]" must come next
+        self.after_comma = False     # an element must come next
 
     def feed(self, chunk: str) -> Iterator[tuple[Any, str]]:
         buf = self.buf + chunk if self.buf else chunk
         i, n = 0, len(buf)
-        ws = " \t\r\n,"
-        if not self.started:
-            while i < n and buf[i] in " \t\r\n":
-                i += 1
-            if i >= n:
-                self.buf = ""
-                return
-            if buf[i] != "[":
-                raise BadResponse("expected a JSON array")
-            self.started, i = True, i + 1
-        while not self.done:
+        ws = " \t\r\n"
+        while i < n and not self.done:
             while i < n and buf[i] in ws:
                 i += 1
             if i >= n:
                 break
-            if buf[i] == "]":
-                self.done = True
-                break
-            try:
-                value, end = _DECODER.raw_decode(buf, i)
-            except json.JSONDecodeError:
-                break  # the element continues in the next chunk (or the array is malformed: see close())
-            yield value, buf[i:end]
-            i = end
+            ch = buf[i]
+            if not self.started:
+                if ch != "[":
+                    raise BadResponse("expected a JSON array")
+                self.started, i = True, i + 1
+            elif self.after_element:
+                if ch == ",":
+                    self.after_element, self.after_comma, i = False, True, i + 1
+                elif ch == "]":
+                    self.done, i = True, i + 1
+                else:
+                    raise BadResponse("malformed JSON array")
+            elif ch == "]" and not self.after_comma:
+                self.done, i = True, i + 1
+            else:
+                try:
+                    value, end = _DECODER.raw_decode(buf, i)
+                except json.JSONDecodeError:
+                    break  # the element continues in the next chunk (or is malformed: see close())
+                if end >= n and not isinstance(value, (dict, list, str)):
+                    break  # a number or literal at the very end may continue in the next chunk
+                yield value, buf[i:end]
+                self.after_element, self.after_comma, i = True, False, end
         self.buf = buf[i:] if not self.done else ""
 
     def close(self) -> None:

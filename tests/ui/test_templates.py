@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.conftest import browser, goto_page, ui_page  # noqa: F401  (fixtures)
+from tests.ui.conftest import goto_page
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +14,7 @@ def _preview_src(page) -> str:
     return page.locator(".tpl-preview-img").get_attribute("src") or ""
 
 
-def test_template_editor_live_preview_and_save(ui_page, live_server):  # noqa: F811
+def test_template_editor_live_preview_and_save(ui_page, live_server):
     page = ui_page
     root = goto_page(page, live_server, "templates")
     root.locator(".tpl-item.active").wait_for()
@@ -46,7 +46,7 @@ def test_template_editor_live_preview_and_save(ui_page, live_server):  # noqa: F
     assert page.console_errors == []
 
 
-def test_test_sheet_dialog(ui_page, live_server):  # noqa: F811
+def test_test_sheet_dialog(ui_page, live_server):
     import httpx
 
     page = ui_page
