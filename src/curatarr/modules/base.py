@@ -284,3 +284,29 @@ class Module:
                 "description": self.description, "category": self.category, "hidden": self.hidden,
                 "allow_concurrent": self.allow_concurrent, "retries": self.retries,
                 "default_dry_run": self.default_dry_run}
+
+
+def select_instances(ctx: "RunContext", names: list[str], types: tuple[str, ...], *, purpose: str,
+                     label: str = "Radarr or Sonarr") -> list:
+    """The instances a run works on: those in ``names`` (empty = every enabled one of ``types``).
+
+    Unknown and disabled names are skipped with a warning on the run's result; if none is left the
+    run cannot do anything and ends with a :class:`ModuleError` naming ``purpose``.
+    """
+    available = [r for t in types for r in ctx.connectors.instances(t, enabled_only=False)]
+    if names:
+        by_name = {r.name: r for r in available}
+        refs = []
+        for name in names:
+            ref = by_name.get(name)
+            if ref is None:
+                ctx.result.warn(f"{name}: not a configured {label} instance; skipped")
+            elif not ref.enabled:
+                ctx.result.warn(f"{name}: disabled; skipped")
+            else:
+                refs.append(ref)
+    else:
+        refs = [r for r in available if r.enabled]
+    if not refs:
+        raise ModuleError(f"no {label} instance to {purpose} (configure one, or fix the instances list)")
+    return refs

@@ -17,7 +17,7 @@ import re
 from pydantic import Field
 
 from curatarr.connectors.errors import ConnectorError
-from curatarr.modules.base import Module, ModuleConfig, ModuleError, RunContext, RunResult
+from curatarr.modules.base import Module, ModuleConfig, ModuleError, RunContext, RunResult, select_instances
 
 CHECKS = {"radarr": "RemovedMovieCheck", "sonarr": "RemovedSeriesCheck"}
 ID_PATTERN = {"radarr": re.compile(r"tmdb\s*id\s*:?\s*(\d+)", re.I), "sonarr": re.compile(r"tvdb\s*id\s*:?\s*(\d+)", re.I)}
@@ -70,23 +70,7 @@ class HealthCheckarr(Module):
         return ctx.result.build()
 
     def _instances(self, ctx: RunContext, config: HealthCheckarrConfig) -> list:
-        available = [r for t in SUPPORTED for r in ctx.connectors.instances(t, enabled_only=False)]
-        if config.instances:
-            by_name = {r.name: r for r in available}
-            refs = []
-            for name in config.instances:
-                ref = by_name.get(name)
-                if ref is None:
-                    ctx.result.warn(f"{name}: not a configured Radarr or Sonarr instance; skipped")
-                elif not ref.enabled:
-                    ctx.result.warn(f"{name}: disabled; skipped")
-                else:
-                    refs.append(ref)
-        else:
-            refs = [r for r in available if r.enabled]
-        if not refs:
-            raise ModuleError("no Radarr or Sonarr instance to check (configure one, or fix the instances list)")
-        return refs
+        return select_instances(ctx, config.instances, SUPPORTED, purpose="check")
 
     def _check(self, ctx: RunContext, config: HealthCheckarrConfig, ref, deleting: bool) -> None:
         client = ctx.connectors.get(ref.name, ref.type)

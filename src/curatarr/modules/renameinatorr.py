@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from curatarr.connectors.errors import ConnectorError
-from curatarr.modules.base import Module, ModuleConfig, ModuleError, RunContext, RunResult
+from curatarr.modules.base import Module, ModuleConfig, ModuleError, RunContext, RunResult, select_instances
 
 SUPPORTED = ("radarr", "sonarr")
 
@@ -79,23 +79,7 @@ class Renameinatorr(Module):
 
     # ---- selection ---------------------------------------------------------------------------------
     def _instances(self, ctx: RunContext, config: RenameinatorrConfig) -> list:
-        available = [r for t in SUPPORTED for r in ctx.connectors.instances(t, enabled_only=False)]
-        if config.instances:
-            by_name = {r.name: r for r in available}
-            refs = []
-            for name in config.instances:
-                ref = by_name.get(name)
-                if ref is None:
-                    ctx.result.warn(f"{name}: not a configured Radarr or Sonarr instance; skipped")
-                elif not ref.enabled:
-                    ctx.result.warn(f"{name}: disabled; skipped")
-                else:
-                    refs.append(ref)
-        else:
-            refs = [r for r in available if r.enabled]
-        if not refs:
-            raise ModuleError("no Radarr or Sonarr instance to process (configure one, or fix the instances list)")
-        return refs
+        return select_instances(ctx, config.instances, SUPPORTED, purpose="process")
 
     def _instance(self, ctx: RunContext, config: RenameinatorrConfig, ref) -> None:
         client = ctx.connectors.get(ref.name, ref.type)
