@@ -248,6 +248,12 @@ def worker(args: argparse.Namespace) -> None:
     config = json.loads(args.config) if args.config else None
     rt = runtime_for(args.data_dir, args.database, config)
     base_rss = peak_rss_mb()
+    profiler = None
+    if os.environ.get("CURATARR_BENCH_PROFILE") == args.worker:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     try:
         if args.worker == "full":
             out = step_sync(rt, full=True)
@@ -259,6 +265,9 @@ def worker(args: argparse.Namespace) -> None:
             out = step_duplicates(rt)
     finally:
         rt.close()
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(os.path.join(tempfile.gettempdir(), f"media-bench-{args.worker}.prof"))
     out["peak_rss_mb"] = peak_rss_mb()
     out["start_rss_mb"] = base_rss
     print("RESULT " + json.dumps(out))

@@ -16,9 +16,12 @@ and a builder for the record — only changed items are ever built), ``fetch_chi
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import posixpath
+import queue
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
@@ -120,10 +123,47 @@ class ArrayStream:
             raise BadResponse("malformed or truncated JSON array")
 
 
+def _read_ahead(chunks: Iterator[bytes], depth: int = 32) -> Iterator[bytes]:
+    """Iterate ``chunks`` from a reader thread, so waiting on the socket overlaps decoding."""
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def reader() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        q.put(chunk, timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(done)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            q.put(exc)
+
+    thread = threading.Thread(target=reader, name="library-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
 def stream_json_array(http: HttpService, path: str, params: dict | None = None) -> Iterator[tuple[Any, str]]:
     """GET a (possibly huge) JSON array and decode it while it arrives — a 270 MB movie list never
-    sits in memory whole. Error answers and failures before the first element take the service's
-    normal request path (status mapping, retries); a failure mid-stream raises Unreachable."""
+    sits in memory whole, and waiting on the network overlaps decoding. Error answers and failures
+    before the first element take the service's normal request path (status mapping, retries); a
+    failure mid-stream raises Unreachable."""
     url = http.url(path)
     headers = {**http.headers, "Accept": "application/json"}
     merged = {**http.params, **(params or {})} or None
@@ -132,10 +172,14 @@ def stream_json_array(http: HttpService, path: str, params: dict | None = None) 
         with http.client.stream("GET", url, params=merged, headers=headers) as resp:
             if resp.status_code < 300:
                 decoder = ArrayStream()
-                for chunk in resp.iter_text(chunk_size=1 << 20):
-                    for item in decoder.feed(chunk):
+                text = codecs.getincrementaldecoder("utf-8")("replace")
+                # iter_bytes: decompressed (the *arr may gzip), as it arrives.
+                for raw in _read_ahead(resp.iter_bytes()):
+                    for item in decoder.feed(text.decode(raw)):
                         yielded = True
                         yield item
+                for item in decoder.feed(text.decode(b"", final=True)):
+                    yield item
                 decoder.close()
                 return
     except (httpx.TimeoutException, httpx.TransportError) as exc:

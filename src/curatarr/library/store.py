@@ -72,7 +72,7 @@ def load_state(session: Session, instance: str) -> dict[str, StoredState]:
     rows = session.execute(
         select(ITEMS.c.id, ITEMS.c.pk, ITEMS.c.content_hash, ITEMS.c.removed_at.is_not(None), ITEMS.c.user_fields)
         .where(ITEMS.c.instance == instance)
-    )
+    ).all()  # one fetchall: row-by-row fetching costs more than the query for 100k rows
     return {r[0]: StoredState(r[1], r[2], bool(r[3]), r[4]) for r in rows}
 
 

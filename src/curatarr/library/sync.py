@@ -176,7 +176,7 @@ def _classify(item: SourceItem, stored: StoredState | None, diff: InstanceDiff, 
     """Unchanged (same digest of the source's data, local edits and record format) costs nothing;
     anything else is built into a record and queued for writing."""
     user_fields = stored.user_fields if stored is not None else None
-    item_hash = digest(RECORD_VERSION, item.digest, user_fields or "")
+    item_hash = RECORD_VERSION + (digest(item.digest, user_fields) if user_fields else item.digest)
     if stored is not None and not full and not stored.removed and stored.hash == item_hash:
         diff.unchanged += 1
         return
