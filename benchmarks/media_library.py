@@ -384,7 +384,8 @@ def report(args, full: dict, inc: dict, changed: dict, search: dict, dups: dict)
           f"{tf['seen']:,} items, {tf['children_fetched']:,} series' episodes read")
     print(f"incremental sync: {inc['seconds']:8.1f} s   peak RSS {inc['peak_rss_mb']:6.0f} MB "
           f"(process after start-up {inc['start_rss_mb']:.0f} MB)   "
-          f"changed {sum(changed.values()):,} → updated {ti['updated']:,}, unchanged {ti['unchanged']:,}")
+          f"changed {sum(changed.values()):,} → updated {ti['updated']:,}, unchanged {ti['unchanged']:,} "
+          f"({ti['recognised']:,} recognised without decoding)")
     print(f"  ratio incremental / full = {inc['seconds'] / full['seconds']:.3f}  (target < 0.10)")
     print(f"search ({search['queries']} queries × 3): p50 {search['p50_ms']:.1f} ms   p95 {search['p95_ms']:.1f} ms   "
           f"max {search['max_ms']:.1f} ms  (target p95 < 50 ms)")

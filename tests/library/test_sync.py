@@ -87,6 +87,8 @@ def test_second_sync_writes_nothing(synced):
     totals = report.totals()
     assert totals["added"] == totals["updated"] == totals["removed"] == totals["children_fetched"] == 0
     assert totals["unchanged"] == totals["seen"] > 0
+    arr = [r for r in report.instances if r.type in ("radarr", "sonarr", "lidarr")]
+    assert all(r.recognised == r.seen for r in arr)  # unchanged *arr items were not even decoded
     assert statements == []
     assert report.links is None  # nothing changed: links were not recomputed
 

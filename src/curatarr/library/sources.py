@@ -16,22 +16,17 @@ and a builder for the record — only changed items are ever built), ``fetch_chi
 
 from __future__ import annotations
 
-import codecs
-import hashlib
 import json
 import posixpath
-import queue
-import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-import httpx
-
-from curatarr.connectors.errors import BadResponse, NotFound, Unreachable
+from curatarr.connectors.errors import BadResponse, NotFound
 from curatarr.connectors.http import HttpService
 from curatarr.library.records import (
-    ARR_TYPES, KIND_OF_ARR, ChildRecord, ItemRecord, media_id, parse_datetime, to_int,
+    ARR_TYPES, KIND_OF_ARR, RECORD_VERSION, ChildRecord, ItemRecord, media_id, parse_datetime, to_int,
 )
+from curatarr.library.wire import Expected, Known, Predictor, digest, iter_json_array, stream_json_array
 
 if TYPE_CHECKING:
     from curatarr.instances.types import InstanceRef
@@ -39,170 +34,19 @@ if TYPE_CHECKING:
 
 API_BASE = {"radarr": "/api/v3", "sonarr": "/api/v3", "lidarr": "/api/v1"}
 ITEM_PATH = {"radarr": "movie", "sonarr": "series", "lidarr": "artist"}
-_DECODER = json.JSONDecoder()
-
-
-def iter_json_array(text: str) -> Iterator[tuple[Any, str]]:
-    """Decode a JSON array element by element → (value, the element's own text).
-    Peak memory: the text plus one element; the text slice is what change detection hashes."""
-    i, n = 0, len(text)
-    ws = " \t\r\n"
-    while i < n and text[i] in ws:
-        i += 1
-    if i >= n or text[i] != "[":
-        raise BadResponse("expected a JSON array")
-    i += 1
-    while True:
-        while i < n and text[i] in ws:
-            i += 1
-        if i < n and text[i] == "]":
-            return
-        start = i
-        try:
-            value, i = _DECODER.raw_decode(text, i)
-        except json.JSONDecodeError:
-            raise BadResponse("malformed JSON array") from None
-        yield value, text[start:i]
-        while i < n and text[i] in ws:
-            i += 1
-        if i < n and text[i] == ",":
-            i += 1
-        elif i < n and text[i] == "]":
-            return
-        else:
-            raise BadResponse("malformed JSON array")
-
-
-class ArrayStream:
-    """Incremental decoder of a JSON array fed in text chunks: yields (value, element text) as soon as
-    each element is complete, keeping only the unfinished tail in memory."""
-
-    def __init__(self) -> None:
-        self.buf = ""
-        self.started = False
-        self.done = False
-        self.after_element = False   # a "," or "]" must come next
-        self.after_comma = False     # an element must come next
-
-    def feed(self, chunk: str) -> Iterator[tuple[Any, str]]:
-        buf = self.buf + chunk if self.buf else chunk
-        i, n = 0, len(buf)
-        ws = " \t\r\n"
-        while i < n and not self.done:
-            while i < n and buf[i] in ws:
-                i += 1
-            if i >= n:
-                break
-            ch = buf[i]
-            if not self.started:
-                if ch != "[":
-                    raise BadResponse("expected a JSON array")
-                self.started, i = True, i + 1
-            elif self.after_element:
-                if ch == ",":
-                    self.after_element, self.after_comma, i = False, True, i + 1
-                elif ch == "]":
-                    self.done, i = True, i + 1
-                else:
-                    raise BadResponse("malformed JSON array")
-            elif ch == "]" and not self.after_comma:
-                self.done, i = True, i + 1
-            else:
-                try:
-                    value, end = _DECODER.raw_decode(buf, i)
-                except json.JSONDecodeError:
-                    break  # the element continues in the next chunk (or is malformed: see close())
-                if end >= n and not isinstance(value, (dict, list, str)):
-                    break  # a number or literal at the very end may continue in the next chunk
-                yield value, buf[i:end]
-                self.after_element, self.after_comma, i = True, False, end
-        self.buf = buf[i:] if not self.done else ""
-
-    def close(self) -> None:
-        if not self.done:
-            raise BadResponse("malformed or truncated JSON array")
-
-
-def _read_ahead(chunks: Iterator[bytes], depth: int = 32) -> Iterator[bytes]:
-    """Iterate ``chunks`` from a reader thread, so waiting on the socket overlaps decoding."""
-    q: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    done = object()
-
-    def reader() -> None:
-        try:
-            for chunk in chunks:
-                while not stop.is_set():
-                    try:
-                        q.put(chunk, timeout=0.2)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            q.put(done)
-        except BaseException as exc:  # handed to the consumer, which raises it
-            q.put(exc)
-
-    thread = threading.Thread(target=reader, name="library-read-ahead", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = q.get()
-            if item is done:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-
-
-def stream_json_array(http: HttpService, path: str, params: dict | None = None) -> Iterator[tuple[Any, str]]:
-    """GET a (possibly huge) JSON array and decode it while it arrives — a 270 MB movie list never
-    sits in memory whole, and waiting on the network overlaps decoding. Error answers and failures
-    before the first element take the service's normal request path (status mapping, retries); a
-    failure mid-stream raises Unreachable."""
-    url = http.url(path)
-    headers = {**http.headers, "Accept": "application/json"}
-    merged = {**http.params, **(params or {})} or None
-    yielded = False
-    try:
-        with http.client.stream("GET", url, params=merged, headers=headers) as resp:
-            if resp.status_code < 300:
-                decoder = ArrayStream()
-                text = codecs.getincrementaldecoder("utf-8")("replace")
-                # iter_bytes: decompressed (the *arr may gzip), as it arrives.
-                for raw in _read_ahead(resp.iter_bytes()):
-                    for item in decoder.feed(text.decode(raw)):
-                        yielded = True
-                        yield item
-                for item in decoder.feed(text.decode(b"", final=True)):
-                    yield item
-                decoder.close()
-                return
-    except (httpx.TimeoutException, httpx.TransportError) as exc:
-        if yielded:
-            raise Unreachable(f"connection lost while reading ({exc.__class__.__name__})",
-                              service=http.service) from None
-    resp = http.request("GET", path, params=params, headers={"Accept": "application/json"})
-    yield from iter_json_array(resp.content.decode("utf-8", "replace"))
-
-
-def digest(*parts: str) -> str:
-    """Change-detection digest of a source's own representation of an item."""
-    return hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 @dataclass(slots=True)
 class SourceItem:
     """One item as the source sent it: its media id, a digest of the source's data, and how to build
-    the record — built only when the digest differs from the stored one."""
+    the record — built only when the digest differs from the stored one. ``pos``/``length``: where
+    the item's JSON sat in the listing (lets the next sync recognise it without decoding)."""
 
     id: str
     digest: str
     build: Callable[[], ItemRecord]
+    pos: int | None = None
+    length: int | None = None
 
 
 def http_of(connector: Any) -> HttpService:
@@ -268,6 +112,7 @@ class ArrSource:
         self._tags_digest = ""
         self._albums: dict[int, list[dict]] | None = None
         self._album_text: dict[int, list[str]] = {}
+        self.recognised = 0  # items of the last listing recognised without decoding
 
     # ---- plumbing -------------------------------------------------------------------------
     def path(self, tail: str) -> str:
@@ -276,8 +121,9 @@ class ArrSource:
     def get_json(self, tail: str, params: dict | None = None) -> Any:
         return self.http.get_json(self.path(tail), params=params)
 
-    def iter_array(self, tail: str, params: dict | None = None) -> Iterator[tuple[Any, str]]:
-        yield from stream_json_array(self.http, self.path(tail), params)
+    def iter_array(self, tail: str, params: dict | None = None, *,
+                   predictor: Predictor | None = None) -> Iterator[tuple[Any, str]]:
+        yield from stream_json_array(self.http, self.path(tail), params, predictor=predictor)
 
     def tags(self) -> dict[int, str]:
         if self._tags is None:
@@ -291,9 +137,10 @@ class ArrSource:
         return [tags.get(int(i), str(i)) for i in ids or [] if isinstance(i, int)]
 
     # ---- reading --------------------------------------------------------------------------
-    def iter_items(self) -> Iterator[SourceItem]:
+    def iter_items(self, known: dict[str, Any] | None = None) -> Iterator[SourceItem]:
         """Every item with the digest of its JSON (plus the tag labels, and a Lidarr artist's
-        albums) — unchanged items are recognised without building a record."""
+        albums) — unchanged items are recognised without building a record, and with ``known``
+        (the stored state: digest, position and length per id) mostly without decoding."""
         self._tags = None
         self.tags()
         if self.source_type == "lidarr":
@@ -303,14 +150,29 @@ class ArrSource:
                     artist = int(album.get("artistId") or 0)
                     self._albums.setdefault(artist, []).append(album)
                     self._album_text.setdefault(artist, []).append(text)
-        for raw, text in self.iter_array(ITEM_PATH[self.source_type]):
-            if isinstance(raw, dict) and raw.get("id") is not None:
-                yield SourceItem(media_id(self.instance, raw["id"]), self._digest(raw, text),
-                                 lambda raw=raw: self.record(raw))
+        predictor = self._predictor(known) if known else None
+        for pos, (raw, text) in enumerate(self.iter_array(ITEM_PATH[self.source_type], predictor=predictor)):
+            if isinstance(raw, Known):
+                yield SourceItem(raw.key, raw.digest, lambda text=text: self.record(json.loads(text)), pos, len(text))
+            elif isinstance(raw, dict) and raw.get("id") is not None:
+                yield SourceItem(media_id(self.instance, raw["id"]), self._digest(raw["id"], text),
+                                 lambda raw=raw: self.record(raw), pos, len(text))
+        self.recognised = predictor.hits if predictor else 0
 
-    def _digest(self, raw: dict, text: str) -> str:
+    def _predictor(self, known: dict[str, Any]) -> Predictor:
+        """Expect the stored items in their stored order; only plain digests can be checked (an item
+        with local edits stores a digest mixed with them, so it is decoded)."""
+        rows = sorted((st.pos, mid, st.length, st.hash[1:]) for mid, st in known.items()
+                      if st.pos is not None and st.length and not st.removed and not st.user_fields
+                      and st.hash[:1] == RECORD_VERSION)
+        expected = [Expected(mid, length, d) for _, mid, length, d in rows]
+        prefix = len(self.instance) + 1
+        return Predictor(expected, lambda key, text: self._digest(key[prefix:], text),
+                         lambda value: media_id(self.instance, value.get("id")))
+
+    def _digest(self, native_id: Any, text: str) -> str:
         if self.source_type == "lidarr":
-            return digest(self._tags_digest, text, *self._album_text.get(int(raw["id"]), []))
+            return digest(self._tags_digest, text, *self._album_text.get(int(native_id), []))
         return digest(self._tags_digest, text)
 
     def fetch_one(self, native_id: str) -> SourceItem:
@@ -328,7 +190,7 @@ class ArrSource:
             self._albums = {int(native_id): [a for a, _ in albums]}
             self._album_text = {int(native_id): [t for _, t in albums]}
         record = self.record(raw)
-        return SourceItem(record.id, self._digest(raw, text), lambda: record)
+        return SourceItem(record.id, self._digest(raw["id"], text), lambda: record)
 
     def record(self, raw: dict) -> ItemRecord:
         if self.source_type == "radarr":
@@ -525,7 +387,7 @@ class PlexSource:
         self.source_type = "plex"
         self.client = client
 
-    def iter_items(self) -> Iterator[SourceItem]:
+    def iter_items(self, known: dict[str, Any] | None = None) -> Iterator[SourceItem]:
         for section in self.client.sections():
             kind = PLEX_KINDS.get(section.type)
             if kind is None:
@@ -565,7 +427,7 @@ class MediaBrowserSource:
         self.source_type = source_type
         self.client = client
 
-    def iter_items(self) -> Iterator[SourceItem]:
+    def iter_items(self, known: dict[str, Any] | None = None) -> Iterator[SourceItem]:
         for library in self.client.libraries():
             wanted = MB_KINDS.get(library.collection_type)
             if wanted is None:
@@ -630,5 +492,5 @@ def close_source(source: Any) -> None:
             pass
 
 
-__all__ = ["ArrSource", "PlexSource", "MediaBrowserSource", "source_for", "close_source", "iter_json_array",
-           "http_of", "NotFound"]
+__all__ = ["ArrSource", "PlexSource", "MediaBrowserSource", "SourceItem", "source_for", "close_source",
+           "iter_json_array", "http_of", "digest", "NotFound"]

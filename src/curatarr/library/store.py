@@ -58,22 +58,25 @@ def chunks(seq: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
         yield seq[i:i + size]
 
 
-@dataclass
+@dataclass(slots=True)
 class StoredState:
     pk: int
     hash: str
     removed: bool
     user_fields: str | None
+    pos: int | None = None
+    length: int | None = None
 
 
 def load_state(session: Session, instance: str) -> dict[str, StoredState]:
     """Every stored item of ``instance``: id → (row key, hash, removed?, local edits)."""
     # Core columns and a boolean for removed_at: no datetime conversion for 100k rows.
     rows = session.execute(
-        select(ITEMS.c.id, ITEMS.c.pk, ITEMS.c.content_hash, ITEMS.c.removed_at.is_not(None), ITEMS.c.user_fields)
+        select(ITEMS.c.id, ITEMS.c.pk, ITEMS.c.content_hash, ITEMS.c.removed_at.is_not(None), ITEMS.c.user_fields,
+               ITEMS.c.source_pos, ITEMS.c.source_len)
         .where(ITEMS.c.instance == instance)
     ).all()  # one fetchall: row-by-row fetching costs more than the query for 100k rows
-    return {r[0]: StoredState(r[1], r[2], bool(r[3]), r[4]) for r in rows}
+    return {r[0]: StoredState(r[1], r[2], bool(r[3]), r[4], r[5], r[6]) for r in rows}
 
 
 @dataclass
@@ -157,25 +160,23 @@ def replace_children(session: Session, item_pk: int, children: list[ChildRecord]
 
 def save_sync_state(session: Session, instance: str, source_type: str, *, ok: bool, error: str | None,
                     duration_ms: float, diff: InstanceDiff | None, full: bool, now: datetime | None = None) -> None:
+    """Record the outcome of one instance's sync. Writes before it reads (UPDATE, then INSERT if there
+    was no row): instances sync in parallel, and on SQLite a transaction that read first could not
+    take the write lock after another one committed."""
     now = now or utcnow()
-    state = session.get(MediaSyncState, instance)
-    if state is None:
-        state = MediaSyncState(instance=instance, source_type=source_type, last_status="ok", item_count=0,
-                               added=0, updated=0, removed=0)
-        session.add(state)
-    state.source_type = source_type
-    state.last_status = "ok" if ok else "error"
-    state.last_error = error
-    state.duration_ms = round(duration_ms, 1)
+    values: dict[str, Any] = {"source_type": source_type, "last_status": "ok" if ok else "error",
+                              "last_error": error, "duration_ms": round(duration_ms, 1)}
     if ok:
-        state.last_sync_at = now
+        values["last_sync_at"] = now
         if full:
-            state.last_full_sync_at = now
+            values["last_full_sync_at"] = now
     if diff is not None:
-        state.item_count = diff.seen
-        state.added = len(diff.new)
-        state.updated = len(diff.changed)
-        state.removed = len(diff.removed)
+        values.update(item_count=diff.seen, added=len(diff.new), updated=len(diff.changed),
+                      removed=len(diff.removed))
+    table = MediaSyncState.__table__
+    if session.execute(update(table).where(table.c.instance == instance).values(**values)).rowcount == 0:
+        defaults = {"item_count": 0, "added": 0, "updated": 0, "removed": 0}
+        session.execute(insert(table).values(**{**defaults, **values, "instance": instance}))
 
 
 def mark_removed(session: Session, ids: Sequence[str], *, now: datetime | None = None) -> None:

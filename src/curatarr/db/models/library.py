@@ -118,6 +118,10 @@ class MediaItem(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     content_hash: Mapped[str] = mapped_column(String(40), nullable=False)
+    # Where the item's JSON sat in its source's listing the last time it was written (position and
+    # length): the next sync recognises it there without decoding (curatarr.library.wire).
+    source_pos: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    source_len: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class MediaDetails(Base):

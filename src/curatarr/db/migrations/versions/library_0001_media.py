@@ -75,6 +75,8 @@ def upgrade() -> None:
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.Column("removed_at", UTCDateTime(), nullable=True),
         sa.Column("content_hash", sa.String(40), nullable=False),
+        sa.Column("source_pos", sa.Integer(), nullable=True),
+        sa.Column("source_len", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("pk", name=op.f("pk_media_items")),
         sa.UniqueConstraint("id", name="uq_media_items_id"),
     )
