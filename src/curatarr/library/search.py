@@ -332,7 +332,7 @@ def facets(session: Session, p: SearchParams, top: int = 30) -> dict[str, list[d
         rows = session.execute(select(column, func.count()).where(where).group_by(column)
                                .order_by(func.count().desc()).limit(top))
         out[name] = [{"value": v, "count": c} for v, c in rows if v is not None]
-    decade = (MediaItem.year / 10) * 10
+    decade = (MediaItem.year // 10) * 10  # floor division: "/" is true division in SQLAlchemy 2
     rows = session.execute(select(decade, func.count()).where(where, MediaItem.year.is_not(None))
                            .group_by(decade).order_by(decade))
     out["decade"] = [{"value": int(v), "count": c} for v, c in rows if v is not None]

@@ -25,6 +25,7 @@ from curatarr.library import duplicates as dup
 from curatarr.library import stats as st
 from curatarr.library.history import list_history
 from curatarr.library.search import SearchParams, facets, kind_of, matching_ids, search
+from curatarr.library.search_index import IndexHolder, SearchIndex, page_rows
 from curatarr.library.store import library_session
 
 if TYPE_CHECKING:
@@ -74,19 +75,37 @@ class LibraryService:
         self.rt = rt
         self._groups_lock = threading.Lock()
         self._groups: dict[str, dup.Group] = {}  # last computed duplicate groups by id (resolve lookups)
+        self._index: IndexHolder | None = None
 
     @property
     def db(self):
         return self.rt.db
 
     # ---- items ------------------------------------------------------------------------------
+    @property
+    def search_index(self) -> IndexHolder:
+        """The in-memory search index of this runtime's database (rebuilt in the background when stale)."""
+        holder = self._index
+        if holder is None or holder.db is not self.db:
+            with self._groups_lock:
+                if self._index is None or self._index.db is not self.db:
+                    self._index = IndexHolder(self.db)
+                holder = self._index
+        return holder
+
     def search(self, params: SearchParams, *, with_facets: bool = False) -> dict[str, Any]:
+        # The index answers when it is fresh and models the filter; SQL answers otherwise (same results).
+        index = self.search_index.current() if SearchIndex.supports(params) else None
         with library_session(self.db) as s:
-            rows, total = search(s, params)
+            if index is not None:
+                pks, total = index.search(params)
+                rows = page_rows(s, pks)
+            else:
+                rows, total = search(s, params)
             out: dict[str, Any] = {"items": [item_summary(r) for r in rows], "total": total,
                                    "limit": params.limit, "offset": params.offset}
             if with_facets:
-                out["facets"] = facets(s, params)
+                out["facets"] = index.facets(params) if index is not None else facets(s, params)
         return out
 
     def missing_ids(self, ids: list[str]) -> list[str]:
