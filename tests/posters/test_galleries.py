@@ -90,3 +90,78 @@ def test_replace_from_url_refuses_unsafe_urls(made):
     r = client.post("/api/assets/replace-from-url", json={"asset_path": "Movies/X/poster.jpg",
                                                           "image_url": "http://169.254.169.254/latest/meta-data"})
     assert r.status_code == 400
+
+
+# ---- gallery index: no walk per request; our deletes, finished runs and (after the TTL) outside files ----
+
+@pytest.fixture
+def ttl():
+    from curatarr.posters import gallery_index
+
+    previous = gallery_index.set_ttl(3600)  # nothing goes stale by time during the test unless it says so
+    yield gallery_index
+    gallery_index.set_ttl(previous)
+
+
+def _external_poster(root, folder="Movies/Outside (1999)"):
+    path = root / folder / "poster.jpg"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_image(20, 30))
+    return f"{folder}/poster.jpg"
+
+
+def test_second_request_does_not_rescan_and_etag_revalidates(made, ttl):
+    from curatarr.posters.folders import roots
+
+    client, runtime, *_ = made
+    root = roots(runtime)[0]
+    first = client.get("/api/gallery")
+    assert first.headers["cache-control"] == "private, no-cache" and first.headers["etag"]
+    walks = ttl.scans(root)
+    for path in ("/api/gallery", "/api/seasons-gallery", "/api/titlecards-gallery", "/api/backgrounds-gallery"):
+        assert client.get(path).status_code == 200
+    assert ttl.scans(root) == walks  # one walk serves every gallery
+    assert client.get("/api/gallery", headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+    assert client.get("/api/gallery", params={"limit": 1},
+                      headers={"If-None-Match": first.headers["etag"]}).status_code == 200  # other query
+    client.get("/api/assets/stats")
+    stats_walks = ttl.scans(root)
+    assert client.get("/api/assets/stats").json()["success"] is True
+    assert client.get("/api/assets-folders").status_code == 200
+    assert ttl.scans(root) == stats_walks
+
+
+def test_deletes_are_visible_at_once_outside_files_after_invalidation_or_ttl(made, ttl):
+    from curatarr.posters.folders import roots
+
+    client, runtime, *_ = made
+    root = roots(runtime)[0]
+    before = client.get("/api/gallery").json()
+    etag = client.get("/api/gallery").headers["etag"]
+    assert client.delete(f"/api/gallery/{before['images'][0]['path']}").status_code == 200
+    after = client.get("/api/gallery", headers={"If-None-Match": etag})
+    assert after.status_code == 200 and after.json()["total"] == before["total"] - 1
+    assert client.get("/api/assets/stats").json()["stats"]["posters"] == before["total"] - 1
+
+    outside = _external_poster(root)
+    assert outside not in {i["path"] for i in client.get("/api/gallery").json()["images"]}  # cached
+    ttl.invalidate(root)
+    assert outside in {i["path"] for i in client.get("/api/gallery").json()["images"]}
+
+    second = _external_poster(root, "Movies/Second (2001)")
+    assert second not in {i["path"] for i in client.get("/api/gallery").json()["images"]}
+    ttl.set_ttl(0)  # the TTL has passed
+    assert second in {i["path"] for i in client.get("/api/gallery").json()["images"]}
+
+
+def test_a_finished_run_refreshes_the_index(made, ttl):
+    from curatarr.posters.folders import roots
+
+    client, runtime, *_ = made
+    root = roots(runtime)[0]
+    client.get("/api/gallery")
+    outside = _external_poster(root)
+    assert outside not in {i["path"] for i in client.get("/api/gallery").json()["images"]}
+    job = runtime.jobs.wait(runtime.jobs.submit("poster_maker"), 120)
+    assert job["status"] == "success", job
+    assert outside in {i["path"] for i in client.get("/api/gallery").json()["images"]}

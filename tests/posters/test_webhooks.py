@@ -122,3 +122,114 @@ def test_webhooks_accept_basic_auth_and_the_webhook_secret(anon_client, runtime)
     assert anon_client.post("/api/webhook/arr?secret=wrong", json=SONARR_TEST).status_code == 401
     # the secret is a webhook credential only
     assert anon_client.get("/api/assets/stats?secret=s3cret-value-123").status_code == 401
+
+
+# ---- cheap item lookup: a webhook costs a handful of server requests, whatever the library size ----
+
+def _on_disk_episode(library):
+    from curatarr.sims.plex_tree import children_of, on_disk
+
+    for show in library.shows:
+        if not on_disk(show):
+            continue
+        for season in children_of(show):
+            episodes = children_of(season)
+            if episodes and season.number > 0:
+                return show, season.number, episodes[0].episode_number
+    raise AssertionError("no show with an episode on disk")
+
+
+def _webhook_requests(client, runtime, shows: int, server: str) -> tuple[int, list[str]]:
+    from curatarr.sims.library import SampleLibrary
+    from tests.posters.conftest import Sims
+
+    library = SampleLibrary.generate(seed=11, movies=1, shows=shows, artists=0, seasons=(1, 2), episodes=(1, 2))
+    sims = Sims(library, services=(server, "tmdb", "fanart", "tvdb"))
+    try:
+        # provider answers are cached per show in the database: off, as each library has its own sims
+        configure(runtime, sims, servers=(server,), webhook_retry_delay=0, webhook_retries=0, provider_cache_hours=0)
+        # small pages: a library walk would need more requests on the larger library
+        runtime.config.update({"instances": {server: {server: {"page_size": 50}}}})
+        show, season, episode = _on_disk_episode(library)
+        r = client.post("/api/webhook/arr", json=sonarr_import(show, season, episode))
+        assert r.status_code == 200, r.text
+        job = runtime.jobs.wait(r.json()["job_id"], 120)
+        assert job["status"] in ("success", "completed", "done", "finished", "ok"), job
+        root = runtime.data_dir / "posters" / "assets"
+        made = {p.name for p in (root / "TV Shows" / show.folder_name).glob("*.jpg")} if server == "plex" else \
+            {p.name for p in root.rglob("*.jpg")}
+        assert f"S{season:02d}E{episode:02d}.jpg" in made, made
+        paths = [f"{q.method} {q.path}?{q.query}" for q in sims.sim(server).requests]
+        return len(paths), paths
+    finally:
+        sims.stop()
+
+
+@pytest.mark.parametrize("server", ["plex", "jellyfin", "emby"])
+def test_arr_webhook_lookup_does_not_walk_the_library(client, runtime, server):
+    small, _ = _webhook_requests(client, runtime, 10, server)
+    import shutil
+
+    shutil.rmtree(runtime.data_dir / "posters" / "assets", ignore_errors=True)
+    large, paths = _webhook_requests(client, runtime, 200, server)
+    assert large <= 8, paths
+    assert large == small, paths  # does not grow with the library
+    listings = [p for p in paths if p.split("?")[0].endswith("/all") or p.split("?")[0].endswith("/Items")]
+    assert listings and all("title=" in p or "SearchTerm=" in p or "AnyProviderIdEquals=" in p for p in listings), paths
+
+
+def test_lookup_variants_and_the_walk_fallback(sims):
+    """Title with the *arr's region suffix, ids without a title (Plex/Jellyfin walk; Emby asks by id),
+    an excluded library, and an item the server does not have."""
+    from curatarr.connectors.jellyfin import MediaBrowserClient
+    from curatarr.connectors.plex import PlexClient
+    from curatarr.posters.modes import ItemTarget, find_items
+    from tests.posters.conftest import Sims, tiny_library
+
+    show, movie = sims.library.shows[0], sims.library.movies[0]
+    emby_sims = Sims(tiny_library(), services=("emby",))
+    clients = {"plex": PlexClient(sims.servers["plex"].url, sims.keys["plex"]),
+               "jellyfin": MediaBrowserClient(sims.servers["jellyfin"].url, sims.keys["jellyfin"]),
+               "emby": MediaBrowserClient(emby_sims.servers["emby"].url, emby_sims.keys["emby"], "emby")}
+    try:
+        for name, client in clients.items():
+            sim = emby_sims.sim("emby") if name == "emby" else sims.sim(name)
+            found = find_items(client, name, name, ItemTarget(media_type="episode", title=f"{show.title} (US)",
+                                                              tvdb=str(show.tvdb_id), season=1, episodes=[1]))
+            assert [i.server_id for i in found] and found[0].title == show.title and found[0].episodes, name
+            sim.requests.clear()
+            by_id = find_items(client, name, name, ItemTarget(media_type="movie", tmdb=str(movie.tmdb_id)))
+            assert [i.title for i in by_id] == [movie.title], name
+            queries = " ".join(r.query for r in sim.requests)
+            assert ("AnyProviderIdEquals=tmdb." in queries) == (name == "emby"), queries
+            assert find_items(client, name, name, ItemTarget(media_type="movie", title="No Such Film", year=1901)) == []
+            library = "Movies"
+            assert find_items(client, name, name, ItemTarget(media_type="movie", title=movie.title),
+                              exclude=[library]) == [], name
+    finally:
+        for client in clients.values():
+            client.close()
+        emby_sims.stop()
+
+
+@pytest.mark.parametrize("server", ["plex", "jellyfin"])
+def test_items_known_from_earlier_runs_are_found_by_id_whatever_their_title(runtime, sims, server):
+    """An upgrade or a new episode of a show we already made art for: fetched by the server id the
+    run recorded, even when the *arr's title differs from the server's (a localised library)."""
+    from curatarr.instances.factory import connector_for
+    from curatarr.posters.modes import ItemTarget, find_items
+    from tests.posters.conftest import run
+
+    configure(runtime, sims, servers=(server,))
+    run(runtime)
+    show = sims.library.shows[0]
+    target = ItemTarget(media_type="episode", title="Ein ganz anderer Titel", tvdb=str(show.tvdb_id), season=1)
+    with connector_for(runtime, server) as client:
+        assert find_items(client, server, server, target.model_copy()) == []  # the title search misses
+        sims.sim(server).requests.clear()
+        found = find_items(client, server, server, target.model_copy(), db=runtime.db)
+        assert [i.title for i in found] == [show.title] and found[0].episodes
+        listings = [r for r in sims.sim(server).requests if r.path.endswith(("/all", "/Items"))]
+        assert listings == []  # fetched by id, no search and no library listing
+        library = found[0].library
+        assert find_items(client, server, server, target.model_copy(), db=runtime.db, exclude=[library]) == []

@@ -3,15 +3,16 @@ folder browser, and the asset files themselves (``/poster_assets/…``, ``/manua
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from curatarr.api.deps import get_runtime
+from curatarr.api.galleries import asset_paths, cached_json
 from curatarr.auth.deps import allow_query_token
 from curatarr.db.models.posters import PosterAsset
-from curatarr.posters import folders
+from curatarr.posters import folders, gallery_index
 from curatarr.posters.choices import row_dict
 from curatarr.posters.writer import UnsafeAssetPath, resolve
 from curatarr.runtime import Runtime
@@ -62,8 +63,9 @@ def overview(rt: Runtime = Depends(get_runtime)):
     root, _manual = folders.roots(rt)
     with rt.db.session() as s:
         rows = [row_dict(r) for r in s.execute(select(PosterAsset).order_by(PosterAsset.id)).scalars()]
+    present = asset_paths(rt, root)  # the gallery index: not one stat per row
     for row in rows:
-        row["has_poster"] = (root / row["asset_path"]).is_file()
+        row["has_poster"] = row["asset_path"] in present
     primary_language = (cfg.language_order[0] if cfg.language_order else "").lower()
     cats = categorize(rows, primary_language, cfg.favourite_provider)
     return {"categories": {name: {"count": len(items), "assets": items} for name, items in cats.items()},
@@ -75,34 +77,88 @@ class SkipBody(BaseModel):
     skip: bool = True
 
 
+def _label_on_server(rt: Runtime, server: str, server_id: str, label: str, skip: bool) -> str:
+    """Set/remove the skip label on the server item (its movie/show); HTTPException when that fails."""
+    from curatarr.connectors.errors import ConnectorError, NotFound
+    from curatarr.connectors.http import RetryPolicy
+    from curatarr.instances.factory import build_connector, get_instance
+    from curatarr.posters.modes import set_skip_label
+
+    try:
+        ref = get_instance(rt, server)
+    except KeyError:
+        raise HTTPException(409, f"media server {server!r} is no longer configured; nothing was changed") from None
+    # a person is waiting: fail fast rather than through a run's full retry schedule
+    client = build_connector(ref, retry=RetryPolicy(attempts=2, backoff_initial=0.2), timeout=15)
+    server_type = ref.type
+    try:
+        return set_skip_label(client, server_type, server_id, label, skip)
+    except NotFound:
+        raise HTTPException(409, f"item {server_id} is no longer on {server}; nothing was changed") from None
+    except (KeyError, ValueError) as exc:  # an item type the server cannot label this way
+        raise HTTPException(409, f"item {server_id} on {server} cannot carry the label ({exc}); "
+                                 "nothing was changed") from None
+    except ConnectorError as exc:
+        action = "add" if skip else "remove"
+        raise HTTPException(502, f"could not {action} the {label!r} label on {server}: {exc}; "
+                                 "the record was not changed") from None
+    finally:
+        client.close()
+
+
 @router.post("/api/assets/skip")
 def skip(body: SkipBody, rt: Runtime = Depends(get_runtime)):
-    """Hide an action-center row (it moves to ``resolved``)."""
+    """Posterizarr v3's skip: put the skip label/tag on the item's movie/show on its server (so
+    every later run skips it), then hide its action-center rows (they move to ``resolved``).
+    ``skip: false`` removes the label and shows the rows again. If the server cannot be changed,
+    nothing is hidden (502)."""
+    label = folders.poster_config(rt).skip_label
     with rt.db.session() as s:
         row = s.get(PosterAsset, body.id)
         if row is None:
             raise HTTPException(404, f"no asset record {body.id}")
-        row.skipped = body.skip
+        server, server_id, folder, library = row.server, row.server_id, row.rootfolder, row.library
+        collection = row.kind == "collection"
+    labelled = None
+    if server and server_id and not collection:  # runs read the label from movies/shows, not collections
+        labelled = _label_on_server(rt, server, server_id, label, body.skip)
+    with rt.db.session() as s:
+        if labelled and folder:  # every row of the same movie/show: the label covers all of them
+            rows = s.execute(select(PosterAsset).where(PosterAsset.server == server, PosterAsset.rootfolder == folder,
+                                                       PosterAsset.library == library)).scalars().all()
+        else:
+            rows = [s.get(PosterAsset, body.id)]
+        for r in rows:
+            r.skipped = body.skip
         s.commit()
-    return {"success": True, "id": body.id, "skipped": body.skip}
+        hidden = len(rows)
+    return {"success": True, "id": body.id, "skipped": body.skip, "server": server or None,
+            "server_item": labelled, "label": label if labelled else None, "rows": hidden}
+
+
+def _folder_stats(rt: Runtime, root) -> dict:
+    return gallery_index.cached(root, "stats", lambda: folders.folder_stats(root), stamp=gallery_index.run_stamp(rt.db))
 
 
 @router.get("/api/assets/stats")
-def stats(rt: Runtime = Depends(get_runtime)):
+def stats(request: Request, rt: Runtime = Depends(get_runtime)):
     root, _manual = folders.roots(rt)
-    return {"success": True, "stats": folders.folder_stats(root)}
+    return cached_json(request, root, lambda: {"success": True, "stats": _folder_stats(rt, root)})
 
 
 @router.get("/api/assets-folders")
-def assets_folders(rt: Runtime = Depends(get_runtime)):
+def assets_folders(request: Request, rt: Runtime = Depends(get_runtime)):
     root, _manual = folders.roots(rt)
-    return {"folders": [f for f in folders.folder_stats(root)["folders"] if f["path"]]}
+    return cached_json(request, root, lambda: {"folders": [f for f in _folder_stats(rt, root)["folders"] if f["path"]]})
 
 
 @router.get("/api/manual-assets-gallery")
-def manual_assets_gallery(rt: Runtime = Depends(get_runtime)):
+def manual_assets_gallery(request: Request, rt: Runtime = Depends(get_runtime)):
     _root, manual = folders.roots(rt)
-    return folders.manual_gallery(manual)
+    if manual is None:
+        return folders.manual_gallery(None)
+    return cached_json(request, manual, lambda: gallery_index.cached(
+        manual, "manual-gallery", lambda: folders.manual_gallery(manual), stamp=gallery_index.run_stamp(rt.db)))
 
 
 @router.get("/api/folder-view/browse")

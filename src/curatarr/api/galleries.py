@@ -4,16 +4,18 @@ upload or URL). Posterizarr's paths and shapes, plus ``total``/``limit``/``offse
 
 from __future__ import annotations
 
+import hashlib
 import io
 import uuid
-from typing import Literal
+from typing import Any, Callable, Literal
 
-from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from curatarr.api.deps import get_runtime
 from curatarr.fsutil import atomic_write_bytes
-from curatarr.posters import folders
+from curatarr.posters import folders, gallery_index
 from curatarr.posters.choices import forget_assets
 from curatarr.posters.writer import UnsafeAssetPath, classify, resolve, scan
 from curatarr.runtime import Runtime
@@ -25,14 +27,33 @@ DELETE_PREFIX = {"gallery": "poster", "backgrounds": "background", "seasons": "s
 MAX_UPLOAD = 30 * 1024 * 1024
 
 
+def all_files(rt: Runtime, root) -> list:
+    """Every asset file under ``root``, from the gallery index (no walk per request)."""
+    return gallery_index.cached(root, "files", lambda: list(scan(root)), stamp=gallery_index.run_stamp(rt.db))
+
+
+def asset_paths(rt: Runtime, root) -> set[str]:
+    files = all_files(rt, root)
+    return gallery_index.cached(root, "paths", lambda: {f.rel for f in files},
+                                stamp=gallery_index.run_stamp(rt.db), derived=True)
+
+
+def kind_files(rt: Runtime, root, kind: str) -> list:
+    """The ``kind`` files of the asset folder, sorted, from the gallery index (no walk per request)."""
+    stamp = gallery_index.run_stamp(rt.db)
+    files = gallery_index.cached(root, "files", lambda: list(scan(root)), stamp=stamp)
+    return gallery_index.cached(root, f"kind:{kind}", lambda: sorted((f for f in files if f.kind == kind),
+                                                                     key=lambda f: f.rel.lower()),
+                                stamp=stamp, derived=True)
+
+
 def _images(rt: Runtime, kind: str, limit: int, offset: int, library: str | None, q: str | None) -> dict:
     root, _manual = folders.roots(rt)
-    files = [f for f in scan(root) if f.kind == kind]
+    files = kind_files(rt, root, kind)
     if library:
         files = [f for f in files if f.rel.split("/", 1)[0].lower() == library.lower()]
     if q:
         files = [f for f in files if q.lower() in f.rel.lower()]
-    files.sort(key=lambda f: f.rel.lower())
     page = files[offset:offset + limit]
     images = [{"path": f.rel, "name": f.rel.rsplit("/", 1)[-1], "folder": f.rel.rsplit("/", 1)[0] if "/" in f.rel else "",
                "size": f.size, "url": folders.asset_url(f.rel), "created": f.mtime, "modified": f.mtime}
@@ -40,11 +61,25 @@ def _images(rt: Runtime, kind: str, limit: int, offset: int, library: str | None
     return {"images": images, "total": len(files), "count": len(images), "limit": limit, "offset": offset}
 
 
+def cached_json(request: Request, root, body: Callable[[], Any]) -> Response:
+    """JSON with an ETag naming the index build and the query; a matching If-None-Match is a 304.
+    ``no-cache``: the browser must revalidate, so a delete shows on the next request."""
+    data = body()  # builds the index first, so the version below is the one the data came from
+    tag = hashlib.sha256(f"{root}|{gallery_index.version(root)}|{request.url.path}?{request.url.query}"
+                         .encode()).hexdigest()[:32]
+    etag = f'W/"{tag}"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if etag in (request.headers.get("if-none-match") or ""):
+        return Response(status_code=304, headers=headers)
+    return JSONResponse(data, headers=headers)
+
+
 def _gallery_route(name: str, kind: str):
-    def handler(limit: int = Query(200, ge=1, le=1000), offset: int = Query(0, ge=0),
+    def handler(request: Request, limit: int = Query(200, ge=1, le=1000), offset: int = Query(0, ge=0),
                 library: str | None = Query(None, max_length=200), q: str | None = Query(None, max_length=200),
                 rt: Runtime = Depends(get_runtime)):
-        return _images(rt, kind, limit, offset, library, q)
+        root, _manual = folders.roots(rt)
+        return cached_json(request, root, lambda: _images(rt, kind, limit, offset, library, q))
 
     handler.__name__ = f"list_{name.replace('-', '_')}"
     router.get(f"/api/{name}")(handler)
@@ -65,6 +100,7 @@ def delete_asset(rt: Runtime, rel: str, kind: str) -> dict:
     if not path.is_file():
         return {"path": rel, "success": False, "status": 404, "error": "no such asset"}
     path.unlink()
+    gallery_index.invalidate(root)
     forget_assets(rt.db, [rel])
     return {"path": rel, "success": True}
 
@@ -170,6 +206,7 @@ def _store_replacement(rt: Runtime, asset_path: str, data: bytes) -> dict:
     except UnsafeAssetPath as exc:
         raise HTTPException(400, str(exc)) from None
     atomic_write_bytes(target, data)
+    gallery_index.invalidate(manual or root)
     return {"success": True, "message": f"stored {asset_path}", "path": asset_path,
             "folder": "manual" if manual else "assets", "job_id": None}
 

@@ -66,7 +66,12 @@ export async function render(root, ctx) {
       const rows = cat.assets.slice(0, 50).map((a) => h("tr", {},
         h("td", {}, a.Title), h("td", {}, a.Type), h("td", {}, a.LibraryName), h("td", {}, a.Language),
         h("td", {}, key === "resolved" ? "" : h("button", { class: "btn btn-sm", "data-skip": a.id, onclick: async () => {
-          await api.post("/api/assets/skip", { id: a.id }); ctx.toast(`Skipped ${a.Title}`, "ok"); loadCenter();
+          // the skip label is set on the media server first: its error (502 unreachable …) is shown, nothing hidden
+          try {
+            const res = await api.post("/api/assets/skip", { id: a.id });
+            ctx.toast(res.server ? `Skipped ${a.Title} (label set on ${res.server})` : `Skipped ${a.Title}`, "ok");
+            loadCenter();
+          } catch (err) { ctx.toast(err.message, "error"); }
         } }, "Skip")),
         h("td", {}, a.asset_path ? h("a", { href: `#/galleries?asset=${encodeURIComponent(a.asset_path)}` }, "Replace") : "")));
       return h("details", { class: "card", open: cat.count > 0 && key !== "resolved" },
