@@ -28,7 +28,7 @@ KIND_KEY_PREFIX = {"movie": "m", "series": "s", "artist": "a"}
 LOCAL_FIELDS = ("edition", "notes", "studio", "language", "certification")
 # Part of every stored digest: bump it when the mapping from source data to rows changes, so the
 # next sync rewrites every item instead of keeping rows built by the old code.
-RECORD_VERSION = "1"  # one character: the stored hash is RECORD_VERSION + a 32-hex digest
+RECORD_VERSION = "2"  # one character: the stored hash is RECORD_VERSION + a 32-hex digest
 
 
 def media_id(instance: str, native_id: Any) -> str:

@@ -15,7 +15,6 @@ decoding the elements that did not change.
 from __future__ import annotations
 
 import codecs
-import hashlib
 import json
 import queue
 import threading
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 import httpx
+import xxhash
 
 from curatarr.connectors.errors import BadResponse, Unreachable
 from curatarr.connectors.http import HttpService
@@ -32,8 +32,16 @@ _WS = " \t\r\n"
 
 
 def digest(*parts: str) -> str:
-    """Change-detection digest (32 hex) of a source's own representation of an item."""
-    return hashlib.sha1("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    """Change-detection digest (32 hex) of a source's own representation of an item.
+
+    XXH3-128: a re-sync hashes every element of every listing (≈370 MB of JSON for 140k items), and
+    XXH3 does that several times faster than SHA-1; change detection needs no cryptographic hash."""
+    h = xxhash.xxh3_128()
+    for i, part in enumerate(parts):
+        if i:
+            h.update(b"\x00")
+        h.update(part.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
