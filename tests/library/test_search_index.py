@@ -108,3 +108,21 @@ def test_a_read_does_not_bump_the_generation(synced, fresh_index):
     library_for(synced).search(SearchParams(query="the").validate())
     assert generation(synced.db.engine) == before
     assert library_for(synced).search_index.current() is fresh_index
+
+
+def test_writes_by_another_process_are_detected(synced, fresh_index):
+    """A write on a different engine (another process, e.g. ``curatarr run``) does not bump this
+    engine's generation; the periodic fingerprint check notices it."""
+    from sqlalchemy import create_engine, text
+
+    holder = library_for(synced).search_index
+    assert holder.verify_now() is True
+    other = create_engine(synced.db.engine.url)
+    with other.begin() as conn:
+        conn.execute(text("UPDATE media_items SET removed_at = CURRENT_TIMESTAMP WHERE pk = "
+                          "(SELECT min(pk) FROM media_items WHERE removed_at IS NULL)"))
+    other.dispose()
+    before = generation(synced.db.engine)
+    assert holder.verify_now() is False
+    assert generation(synced.db.engine) == before + 1 and holder.current() is None
+    assert holder.wait_fresh().generation == before + 1

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from curatarr.db.models.library import MediaFacet, MediaItem, MediaTitleKey
 from curatarr.library.normalize import normalize_query, prefix_upper_bound
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from curatarr.db.session import Database
 
 QUIET_SECONDS = 0.5         # writes must have stopped this long before a rebuild starts
+VERIFY_SECONDS = 30.0       # how often a fresh index checks for writes made by other processes
 _WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 _ROLES = {"arr": 1, "server": 2}
 _KINDS = {"movie": 1, "series": 2, "artist": 3}
@@ -80,6 +81,20 @@ def generation(engine: "Engine") -> int:
         return _generations.get(engine, [0])[0]
 
 
+def bump(engine: "Engine") -> None:
+    """Declare the library changed (a write this process did not make was detected)."""
+    with _gen_lock:
+        _generations.setdefault(engine, [0])[0] += 1
+
+
+def fingerprint(session) -> tuple:  # noqa: ANN001
+    """What changes whenever the library does, whoever wrote it (one scan of the items table)."""
+    items = MediaItem.__table__.c
+    row = session.execute(select(func.count(), func.max(items.pk), func.max(items.updated_at),
+                                 func.max(items.removed_at), func.sum(func.length(items.content_hash)))).one()
+    return tuple(str(v) for v in row)
+
+
 # ---- the index ------------------------------------------------------------------------------------
 
 def _codes(values: list[Any]) -> tuple[np.ndarray, dict[Any, int]]:
@@ -118,6 +133,7 @@ class SearchIndex:
     key_rows: np.ndarray             # row of each key
     facet_rows: dict[tuple[str, str], np.ndarray]
     nulls_first_on_asc: bool         # SQLite sorts NULL first ascending; PostgreSQL last
+    fingerprint: tuple = ()
     built_seconds: float = 0.0
     _orders: dict[tuple[str, str], np.ndarray] | None = None
 
@@ -127,6 +143,7 @@ class SearchIndex:
         started = time.perf_counter()
         items = MediaItem.__table__.c
         with db.session() as s:
+            mark = fingerprint(s)
             rows = s.execute(select(items.pk, items.role, items.kind, items.instance, items.status, items.year,
                                     items.rating, items.added_at, items.runtime, items.size_on_disk,
                                     items.has_poster, items.monitored, items.has_file)
@@ -170,7 +187,7 @@ class SearchIndex:
             keys=np.array(encoded, dtype=f"S{width}"),
             key_rows=key_found[key_ok].astype(np.int32),
             facet_rows={k: rows_of(sorted(v)) for k, v in by_facet.items()},
-            nulls_first_on_asc=db.dialect == "sqlite",
+            nulls_first_on_asc=db.dialect == "sqlite", fingerprint=mark,
             built_seconds=time.perf_counter() - started,
         )
 
@@ -306,6 +323,8 @@ class IndexHolder:
         self._index: SearchIndex | None = None
         self._lock = threading.Lock()
         self._building = False
+        self._verifying = False
+        self._verified_at = time.monotonic()
         self.builds = 0
 
     def current(self) -> SearchIndex | None:
@@ -313,9 +332,42 @@ class IndexHolder:
         index = self._index
         gen = generation(self.db.engine)
         if index is not None and index.generation == gen:
+            if time.monotonic() - self._verified_at > VERIFY_SECONDS:
+                self._verify(index)
             return index
         self._start()
         return None
+
+    def _verify(self, index: SearchIndex) -> None:
+        """In the background: did another process change the library since the index was built?"""
+        with self._lock:
+            if self._verifying:
+                return
+            self._verifying = True
+            self._verified_at = time.monotonic()
+
+        def check() -> None:
+            try:
+                with self.db.session() as s:
+                    if fingerprint(s) != index.fingerprint and generation(self.db.engine) == index.generation:
+                        bump(self.db.engine)
+            except Exception:  # a failed check only delays the next one
+                pass
+            finally:
+                self._verifying = False
+
+        threading.Thread(target=check, name="library-search-index-check", daemon=True).start()
+
+    def verify_now(self) -> bool:
+        """Check for writes by other processes now; True when the index was still current (tests)."""
+        index = self._index
+        if index is None:
+            return False
+        with self.db.session() as s:
+            same = fingerprint(s) == index.fingerprint
+        if not same and generation(self.db.engine) == index.generation:
+            bump(self.db.engine)
+        return same
 
     def _start(self) -> None:
         with self._lock:
@@ -363,4 +415,4 @@ def page_rows(session, pks: list[int]) -> list[MediaItem]:  # noqa: ANN001
     return [found[pk] for pk in pks if pk in found]
 
 
-__all__ = ["IndexHolder", "SearchIndex", "generation", "page_rows", "track"]
+__all__ = ["IndexHolder", "SearchIndex", "bump", "fingerprint", "generation", "page_rows", "track"]
