@@ -69,7 +69,11 @@ def sims(poster_sims):
 
 def configure(rt, sims, servers=("plex",), **module_cfg):
     only = set(servers) | {"tmdb", "fanart", "tvdb"}
-    rt.config.update({"instances": sims.instances(only), "poster_maker": {"workers": 1, **module_cfg}})
+    # Collections and the server-art fallback are off unless a test asks: the older tests count
+    # exactly the items' assets and the providers' languages (tests/posters/test_sources_*.py and
+    # test_collections.py switch them on).
+    base = {"workers": 1, "collections": False, "server_art_fallback": False}
+    rt.config.update({"instances": sims.instances(only), "poster_maker": {**base, **module_cfg}})
 
 
 def run(rt, overrides=None, dry_run=False):

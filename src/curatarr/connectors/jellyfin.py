@@ -45,6 +45,7 @@ class MBLibrary:
     name: str
     collection_type: str          # movies | tvshows | music | boxsets | mixed | ...
     locations: tuple[str, ...] = ()
+    language: str = ""            # LibraryOptions.PreferredMetadataLanguage ("" = server default)
 
 
 @dataclass(slots=True)
@@ -185,7 +186,8 @@ class MediaBrowserClient:
         folders = self._get("/Library/VirtualFolders", expect=list)
         return [MBLibrary(id=str(f.get("ItemId") or ""), name=str(f.get("Name") or ""),
                           collection_type=str(f.get("CollectionType") or "mixed"),
-                          locations=tuple(p for p in f.get("Locations") or [] if isinstance(p, str)))
+                          locations=tuple(p for p in f.get("Locations") or [] if isinstance(p, str)),
+                          language=str((f.get("LibraryOptions") or {}).get("PreferredMetadataLanguage") or ""))
                 for f in folders if isinstance(f, dict)]
 
     # ---- items ------------------------------------------------------------------------------
@@ -218,8 +220,52 @@ class MediaBrowserClient:
     def items(self, parent_id: str | None = None, types: Iterable[str] = (), **kwargs: Any) -> list[MBItem]:
         return list(self.iter_items(parent_id, types, **kwargs))
 
+    def collections(self) -> list[MBItem]:
+        """Every collection (``BoxSet``); ``ids["tmdb"]`` is the TMDB collection id when known."""
+        return list(self.iter_items(None, ["BoxSet"]))
+
+    def collection_items(self, boxset_id: str) -> list[MBItem]:
+        """The members of a collection."""
+        return list(self.iter_items(boxset_id, recursive=False))
+
     def item(self, item_id: str) -> MBItem:
         return parse_item(self._get(f"/Items/{item_id}"))
+
+    def find_items(self, types: Iterable[str], *, title: str | None = None, provider_ids: dict[str, str] | None = None,
+                   fields: Iterable[str] = DEFAULT_FIELDS) -> list[MBItem] | None:
+        """A server-side lookup instead of a library walk: Emby filters by provider id
+        (``AnyProviderIdEquals=tmdb.603,imdb.tt…``); both filter by ``SearchTerm``. Returns None when
+        neither applies (Jellyfin 10.11 has no provider-id filter and no title was given)."""
+        params: dict[str, Any] = {"Recursive": "true", "IncludeItemTypes": ",".join(types), "Fields": ",".join(fields)}
+        pairs = [f"{k}.{v}" for k, v in (provider_ids or {}).items() if v]
+        if self.flavor == "emby" and pairs:
+            params["AnyProviderIdEquals"] = ",".join(pairs)
+        elif title:
+            params["SearchTerm"] = title
+        else:
+            return None
+        return list(self._paged("/Items", params))
+
+    def update_tags(self, item_id: str, *, add: Iterable[str] = (), remove: Iterable[str] = ()) -> list[str]:
+        """Add/remove tags (case-insensitive); returns the new set. ``POST /Items/{id}`` replaces the
+        item's metadata with the body, so the full item is read first and sent back with the new
+        ``Tags`` (a partial body fails on Jellyfin); Emby keeps tags in ``TagItems``, so both are set."""
+        body = self._get(f"/Items/{item_id}")
+        current = [t for t in body.get("Tags") or [] if isinstance(t, str)]
+        if not current and isinstance(body.get("TagItems"), list):
+            current = [str(t.get("Name")) for t in body["TagItems"] if isinstance(t, dict) and t.get("Name")]
+        dropped = {t.lower() for t in remove if t}
+        tags = [t for t in current if t.lower() not in dropped]
+        for tag in add:
+            if tag.strip() and tag.strip().lower() not in (t.lower() for t in tags):
+                tags.append(tag.strip())
+        if tags == current:
+            return tags
+        body["Tags"] = tags
+        if self.flavor == "emby":
+            body["TagItems"] = [{"Name": t} for t in tags]
+        self.http.request("POST", f"/Items/{item_id}", json=body)
+        return tags
 
     def seasons(self, series_id: str, fields: Iterable[str] = DEFAULT_FIELDS) -> list[MBItem]:
         return list(self._paged(f"/Shows/{series_id}/Seasons", {"Fields": ",".join(fields)}))

@@ -23,7 +23,8 @@ from curatarr.connectors.http import HttpService, RetryPolicy
 from curatarr.security.urls import UnsafeURL, check_url
 
 SERVICE = "plex"
-TYPE_IDS = {"movie": 1, "show": 2, "season": 3, "episode": 4, "artist": 8, "album": 9, "track": 10}
+TYPE_IDS = {"movie": 1, "show": 2, "season": 3, "episode": 4, "artist": 8, "album": 9, "track": 10,
+            "collection": 18}
 ITEM_TAGS = ("Video", "Directory", "Track", "Photo")
 DEFAULT_PAGE_SIZE = 500
 ImageKind = Literal["poster", "art"]
@@ -240,6 +241,15 @@ class PlexClient:
     def all_leaves(self, rating_key: str | int) -> list[PlexItem]:
         """Every episode of a show."""
         return list(self._paged(f"/library/metadata/{rating_key}/allLeaves", {}))
+
+    def collections(self, section_key: str | int) -> list[PlexItem]:
+        """The collections of a section (``type=18``; what plexapi's ``section.collections()`` asks)."""
+        return list(self._paged(f"/library/sections/{section_key}/all",
+                                {"type": TYPE_IDS["collection"], "includeGuids": 1}))
+
+    def collection_items(self, rating_key: str | int) -> list[PlexItem]:
+        """The members of a collection (with their provider ids)."""
+        return list(self._paged(f"/library/collections/{rating_key}/children", {"includeGuids": 1}))
 
     def search(self, query: str) -> list[PlexItem]:
         return self._items(self._xml("GET", "/search", params={"query": query}))

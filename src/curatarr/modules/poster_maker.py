@@ -2,10 +2,14 @@
 
 Reads movies and shows from every configured Plex / Jellyfin / Emby server, derives each asset's
 Kometa path from the media folder, picks the source image (manual asset, then providers in order,
-language rules, size filter, season→show and title-card→background fallbacks), renders changed
-assets in the artwork engine's process pool, writes them atomically, records every choice
-(ImageChoices) and optionally uploads the result (hash-checked). Modes come as job overrides:
-``{"mode": "normal" | "single" | "cleanup", "item": {...}}``.
+language rules, size filter, the server's own art as a marker-checked last resort, season→show and
+title-card→background fallbacks), renders changed assets in the artwork engine's process pool,
+writes them atomically, records every choice (ImageChoices) and optionally uploads the result
+(hash-checked). Collections get a poster too. Modes come as job overrides:
+``{"mode": "normal" | "single" | "cleanup" | …, "item": {...}}``.
+
+The rules live in ``curatarr.posters``: ``sourcing`` (source choice), ``collections``, ``upload``,
+``plan`` (specs, hashes, texts), ``extra_modes`` (testing/manual/backup/sync/reset).
 """
 
 from __future__ import annotations
@@ -14,26 +18,40 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any, Iterator, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from curatarr.artwork.batch import RenderJob, render_many
-from curatarr.artwork.choice import Candidate, ChoiceRules, pick
 from curatarr.assets.naming import AssetTarget, asset_relpath
 from curatarr.connectors.errors import ConnectorError
 from curatarr.connectors.provider_images import ImageCandidate
 from curatarr.modules.base import Module, ModuleConfig, ModuleError, RunContext, RunResult
 from curatarr.posters import choices as store
 from curatarr.posters import extra_modes as extra
+from curatarr.posters.collections import collection_spec, read_collections
 from curatarr.posters.libraries import SKIP_LABEL, MediaItem, iter_server
 from curatarr.posters.modes import ItemTarget, find_items
-from curatarr.posters.plan import COUNT_KEYS, AssetSpec, input_hash, language_order, needs_render, needs_upload, texts_for
+from curatarr.posters.plan import (COUNT_KEYS, AssetSpec, display_title, input_hash, needs_render, render_language,
+                                   texts_for)
 from curatarr.posters.providers import ProviderLookups
+from curatarr.posters.sourcing import ServerArt, Sourcer
+from curatarr.posters.upload import upload_assets
 from curatarr.posters.writer import cleanup, file_sha256, resolve
 
 SERVER_TYPES = ("plex", "jellyfin", "emby")
 MODES = ("normal", "single", "cleanup", "testing", "manual", "backup", "sync", "reset")
 FAV_LINKS = {"tmdb": "https://www.themoviedb.org/{t}/{id}/images/posters", "tvdb": "https://thetvdb.com/dereferrer/{t}/{id}",
              "fanart": "https://fanart.tv/{t}/{id}"}
+
+
+class LanguageOverride(BaseModel):
+    """Per-library language orders (Posterizarr v3 ``LibraryLanguageOverrides``); empty = global."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language_order: list[str] = Field(default_factory=list)
+    season_language_order: list[str] = Field(default_factory=list)
+    background_language_order: list[str] = Field(default_factory=list)
+    titlecard_language_order: list[str] = Field(default_factory=list)
 
 
 class PosterMakerConfig(ModuleConfig):
@@ -50,12 +68,18 @@ class PosterMakerConfig(ModuleConfig):
     backgrounds: bool = True
     seasons: bool = True
     titlecards: bool = True
+    collections: bool = Field(True, description="a poster per Plex collection / Jellyfin-Emby BoxSet")
     favourite_provider: Literal["tmdb", "fanart", "tvdb"] = "tmdb"
     provider_order: list[str] = Field(default_factory=lambda: ["tmdb", "fanart", "tvdb"])
     language_order: list[str] = Field(default_factory=lambda: ["xx", "en", "de"])
     season_language_order: list[str] = Field(default_factory=list)
     background_language_order: list[str] = Field(default_factory=list)
     titlecard_language_order: list[str] = Field(default_factory=list)
+    library_language_overrides: dict[str, LanguageOverride] = Field(
+        default_factory=dict, description="library name → its own language orders")
+    use_original_title: bool = Field(False, description="always draw the original title when there is one")
+    server_art_fallback: bool = Field(True, description="use the server's current image when no provider has one")
+    disable_hash_validation: bool = Field(False, description="use/overwrite server images even with a tool marker")
     poster_min_width: int = Field(0, ge=0)
     poster_min_height: int = Field(0, ge=0)
     background_min_width: int = Field(0, ge=0)
@@ -66,6 +90,9 @@ class PosterMakerConfig(ModuleConfig):
     templates: dict[str, str] = Field(default_factory=dict, description="per-kind template overrides")
     skip_truncated: bool = True
     upload: bool = False
+    upload_existing_assets: bool = Field(False, description="also upload assets not rendered this run "
+                                                            "when the server's image has no tool marker")
+    replace_thumb_with_backdrop: bool = Field(False, description="Jellyfin/Emby: a Backdrop upload also sets Thumb")
     workers: int | None = Field(None, ge=1, le=64)
     download_workers: int = Field(8, ge=1, le=64)
     provider_cache_hours: float = Field(24.0, ge=0)
@@ -95,6 +122,14 @@ def backup_root(rt, cfg: PosterMakerConfig) -> Path:
 
 def _choice_lang(lang: str | None) -> str:
     return "false" if not lang else ("Textless" if lang == "xx" else lang)
+
+
+def _source_id(source: Any) -> str:
+    """What identifies a source in the input hash."""
+    if isinstance(source, Path):
+        st = source.stat()
+        return f"manual:{source}:{st.st_size}:{st.st_mtime_ns}"
+    return source.url
 
 
 class PosterMaker(Module):
@@ -131,16 +166,21 @@ class PosterMaker(Module):
                              layout=cfg.layout, library_folders=cfg.library_folders)
 
     def specs_for(self, cfg: PosterMakerConfig, item: MediaItem, target: ItemTarget | None = None) -> list[AssetSpec]:
+        if item.collection:
+            spec = collection_spec(cfg, item) if cfg.collections else None
+            return [spec] if spec is not None else []
         out: list[AssetSpec] = []
+        title = display_title(item.title, item.original_title, always=cfg.use_original_title)
+        lang = {"language": code} if (code := render_language(item.language)) else {}
         single_episode = target is not None and target.media_type in ("season", "episode") and target.season is not None
         if not single_episode:
             if cfg.posters:
                 out.append(AssetSpec(self._target(cfg, item, "poster"), "poster", item.kind, item.title,
-                                     texts_for("poster", item.title, year=item.year), server_image="poster",
+                                     {**texts_for("poster", title, year=item.year), **lang}, server_image="poster",
                                      server_id=item.server_id))
             if cfg.backgrounds:
                 out.append(AssetSpec(self._target(cfg, item, "background"), "background", item.kind, item.title,
-                                     texts_for("background", item.title, year=item.year), server_image="background",
+                                     {**texts_for("background", title, year=item.year), **lang}, server_image="background",
                                      server_id=item.server_id))
         if item.kind != "show":
             return out
@@ -149,7 +189,7 @@ class PosterMaker(Module):
                 continue
             out.append(AssetSpec(self._target(cfg, item, "season", s.number), "season", "show",
                                  f"{item.title} | Season {s.number}",
-                                 texts_for("season", item.title, season=s.number, season_name=s.name),
+                                 {**texts_for("season", title, season=s.number, season_name=s.name), **lang},
                                  season=s.number, server_image="poster", server_id=s.server_id))
         for e in item.episodes:
             if not cfg.titlecards:
@@ -158,60 +198,14 @@ class PosterMaker(Module):
                 continue
             out.append(AssetSpec(self._target(cfg, item, "titlecard", e.season, e.episode), "titlecard", "show",
                                  f"S{e.season:02d}E{e.episode:02d} | {e.title}",
-                                 texts_for("titlecard", item.title, season=e.season, episode=e.episode,
-                                           episode_title=e.title),
+                                 {**texts_for("titlecard", title, season=e.season, episode=e.episode,
+                                            episode_title=e.title), **lang},
                                  season=e.season, episode=e.episode, server_image="poster", server_id=e.server_id))
         return out
 
-    # ---- choice -----------------------------------------------------------------------------------
-    def _rules(self, cfg: PosterMakerConfig, kind: str) -> ChoiceRules:
-        orders = {"poster": cfg.language_order, "season": cfg.season_language_order,
-                  "background": cfg.background_language_order, "titlecard": cfg.titlecard_language_order}
-        landscape = kind in ("background", "titlecard")
-        return ChoiceRules(language_order=language_order(kind, orders), favourite=cfg.favourite_provider,
-                           provider_order=[cfg.favourite_provider] + [p for p in cfg.provider_order if p != cfg.favourite_provider],
-                           min_width=cfg.background_min_width if landscape else cfg.poster_min_width,
-                           min_height=cfg.background_min_height if landscape else cfg.poster_min_height)
-
-    @staticmethod
-    def _as_choice(c: ImageCandidate) -> Candidate:
-        return Candidate(id=c.url, provider=c.provider, language=c.language, width=c.width or 0,
-                         height=c.height or 0, url=c.url, votes=c.score)
-
     def choose_source(self, lookups, cfg, item: MediaItem, spec: AssetSpec, manual_root: Path | None):
-        """(source ImageCandidate | manual Path | None, fallback label, reason)."""
-        if manual_root is not None:
-            stem = str(Path(spec.key).with_suffix(""))
-            for ext in (".jpg", ".jpeg", ".png", ".webp"):
-                path = manual_root / (stem + ext)
-                if path.is_file():
-                    return path, "false", "manual asset"
-        rules = self._rules(cfg, spec.kind)
-        # Providers are asked lazily, favourite first: once one has an image in a wanted language the
-        # others are never queried (same result as ranking the whole pool — provider order beats
-        # language order — at a fraction of the requests).
-        found = self._first(lookups, rules, item, spec.kind, spec.season, spec.episode)
-        if found is not None:
-            cand, reason = found
-            return cand, "false" if cand.provider == cfg.favourite_provider else "true", reason
-        parent_kind = {"season": "poster", "titlecard": "background"}.get(spec.kind)
-        allowed = cfg.show_fallback if spec.kind == "season" else cfg.background_fallback
-        if parent_kind and allowed:
-            found = self._first(lookups, self._rules(cfg, parent_kind), item, parent_kind)
-            if found is not None:
-                return found[0], "True-Show" if spec.kind == "season" else "True-Background", "parent fallback"
-        return None, "false", "no candidate in a wanted language"
-
-    def _first(self, lookups, rules: ChoiceRules, item: MediaItem, kind: str, season=None, episode=None):
-        for provider in rules.provider_order:
-            pool = lookups.candidates(provider, item.kind, kind, item.ids, season=season, episode=episode)
-            if not pool:
-                continue
-            by_url = {c.url: c for c in pool}
-            decision = pick([self._as_choice(c) for c in pool], rules)
-            if decision.candidate is not None:
-                return by_url[decision.candidate.id], decision.reason
-        return None
+        """(source, fallback label, reason) — see :class:`curatarr.posters.sourcing.Sourcer`."""
+        return Sourcer(cfg, lookups, manual_root=manual_root).choose(item, spec)
 
     # ---- run --------------------------------------------------------------------------------------
     def run(self, ctx: RunContext, config: PosterMakerConfig) -> RunResult:
@@ -249,6 +243,9 @@ class PosterMaker(Module):
             raise ModuleError("no Plex, Jellyfin or Emby instance is configured for the poster maker")
         ctx.phase("reading libraries")
         items = self._read_items(ctx, config, servers, target)
+        if config.collections and target is None:
+            ctx.phase("reading collections")
+            items += read_collections(ctx, config, servers, items)
         lookups = self._lookups(ctx, config)
         try:
             return self._process(ctx, config, root, items, lookups, dict(servers_by_name(servers)), target)
@@ -296,11 +293,14 @@ class PosterMaker(Module):
         svc = artwork_service(ctx.rt)
         manual_root = Path(cfg.manual_asset_path) if cfg.manual_asset_path else None
         known = store.load_assets(ctx.rt.db)
+        sourcer = Sourcer(cfg, lookups, manual_root=manual_root, servers=servers, known=known, asset_root=root,
+                          log=ctx.log.info)
         records: list[store.ChoiceRecord] = []
         all_specs: list[tuple[AssetSpec, MediaItem]] = []
         templates: dict[str, Any] = {}
         hashes: dict[str, str] = {}
-        for kind in ("poster", "background", "season", "titlecard"):
+        kinds = ("poster", "background", "season", "titlecard") + (("collection",) if cfg.collections else ())
+        for kind in kinds:
             try:
                 templates[kind] = svc.store.resolve(cfg.templates.get(kind) or cfg.template, kind)
             except Exception as exc:  # TemplateNotFound / TemplateError: a configuration mistake
@@ -319,8 +319,7 @@ class PosterMaker(Module):
             if ctx.cancelled:
                 return []
             try:
-                return [(spec, item, *self.choose_source(lookups, cfg, item, spec, manual_root))
-                        for spec in self.specs_for(cfg, item, target)]
+                return [(spec, item, *sourcer.choose(item, spec)) for spec in self.specs_for(cfg, item, target)]
             finally:
                 lookups.release(item.ids)
 
@@ -339,9 +338,7 @@ class PosterMaker(Module):
                             if known.get(spec.key, {}).get("status") != "written":
                                 records.append(store.ChoiceRecord(spec.key, {**base, "status": "missing"}))
                             continue
-                        src_id = (f"manual:{source}:{source.stat().st_size}:{source.stat().st_mtime_ns}"
-                                  if isinstance(source, Path) else source.url)
-                        h = input_hash(src_id, tpl.id, hashes[spec.kind], spec.texts)
+                        h = input_hash(_source_id(source), tpl.id, hashes[spec.kind], spec.texts)
                         row = known.get(spec.key) or {}
                         exists = row.get("status") == "truncated" or (root / spec.key).is_file()
                         if not needs_render(h, row.get("input_hash"), exists):
@@ -355,10 +352,11 @@ class PosterMaker(Module):
                 ctx.result.changed(f"would render {spec.key}", asset=spec.key)
             ctx.result.count("provider_calls", lookups.calls)
             return ctx.result.build()
-        self._render(ctx, cfg, svc, root, planned(), lookups, records, templates)
+        self._render(ctx, cfg, svc, root, planned(), lookups, sourcer, records, templates)
         store.save_choices(ctx.rt.db, records)
-        if cfg.upload:
-            self._upload(ctx, root, all_specs, servers)
+        if cfg.upload or cfg.upload_existing_assets:
+            rendered = {r.asset_key for r in records if r.values.get("status") == "written"}
+            upload_assets(ctx, cfg, root, all_specs, servers, rendered)
         if cfg.asset_cleanup and target is None:
             keep = {spec.key for spec, _ in all_specs}
             ctx.result.set_data("cleanup", cleanup(root, keep, dry_run=False,
@@ -371,17 +369,23 @@ class PosterMaker(Module):
         fav_id = item.ids.get("tvdb" if fav in ("tvdb", "fanart") and item.kind == "show" else "tmdb")
         link = FAV_LINKS[fav].format(t="movie" if item.kind == "movie" else ("tv" if fav == "tmdb" else "series"),
                                      id=fav_id) if fav_id else "false"
+        if item.collection and fav == "tmdb" and item.ids.get("tmdb_collection"):
+            link = FAV_LINKS["tmdb"].format(t="collection", id=item.ids["tmdb_collection"])
         manual = isinstance(source, Path)
         cand = source if isinstance(source, ImageCandidate) else None
+        # Server art is never known to be textless (Posterizarr: Plex is never textless-safe).
+        language = "Textless" if manual else (_choice_lang(cand.language) if cand else "false")
+        provider = "manual" if manual else (cand.provider if cand else (source.provider if source else ""))
         return {"kind": spec.kind, "title": spec.title, "type": spec.choice_type, "rootfolder": item.asset_name,
                 "library": item.library, "server": item.server, "server_id": spec.server_id,
-                "language": "false" if source is None else ("Textless" if manual else _choice_lang(cand.language)),
-                "fallback": fallback, "download_source": "false" if source is None else (str(source) if manual else cand.url),
-                "fav_provider_link": link, "provider": "manual" if manual else (cand.provider if cand else ""),
+                "language": language, "fallback": fallback,
+                "download_source": "false" if source is None else (str(source) if manual else source.url),
+                "fav_provider_link": link, "provider": provider,
                 "manual": manual, "tmdbid": item.ids.get("tmdb", ""), "tvdbid": item.ids.get("tvdb", ""),
                 "imdbid": item.ids.get("imdb", ""), "text_truncated": False}
 
-    def _render(self, ctx, cfg, svc, root: Path, planned, lookups: ProviderLookups, records, templates) -> None:
+    def _render(self, ctx, cfg, svc, root: Path, planned, lookups: ProviderLookups, sourcer: Sourcer, records,
+                templates) -> None:
         """Download and render as the plan is produced: choosing (network), downloading (network)
         and rendering (CPU, process pool) overlap instead of running one after the other."""
         work: dict[int, tuple] = {}
@@ -393,6 +397,8 @@ class PosterMaker(Module):
             _spec, _item, source, _rec = work[index]
             if isinstance(source, Path):
                 return source.read_bytes()
+            if isinstance(source, ServerArt):
+                return sourcer.fetch(source)
             return lookups.download(source)
 
         def jobs() -> Iterator[RenderJob]:
@@ -455,45 +461,7 @@ class PosterMaker(Module):
                 ctx.result.error_item(spec.key, message)
                 records.append(store.ChoiceRecord(spec.key, {**rec, "status": "error"}))
         finally:
-            ctx.result.count("downloads", lookups.downloads)
-
-    def _upload(self, ctx, root: Path, specs, servers: dict[str, tuple[str, Any]]) -> None:
-        sent = store.uploads(ctx.rt.db)
-        hashes = {k: v.get("file_hash") for k, v in store.load_assets(ctx.rt.db).items()}
-        for spec, item in specs:
-            file_hash = hashes.get(spec.key) or ""
-            slot = (item.server, spec.server_id, spec.server_image or "poster")
-            if not spec.server_id or not needs_upload(file_hash, sent.get(slot)):
-                continue
-            stype, client = servers[item.server]
-            path = root / spec.key
-            if not path.is_file():
-                continue
-            data = path.read_bytes()
-            try:
-                if stype == "plex":
-                    if spec.server_image == "background":
-                        client.upload_art(spec.server_id, data=data)
-                    else:
-                        client.upload_poster(spec.server_id, data=data)
-                elif spec.server_image == "background":
-                    client.replace_backdrop(spec.server_id, data, "image/jpeg")
-                else:
-                    client.upload_image(spec.server_id, "Primary", data, "image/jpeg")
-            except ConnectorError as exc:
-                ctx.result.count("errors")
-                ctx.result.error_item(spec.key, f"upload to {item.server} failed: {exc}")
-                continue
-            store.record_upload(ctx.rt.db, *slot, spec.key, file_hash)
-            ctx.result.count("uploads")
-            if stype == "plex" and spec.kind == "poster" and any(lbl.lower() == "overlay" for lbl in item.labels):
-                # Kometa marks items whose poster carries its overlays with the "Overlay" label; a
-                # fresh poster has none, so the label goes and Kometa re-applies them on its next run.
-                try:
-                    client.remove_labels(spec.server_id, ["Overlay"])
-                    ctx.result.count("overlay_labels_removed")
-                except ConnectorError as exc:
-                    ctx.result.warn(f"could not remove the Overlay label of {item.title}: {exc}")
+            ctx.result.count("downloads", lookups.downloads + sourcer.downloads)
 
     def _cleanup(self, ctx, cfg, root: Path, *, dry_run: bool) -> RunResult:
         keep = set(store.load_assets(ctx.rt.db))

@@ -12,13 +12,15 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from curatarr.artwork.batch import RenderJob, render_many
-from curatarr.assets.naming import AssetTarget, asset_relpath, collection_asset_name
+from curatarr.assets.naming import AssetTarget, asset_relpath
 from curatarr.connectors.errors import ConnectorError, NotFound
 from curatarr.fsutil import atomic_write_bytes
 from curatarr.modules.base import ModuleError
 from curatarr.posters import choices as store
+from curatarr.posters.collections import collection_relpath
 from curatarr.posters.libraries import iter_server
 from curatarr.posters.plan import COUNT_KEYS
+from curatarr.posters.sourcing import server_image
 from curatarr.posters.writer import file_sha256, resolve
 
 SPECIALS = {"specials", "extras", "spéciaux", "0", "00", "season 0", "season 00"}
@@ -70,7 +72,11 @@ def run_manual(ctx, cfg, root: Path, svc) -> None:
     season = episode = None
     texts: dict[str, Any] = {"title": req.title}
     if req.kind == "collection":
-        target = AssetTarget(kind="collection", name=collection_asset_name(req.folder_name), library=req.library)
+        try:
+            rel = collection_relpath(req.folder_name, req.library, layout=cfg.layout,
+                                     library_folders=cfg.library_folders)
+        except ValueError as exc:
+            raise ModuleError(str(exc)) from None
         texts["collection_word"] = "Collection"
     else:
         if req.kind in ("season", "titlecard"):
@@ -82,9 +88,7 @@ def run_manual(ctx, cfg, root: Path, svc) -> None:
             episode = req.episode_number
             texts.update(episode_number=episode, episode_title=req.episode_title or req.title)
         target = AssetTarget(kind=req.kind, name=req.folder_name, library=req.library, season=season, episode=episode)
-    rel = asset_relpath(target, layout=cfg.layout, library_folders=cfg.library_folders)
-    if req.kind == "collection":
-        rel = f"Collections/{rel}"
+        rel = asset_relpath(target, layout=cfg.layout, library_folders=cfg.library_folders)
     out = resolve(root, rel)
     template = svc.store.resolve(cfg.templates.get(req.kind) or cfg.template, req.kind)
     if ctx.dry_run:
@@ -128,14 +132,6 @@ def run_testing(ctx, cfg, svc) -> None:
 
 
 # ---- server art ----------------------------------------------------------------------------------------
-
-def server_image(stype: str, client: Any, server_id: str, slot: str) -> bytes:
-    if stype == "plex":
-        return client.download(f"/library/metadata/{server_id}/{'art' if slot == 'background' else 'thumb'}")
-    if slot == "background":
-        return client.image(server_id, "Backdrop", 0)
-    return client.image(server_id, "Primary")
-
 
 def run_backup(ctx, cfg, module, servers, backup_root: Path) -> None:
     for name, stype, client in servers:

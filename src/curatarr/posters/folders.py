@@ -35,10 +35,13 @@ def asset_url(rel: str, prefix: str = "/poster_assets") -> str:
 def folder_stats(root: Path) -> dict:
     totals = {"poster": 0, "background": 0, "season": 0, "titlecard": 0}
     folders: dict[str, dict] = {}
-    size = 0
+    size = collections = 0
     for f in scan(root):
-        totals[f.kind] += 1
         size += f.size
+        if f.rel.startswith("Collections/"):  # collection posters are counted apart (Posterizarr's scan skips them)
+            collections += 1
+            continue
+        totals[f.kind] += 1
         top = f.rel.split("/", 1)[0] if "/" in f.rel else ""
         entry = folders.setdefault(top, {"name": top or ".", "path": top, "poster_count": 0, "background_count": 0,
                                          "season_count": 0, "titlecard_count": 0, "files": 0, "size": 0})
@@ -46,7 +49,7 @@ def folder_stats(root: Path) -> dict:
         entry["files"] += 1
         entry["size"] += f.size
     return {"posters": totals["poster"], "backgrounds": totals["background"], "seasons": totals["season"],
-            "titlecards": totals["titlecard"], "total_size": size,
+            "titlecards": totals["titlecard"], "collections": collections, "total_size": size,
             "folders": sorted(folders.values(), key=lambda x: x["name"].lower())}
 
 

@@ -46,7 +46,8 @@ class MediaItem:
     labels: list[str] = field(default_factory=list)
     seasons: list[SeasonRef] = field(default_factory=list)
     episodes: list[EpisodeRef] = field(default_factory=list)
-    language: str = ""
+    language: str = ""    # library language (ISO 639-1): RTL / CJK faces in the renderer
+    collection: bool = False  # a Plex collection / Jellyfin-Emby BoxSet (see posters.collections)
 
     @property
     def key(self) -> str:
@@ -139,14 +140,15 @@ def iter_plex(client: Any, server: str, *, exclude: Iterable[str] = (), only: It
 
 # ---- Jellyfin / Emby ---------------------------------------------------------------------------------
 
-def mb_item(client: Any, server: str, server_type: str, library: str, raw: Any, *, details: bool = True) -> MediaItem | None:
+def mb_item(client: Any, server: str, server_type: str, library: str, raw: Any, *, details: bool = True,
+            language: str = "") -> MediaItem | None:
     name = _asset_name(raw.path)
     if name is None:
         return None
     item = MediaItem(server=server, server_type=server_type, library=library,
                      kind="movie" if raw.type == "Movie" else "show", server_id=raw.id, title=raw.name,
                      year=raw.year, asset_name=name, path=raw.path or "", original_title=raw.original_title or "",
-                     ids=dict(raw.ids), labels=list(raw.tags))
+                     ids=dict(raw.ids), labels=list(raw.tags), language=language)
     if item.kind == "show" and details:
         item.seasons = [SeasonRef(int(s.index), s.id, s.name) for s in client.seasons(raw.id) if s.index is not None]
         item.episodes = sorted(
@@ -168,7 +170,8 @@ def iter_mediabrowser(client: Any, server: str, server_type: str, *, exclude: It
         types = ["Movie"] if lib.collection_type == "movies" else ["Series"]
         seasons, episodes = _mb_children(client, lib.id) if details and lib.collection_type == "tvshows" else ({}, {})
         for raw in client.iter_items(lib.id, types):
-            item = mb_item(client, server, server_type, lib.name, raw, details=False)
+            item = mb_item(client, server, server_type, lib.name, raw, details=False,
+                           language=(getattr(lib, "language", "") or "").split("-")[0])
             if item is not None:
                 if item.kind == "show" and details:
                     item.seasons = seasons.get(item.server_id, [])

@@ -63,6 +63,40 @@ def language_order(kind: str, orders: dict[str, list[str]]) -> list[str]:
     return [x.lower() for x in own] or base
 
 
+# Scripts a title font rarely covers: such a title is replaced by the original title (Posterizarr
+# §1.8 step 3) — CJK (with kana and hangul), Cyrillic, Devanagari, Thai, Ethiopic, Georgian,
+# Armenian, Bengali.
+_SUBSTITUTE_RANGES = ((0x0400, 0x052F), (0x0530, 0x058F), (0x0900, 0x097F), (0x0980, 0x09FF), (0x0E00, 0x0E7F),
+                      (0x10A0, 0x10FF), (0x1C90, 0x1CBF), (0x2D00, 0x2D2F), (0x1200, 0x139F), (0x2D80, 0x2DDF),
+                      (0x1100, 0x11FF), (0x3040, 0x30FF), (0x3130, 0x318F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+                      (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
+
+
+def needs_original_title(title: str) -> bool:
+    return any(lo <= ord(ch) <= hi for ch in title for lo, hi in _SUBSTITUTE_RANGES)
+
+
+def display_title(title: str, original_title: str = "", *, always: bool = False) -> str:
+    """The title drawn on an asset: the original title when ``always`` (``use_original_title``) or
+    when the title is in one of the scripts above; the title otherwise (or without an original)."""
+    original = (original_title or "").strip()
+    if original and (always or needs_original_title(title)):
+        return original
+    return title
+
+
+def render_language(language: str | None) -> str | None:
+    """The library language when it changes the pixels — an RTL language (the template's
+    ``rtl_font``) or a CJK one (the matching Noto CJK face) — else None, so that the input hash of
+    every other library stays as it was."""
+    from curatarr.artwork.fonts import CJK_BY_LANGUAGE, RTL_LANGUAGES
+
+    code = (language or "").lower()
+    if code[:2] in RTL_LANGUAGES or code in CJK_BY_LANGUAGE or code[:2] in CJK_BY_LANGUAGE:
+        return code
+    return None
+
+
 def texts_for(kind: str, title: str, *, season: int | None = None, season_name: str = "", episode: int | None = None,
               episode_title: str = "", year: int | None = None) -> dict[str, Any]:
     """The text inputs of a template for one asset."""

@@ -109,7 +109,7 @@ class ProviderLookups:
 
     def release(self, ids: dict[str, str]) -> None:
         """Forget the in-memory answers for one item (its decisions are made)."""
-        values = {str(v) for v in ids.values() if v}
+        values = {part for v in ids.values() if v for part in str(v).split(",")}  # collections list members
         with self._lock:
             for prefix in [p for p in self._memory if p.rsplit(":", 1)[-1] in values]:
                 del self._memory[prefix]
@@ -152,6 +152,8 @@ class ProviderLookups:
                 return [x for x in self._item_images("fanart", "show", ids) if x.kind == "season" and x.season == season]
             if provider == "tvdb" and tvdb:
                 return self.cached(f"tvdb:tv:{tvdb}:s{season}", lambda: c.season_artworks(int(tvdb), season))
+        if asset_kind == "collection":
+            return [x for x in self._collection_images(provider, ids) if x.kind == "poster"]
         if asset_kind == "titlecard" and season is not None and episode is not None:
             if provider == "tmdb" and tmdb:
                 return self.cached(f"tmdb:tv:{tmdb}:s{season}e{episode}",
@@ -160,6 +162,28 @@ class ProviderLookups:
                 stills = self.cached(f"tvdb:tv:{tvdb}:stills", lambda: self._tvdb_stills(c, int(tvdb)))
                 return [x for x in stills if x.season == season and x.episode == episode]
         return []
+
+    def _collection_images(self, provider: str, ids: dict[str, str]) -> list[ImageCandidate]:
+        """TMDB collection images: by the collection id (Jellyfin/Emby BoxSets carry it), else via the
+        first member movie that belongs to a collection (cached per member, like every answer)."""
+        c = self.clients.get(provider)
+        if provider != "tmdb" or c is None:
+            return []
+        coll = ids.get("tmdb_collection")
+        if coll:
+            return self.cached(f"tmdb:collection:{coll}", lambda: c.collection_images(int(coll)))
+        for member in (ids.get("tmdb_members") or "").split(","):
+            if member.strip().isdigit():
+                found = self.cached(f"tmdb:movie:{member.strip()}:collection",
+                                    lambda m=int(member): self._member_collection(c, m))
+                if found:
+                    return found
+        return []
+
+    @staticmethod
+    def _member_collection(client: Any, movie_id: int) -> list[ImageCandidate]:
+        details = client.movie(movie_id)
+        return client.collection_images(details.collection_id) if details.collection_id else []
 
     @staticmethod
     def _tvdb_stills(client: Any, series_id: int) -> list[ImageCandidate]:

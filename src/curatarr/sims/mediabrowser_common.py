@@ -10,9 +10,15 @@ credential forms are accepted. Behaviour both share:
 * ``/Items`` with ``ParentId`` / ``Recursive`` / ``IncludeItemTypes`` / ``SearchTerm`` / ``Ids``
   / ``StartIndex`` / ``Limit`` and ``TotalRecordCount``; optional DTO fields only when asked for
   in ``Fields`` (``ProviderIds``, ``Path``, ``Tags``, ``Overview`` …); ``/Items/{id}`` has all.
+* Collections: ``IncludeItemTypes=BoxSet`` (recursive, no parent) lists one ``BoxSet`` per TMDB
+  collection (``ProviderIds.Tmdb`` = the collection id); ``ParentId={boxset}`` lists its movies.
 * Images: ``POST /Items/{id}/Images/{type}[/{index}]`` takes **base64 text** with an ``image/*``
   content type (else 400), answers 204; ``Backdrop`` appends, other types replace; uploads are
   recorded with the sha256 of the decoded bytes. ``DELETE`` removes (204); image GETs need no auth.
+* ``POST /Items/{id}`` (UpdateItem) takes the full item JSON (a partial body is a 400, as on
+  Jellyfin) and keeps its ``Tags`` (Emby: ``TagItems``); changes are recorded as ``tag_changes``.
+* Emby only: ``/Items?AnyProviderIdEquals=tmdb.603,imdb.tt…`` (case-insensitive); Jellyfin 10.11
+  has no provider-id filter and ignores the parameter.
 
 This module is the HTTP layer (query parsing, auth, routing, handlers); the item model, image
 state and DTO rendering live in :mod:`curatarr.sims.mediabrowser_items`.
@@ -23,6 +29,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import re
 from typing import Any, Callable
 
@@ -167,6 +174,8 @@ def build_app(library: SampleLibrary, flavor: Flavor, *, api_key: str, instance:
                        in srv.entries]
         else:
             entries = srv.scope(parent_id, recursive)
+            if not parent_id and recursive and "BoxSet" in include:  # collections sit outside the libraries
+                entries = entries + srv.boxsets
         if include:
             entries = [e for e in entries if e.kind in include]
         if exclude:
@@ -174,6 +183,10 @@ def build_app(library: SampleLibrary, flavor: Flavor, *, api_key: str, instance:
         term = (q.get("SearchTerm") or "").lower()
         if term:
             entries = [e for e in entries if term in srv.name(e.item).lower()]
+        wanted_ids = _provider_pairs(q.list("AnyProviderIdEquals")) if flavor.name == "emby" else set()
+        if wanted_ids:  # Emby only: Jellyfin 10.11 has no provider-id filter (unknown parameters are ignored)
+            entries = [e for e in entries
+                       if {(k.lower(), str(v).lower()) for k, v in srv.provider_ids(e).items()} & wanted_ids]
         for name, attr in (("IndexNumber", "IndexNumber"), ("ParentIndexNumber", "ParentIndexNumber")):
             wanted = q.int(name)
             if wanted is not None:
@@ -293,6 +306,29 @@ def build_app(library: SampleLibrary, flavor: Flavor, *, api_key: str, instance:
                    removed=removed)
         return Response(status_code=204)
 
+    async def update_item(srv: MBServerState, q: Query, request: Request, item_id: str) -> Response:
+        """``POST /Items/{id}`` (UpdateItem): the body replaces the item's metadata, so it must be the
+        full item; a partial body fails as on Jellyfin (``Value cannot be null``). Only tags are kept."""
+        entry = srv.entry(item_id)
+        try:
+            body = json.loads(await request.body() or b"null")
+        except ValueError:
+            raise MBError(400, "The JSON value could not be converted to BaseItemDto.") from None
+        if not isinstance(body, dict):
+            raise MBError(400, "The JSON value could not be converted to BaseItemDto.")
+        missing = [k for k in ("Name", "Genres", "ProviderIds") if body.get(k) is None]
+        tag_items = body.get("TagItems") if flavor.name == "emby" else None
+        if isinstance(tag_items, list) and body.get("Tags") is None:
+            body["Tags"] = [t.get("Name") for t in tag_items if isinstance(t, dict) and t.get("Name")]
+        if missing or not isinstance(body.get("Tags"), list):
+            raise MBError(400, "Value cannot be null. (Parameter 'source')")
+        before = srv.tags(entry)
+        after = [str(t) for t in body["Tags"] if isinstance(t, str) and t.strip()]
+        srv.tag_edits[srv.item_id(entry.item)] = after
+        sim.record("tag_changes", item_id=srv.item_id(entry.item), before=before, after=after,
+                   added=[t for t in after if t not in before], removed=[t for t in before if t not in after])
+        return Response(status_code=204)
+
     def ping(srv: MBServerState, q: Query, request: Request) -> Any:
         return flavor.product
 
@@ -307,6 +343,7 @@ def build_app(library: SampleLibrary, flavor: Flavor, *, api_key: str, instance:
         ("GET", r"/Library/VirtualFolders", virtual_folders, False),
         ("GET", r"/Items", items, False),
         ("GET", rf"/Items/{uuid_ish}", item, False),
+        ("POST", rf"/Items/{uuid_ish}", update_item, False),
         ("GET", rf"/Items/{uuid_ish}/Ancestors", ancestors, False),
         ("GET", rf"/Shows/{uuid_ish}/Seasons", seasons, False),
         ("GET", rf"/Shows/{uuid_ish}/Episodes", episodes, False),
@@ -349,6 +386,16 @@ def build_app(library: SampleLibrary, flavor: Flavor, *, api_key: str, instance:
 
     app = Starlette(routes=[Route("/{path:path}", dispatch, methods=["GET", "HEAD", "POST", "DELETE", "PUT"])])
     return install(app, sim)
+
+
+def _provider_pairs(values: list[str]) -> set[tuple[str, str]]:
+    """``AnyProviderIdEquals`` values ``tmdb.603`` → {("tmdb", "603")} (case-insensitive, as Emby)."""
+    out = set()
+    for value in values:
+        provider, sep, ident = value.partition(".")
+        if sep and provider and ident:
+            out.add((provider.lower(), ident.lower()))
+    return out
 
 
 def _index_of(item: Any, attr: str) -> int | None:

@@ -29,7 +29,7 @@ ITEM_KINDS = {"AggregateFolder", "Audio", "AudioBook", "BasePluginFolder", "Book
 # What a server starts with: one Primary (English first) and, where the sample has backgrounds,
 # one Backdrop — the real default of one backdrop per item. Sample artwork kinds per image type:
 DEFAULT_IMAGES = {"Primary": ("poster", "season", "still"), "Backdrop": ("background",)}
-HAS_BACKDROP = {"Movie", "Series", "MusicArtist"}
+HAS_BACKDROP = {"Movie", "Series", "MusicArtist", "BoxSet"}
 BLURHASH = "WNF~#Ot7ofRjWBof~qt7j[ayWBay-;WBRjayWBj[WBayofj[ayj["
 TICKS_PER_MINUTE = 600_000_000
 
@@ -56,6 +56,18 @@ class MBImage:
     height: int
     artwork: Artwork | None = None
     data: bytes | None = None
+
+
+@dataclass(slots=True)
+class BoxSet:
+    """A collection (``BoxSet``): the TMDb box-set provider makes one per TMDB collection of the
+    movies, with the collection's id as ``ProviderIds.Tmdb`` and its artwork."""
+
+    title: str
+    tmdb_id: int
+    plex_rating_key: int      # the numeric id source on Emby
+    jellyfin_id: str
+    artworks: list = field(default_factory=list)
 
 
 @dataclass
@@ -100,6 +112,7 @@ class MBServerState:
             roots.setdefault(root.media, []).append(root.path)
         self.folders: list[Folder] = []
         self.entries: dict[str, Entry] = {}
+        self.tag_edits: dict[str, list[str]] = {}   # item id -> tags set through POST /Items/{id}
         self._scopes: dict[tuple[str, bool], list[Entry]] = {}
         for media, ctype, name, items in (("movie", "movies", "Movies", library.movies),
                                           ("show", "tvshows", "Shows", library.shows),
@@ -112,6 +125,29 @@ class MBServerState:
             self.folders.append(folder)
             for item in ordered:
                 self._add(item, folder, None)
+        self.boxsets: list[Entry] = self._boxsets()
+
+    def _boxsets(self) -> list[Entry]:
+        """Collections live in their own (unlisted here) ``boxsets`` folder; members stay in theirs."""
+        from curatarr.sims.library_gen import movie_artworks
+
+        folder = Folder("2" if self.flavor.numeric_ids else stable_hex(self.flavor.name, "folder", "Collections"),
+                        "Collections", "boxsets", [], [])
+        groups: dict[int, tuple[Any, list[Movie]]] = {}
+        for f in self.folders:
+            for item in f.items:
+                if isinstance(item, Movie) and item.collection is not None:
+                    groups.setdefault(item.collection.tmdb_id, (item.collection, []))[1].append(item)
+        out: list[Entry] = []
+        for n, (tmdb_id, (coll, members)) in enumerate(sorted(groups.items(), key=lambda g: g[1][0].name.lower())):
+            arts = [a for a in movie_artworks(stable_int("collection", tmdb_id), "en")
+                    if a.kind in ("poster", "background")]
+            box = BoxSet(coll.name, tmdb_id, 900_000_000 + n, stable_hex(self.flavor.name, "boxset", tmdb_id), arts)
+            entry = Entry(box, "BoxSet", folder, None, children=members)
+            self.entries[self.item_id(box)] = entry
+            out.append(entry)
+        folder.items = [e.item for e in out]
+        return out
 
     def item_id(self, item: Any) -> str:
         return str(item.plex_rating_key) if self.flavor.numeric_ids else item.jellyfin_id
@@ -170,6 +206,16 @@ class MBServerState:
         images = self.images(entry)
         single = {t: imgs[0].tag for t, imgs in images.items() if imgs and t not in MULTI_IMAGE_TYPES}
         return single, [i.tag for i in images.get("Backdrop", [])]
+
+    # ---- tags -----------------------------------------------------------------------------------
+    def tags(self, entry: Entry) -> list[str]:
+        edited = self.tag_edits.get(self.item_id(entry.item))
+        if edited is not None:
+            return list(edited)
+        return [self.library.tags[t] for t in getattr(entry.item, "tags", []) if t in self.library.tags]
+
+    def provider_ids(self, entry: Entry) -> dict[str, str]:
+        return self.item_dto(entry, {"providerids"}).get("ProviderIds", {})
 
     # ---- DTOs -----------------------------------------------------------------------------------
     def folder_dto(self, folder: Folder) -> dict[str, Any]:
@@ -231,12 +277,18 @@ class MBServerState:
                        AlbumArtist=artist.name, ParentId=self.item_id(artist))
             provider_ids = {"MusicBrainzAlbum": item.musicbrainz_id}
             path = f"{artist.path}/{item.title} ({item.year})"
+        elif isinstance(item, BoxSet):
+            provider_ids = {"Tmdb": str(item.tmdb_id)}
+            path = f"/config/data/collections/{item.title} [boxset]"
+            dto["ChildCount"] = len(entry.children)
         if want("ProviderIds"):
             dto["ProviderIds"] = provider_ids
         if want("Path") and path:
             dto["Path"] = path
         if want("Tags"):
-            dto["Tags"] = [self.library.tags[t] for t in getattr(item, "tags", []) if t in self.library.tags]
+            dto["Tags"] = self.tags(entry)
+            if self.flavor.name == "emby":  # Emby's DTO carries tags as TagItems too (what its editor sends back)
+                dto["TagItems"] = [{"Name": t, "Id": stable_int("tag", t) % 100_000} for t in dto["Tags"]]
         if want("Genres"):
             dto["Genres"] = list(getattr(item, "genres", []) or [])
         if want("Overview") and getattr(item, "overview", ""):

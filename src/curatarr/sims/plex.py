@@ -11,6 +11,9 @@ Posterizarr use (reference/contracts.md §6).
   wire format), uploaded (bytes or ``?url=``), selected and deleted posters/arts, title edits and
   the maintenance calls show up in later responses and under ``recorded`` in ``/__sim__/state``
   (``uploads`` carry the sha256 of the bytes).
+* Collections (type 18): one per distinct collection tag of a section (a tag edit makes a new one),
+  listed by ``/library/sections/{key}/all?type=18`` (plexapi's ``section.collections()``), members
+  under ``/library/collections/{rk}/children``; posters like any item (``/library/metadata/{rk}/…``).
 * About 1 in 20 movies and shows uses a legacy agent (``com.plexapp.agents.imdb://…`` guid and
   no ``<Guid>`` children), as old libraries still do.
 
@@ -37,11 +40,11 @@ from curatarr.sims.library import SampleLibrary, Show
 # The library model and element rendering live in plex_tree; names re-exported for importers.
 from curatarr.sims.plex_tree import (  # noqa: F401
     AGENTS, BASE_TS, DEFAULT_SECTION_TITLES, HAS_ART, ITEM_TAGS, POSTER_KINDS, TAG_ELEMENTS, ImageSet,
-    ItemState, Node, PlexError, PlexImage, PlexItem, PlexServerState, Section, base_title, children_of,
+    ItemState, Node, PlexCollection, PlexError, PlexImage, PlexItem, PlexServerState, Section, base_title, children_of,
     instance_view, item_node, on_disk, plex_type, section_node, sniff_mime, to_json, to_xml,
 )
 
-TYPE_IDS = {"movie": 1, "show": 2, "season": 3, "episode": 4, "artist": 8, "album": 9, "track": 10}
+TYPE_IDS = {"movie": 1, "show": 2, "season": 3, "episode": 4, "artist": 8, "album": 9, "track": 10, "collection": 18}
 # Which listing types each section type can answer (PMS: type=4 in a show section = all episodes).
 SECTION_LISTS = {"movie": {1: "movie"}, "show": {2: "show", 3: "season", 4: "episode"},
                  "artist": {8: "artist", 9: "album"}}
@@ -150,9 +153,12 @@ def create_app(library: SampleLibrary, *, token: str = "plex-token", instance: s
         except ValueError:
             raise PlexError(400, "Bad Request") from None
         wanted = SECTION_LISTS[section.type].get(type_id)
-        if wanted is None:
+        if type_id == TYPE_IDS["collection"]:  # collections change with tag edits: never cached
+            items: list[PlexItem] = list(srv.section_collections(section))
+        elif wanted is None:
             return []
-        items = srv.listings.get((section.key, wanted))
+        else:
+            items = srv.listings.get((section.key, wanted))
         if items is None:  # the tree never changes: expand once, then page from the cached list
             items = list(section.items)
             while items and plex_type(items[0]) != wanted:
@@ -203,6 +209,8 @@ def create_app(library: SampleLibrary, *, token: str = "plex-token", instance: s
             if "title.value" in params and params["title.value"]:
                 state.title = params["title.value"]
                 sim.record("edits", rating_key=item.plex_rating_key, field="title", value=state.title)
+            for name in replace.get("collection", []):  # a new collection tag makes a new collection
+                srv.ensure_collection(section, name[1])
             for tag in sorted(set(replace) | set(remove)):
                 before = list(state.tags.get(tag, []))
                 after = [v for _, v in sorted(replace[tag])] if tag in replace else list(before)
@@ -246,7 +254,8 @@ def create_app(library: SampleLibrary, *, token: str = "plex-token", instance: s
     async def children(request: Request, srv: PlexServerState, rk: str) -> Response:
         item = srv.item(rk)
         section = srv.parents[item.plex_rating_key][0]
-        kids = srv.kids[item.plex_rating_key]
+        kids = (srv.collection_members(item) if isinstance(item, PlexCollection)
+                else srv.kids[item.plex_rating_key])
         extra = []
         if isinstance(item, Show) and request.query_params.get("excludeAllLeaves") != "1":
             # PMS lists an "All episodes" pseudo-season first (no ratingKey); clients must skip it.
@@ -263,6 +272,23 @@ def create_app(library: SampleLibrary, *, token: str = "plex-token", instance: s
         leaves = [e for s in kids for e in srv.kids[s.plex_rating_key]] if isinstance(item, Show) else kids
         section = srv.parents[item.plex_rating_key][0]
         return container(request, leaves, srv, {**section_attrs(section), "key": rk}, guids=True)
+
+    def collection_of(srv: PlexServerState, rk: str) -> PlexCollection:
+        item = srv.item(rk)
+        if not isinstance(item, PlexCollection):
+            raise PlexError(404, "Not Found")
+        return item
+
+    async def collection_children(request: Request, srv: PlexServerState, rk: str) -> Response:
+        coll = collection_of(srv, rk)
+        section = srv.parents[coll.plex_rating_key][0]
+        return container(request, srv.collection_members(coll), srv,
+                         {**section_attrs(section), "key": rk, "title2": srv.title(coll)}, guids=True)
+
+    async def collection_metadata(request: Request, srv: PlexServerState, keys: str) -> Response:
+        colls = [collection_of(srv, k) for k in keys.split(",")]
+        section = srv.parents[colls[0].plex_rating_key][0]
+        return container(request, colls, srv, section_attrs(section), guids=True, detail=True)
 
     async def image_list(request: Request, srv: PlexServerState, rk: str, kind: str) -> Response:
         item = srv.item(rk)
@@ -358,6 +384,8 @@ def create_app(library: SampleLibrary, *, token: str = "plex-token", instance: s
         Route("/library/metadata/{rk}/children", endpoint(children)),
         Route("/library/metadata/{rk}/allLeaves", endpoint(all_leaves)),
         Route("/library/metadata/{rk}/file", endpoint(partial(serve_image, kind="posters"))),
+        Route("/library/collections/{rk}/children", endpoint(collection_children)),
+        Route("/library/collections/{keys}", endpoint(collection_metadata)),
     ]
     for kind, single in (("posters", "thumb"), ("arts", "art")):
         routes += [

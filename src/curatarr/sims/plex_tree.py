@@ -25,11 +25,25 @@ AGENTS = {"movie": ("tv.plex.agents.movie", "Plex Movie"),
 DEFAULT_SECTION_TITLES = {"movie": "Movies", "show": "TV Shows", "artist": "Music"}
 BASE_TS = 1_717_300_000  # every timestamp derives from this: responses are deterministic
 POSTER_KINDS = {"movie": ("poster",), "show": ("poster",), "artist": ("poster",), "album": ("poster",),
-                "season": ("season", "poster"), "episode": ("still",)}
+                "season": ("season", "poster"), "episode": ("still",), "collection": ("poster",)}
 HAS_ART = {"movie", "show", "artist"}  # sample artwork always includes a background for these
 TAG_ELEMENTS = {"label": "Label", "genre": "Genre", "collection": "Collection"}
 ITEM_TAGS = {"Video", "Directory", "Photo", "Track"}
-PlexItem = Movie | Show | Season | Episode | Artist | Album
+
+
+@dataclass(slots=True)
+class PlexCollection:
+    """A collection of a section (PMS metadata type 18). PMS makes one per distinct collection tag of
+    the section's items; members are the items carrying the tag. Its poster comes from the TMDB
+    collection's artwork, as PMS's agent fetches it (none for a collection made by a tag edit)."""
+
+    plex_rating_key: int
+    title: str
+    section_key: int
+    artworks: list = field(default_factory=list)
+
+
+PlexItem = Movie | Show | Season | Episode | Artist | Album | PlexCollection
 
 class PlexError(Exception):
     def __init__(self, status: int, title: str):
@@ -134,7 +148,7 @@ def instance_view(library: SampleLibrary, instance: str) -> SampleLibrary:
 
 def plex_type(item: PlexItem) -> str:
     return {Movie: "movie", Show: "show", Season: "season", Episode: "episode",
-            Artist: "artist", Album: "album"}[type(item)]
+            Artist: "artist", Album: "album", PlexCollection: "collection"}[type(item)]
 
 
 def children_of(item: PlexItem) -> list[PlexItem]:
@@ -194,6 +208,40 @@ class PlexServerState:
             for item in section.items:
                 self._add(item, section, None, None)
         self.state: dict[int, ItemState] = {}
+        self.collections: dict[int, PlexCollection] = {}
+        self._next_collection_key = max(self.index, default=0) + 1
+        for section in self.sections:
+            for item in section.items:
+                for name in self.default_tags(item)["collection"]:
+                    self.ensure_collection(section, name, getattr(item, "collection", None))
+
+    # ---- collections ------------------------------------------------------------------------------
+    def ensure_collection(self, section: Section, name: str, source: Any = None) -> PlexCollection:
+        """The section's collection called ``name`` (created on first use, as PMS does for a new tag)."""
+        found = next((c for c in self.collections.values()
+                      if c.section_key == section.key and c.title.lower() == name.lower()), None)
+        if found is not None:
+            return found
+        from curatarr.sims.library_gen import movie_artworks
+
+        arts = ([a for a in movie_artworks(stable_int("collection", source.tmdb_id), "en") if a.kind == "poster"]
+                if source is not None else [])
+        coll = PlexCollection(self._next_collection_key, name, section.key, arts)
+        self._next_collection_key += 1
+        self.collections[coll.plex_rating_key] = coll
+        self.index[coll.plex_rating_key] = coll
+        self.parents[coll.plex_rating_key] = (section, None, None)
+        self.kids[coll.plex_rating_key] = []
+        return coll
+
+    def section_collections(self, section: Section) -> list[PlexCollection]:
+        return sorted((c for c in self.collections.values() if c.section_key == section.key),
+                      key=lambda c: c.title.lower())
+
+    def collection_members(self, coll: PlexCollection) -> list[PlexItem]:
+        section = self.parents[coll.plex_rating_key][0]
+        wanted = coll.title.lower()
+        return [i for i in section.items if wanted in (t.lower() for t in self.tags(i, "collection"))]
 
     def _add(self, item: PlexItem, section: Section, parent: PlexItem | None, grand: PlexItem | None) -> None:
         self.index[item.plex_rating_key] = item
@@ -216,6 +264,8 @@ class PlexServerState:
 
     @staticmethod
     def default_tags(item: PlexItem) -> dict[str, list[str]]:
+        if isinstance(item, PlexCollection):
+            return {"label": [], "genre": [], "collection": []}
         roll = stable_int("label", item.plex_rating_key) % 10  # a few items arrive labelled (Kometa does that)
         collection = getattr(item, "collection", None)
         return {"label": ["Overlay"] if roll == 0 else (["Favorite"] if roll == 1 else []),
@@ -319,7 +369,33 @@ def _media(media_id: int, path: str, size: int, quality: str | None) -> Node:
     return Node("Media", {"id": media_id, "videoResolution": _resolution(quality), "container": container}, [part])
 
 
+def collection_node(srv: PlexServerState, coll: PlexCollection) -> Node:
+    """A collection as PMS lists it (``type=18`` listings, ``/library/metadata/{rk}``)."""
+    rk = coll.plex_rating_key
+    section = srv.parents[rk][0]
+    members = srv.collection_members(coll)
+    years = [m.year for m in members if getattr(m, "year", None)]
+    h = stable_hex("collection", section.key, coll.title)
+    state = srv.state.get(rk)
+    attrs: dict[str, Any] = {
+        "ratingKey": str(rk), "key": f"/library/collections/{rk}/children",
+        "guid": f"collection://{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}", "type": "collection",
+        "title": srv.title(coll), "titleSort": srv.title(coll), "subtype": section.type, "summary": "",
+        "index": rk, "librarySectionTitle": section.title, "librarySectionID": section.key,
+        "librarySectionKey": f"/library/sections/{section.key}", "childCount": len(members),
+        "minYear": min(years) if years else None, "maxYear": max(years) if years else None,
+        "collectionMode": "-1", "collectionSort": "0", "smart": "0",
+        "addedAt": BASE_TS - stable_int("added", rk) % 100_000_000,
+        "updatedAt": max([BASE_TS, *(s.version for s in state.images.values())]) if state else BASE_TS,
+        "thumb": (srv.image_url(coll, "posters") if coll.artworks or state
+                  else f"/library/collections/{rk}/composite/{BASE_TS}"),
+    }
+    return Node("Directory", attrs, [Node("Label", {"tag": v}) for v in srv.tags(coll, "label")])
+
+
 def item_node(srv: PlexServerState, item: PlexItem, *, guids: bool = True, detail: bool = False) -> Node:
+    if isinstance(item, PlexCollection):
+        return collection_node(srv, item)
     rk = item.plex_rating_key
     type_ = plex_type(item)
     section, parent, grand = srv.parents[rk]
