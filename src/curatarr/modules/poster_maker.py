@@ -261,7 +261,7 @@ class PosterMaker(Module):
                         continue  # Tautulli rating keys are Plex ids
                     found = []
                     for attempt in range(cfg.webhook_retries + 1):
-                        found = find_items(client, name, stype, target, exclude=cfg.exclude_libraries)
+                        found = find_items(client, name, stype, target, exclude=cfg.exclude_libraries, db=ctx.rt.db)
                         if found or attempt == cfg.webhook_retries:
                             break
                         ctx.log.info("item not on %s yet; retrying in %ss", name, cfg.webhook_retry_delay)
