@@ -94,9 +94,13 @@ def test_server_art_with_a_tool_marker_is_refused_unless_validation_is_off(runti
     run(runtime)
     rows = _rows(runtime)
     key = f"Movies/{movie.folder_name}/poster.jpg"
-    assert rows[key].status == "missing" and rows[key].download_source == "false"
+    assert rows[key].status == "refused" and rows[key].download_source == "false"
     other = f"Movies/{sims.library.movies[1].folder_name}/poster.jpg"
     assert rows[other].status == "written" and rows[other].provider == "plex"
+    # The refusal is remembered for the provider cache time: the next run downloads nothing at all.
+    again = run(runtime)
+    assert again.counts["downloads"] == 0 and again.counts["writes"] == 0
+    assert _rows(runtime)[key].status == "refused"
 
     _only_servers(runtime, sims, disable_hash_validation=True, **KINDS_OFF)
     result = run(runtime)

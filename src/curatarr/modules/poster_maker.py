@@ -335,7 +335,9 @@ class PosterMaker(Module):
                         base = self._record(cfg, item, spec, source, fallback)
                         if source is None:
                             ctx.result.count("missing")
-                            if known.get(spec.key, {}).get("status") != "written":
+                            if spec.key in sourcer.refused:   # remembered: no re-download until the cache time ends
+                                records.append(store.ChoiceRecord(spec.key, {**base, "status": "refused"}))
+                            elif spec.key not in sourcer.remembered and known.get(spec.key, {}).get("status") != "written":
                                 records.append(store.ChoiceRecord(spec.key, {**base, "status": "missing"}))
                             continue
                         h = input_hash(_source_id(source), tpl.id, hashes[spec.kind], spec.texts)

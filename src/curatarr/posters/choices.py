@@ -23,13 +23,14 @@ class ChoiceRecord:
 
 
 def load_assets(db) -> dict[str, dict]:
-    """asset_key → {input_hash, file_hash, status, skipped, provider, download_source} for every known asset."""
+    """asset_key → {input_hash, file_hash, status, skipped, provider, download_source, updated_at} for every
+    known asset."""
     with db.session() as s:
         rows = s.execute(select(PosterAsset.asset_key, PosterAsset.input_hash, PosterAsset.file_hash,
                                 PosterAsset.status, PosterAsset.skipped, PosterAsset.provider,
-                                PosterAsset.download_source)).all()
+                                PosterAsset.download_source, PosterAsset.updated_at)).all()
     return {r[0]: {"input_hash": r[1], "file_hash": r[2], "status": r[3], "skipped": r[4], "provider": r[5],
-                   "download_source": r[6]} for r in rows}
+                   "download_source": r[6], "updated_at": r[7]} for r in rows}
 
 
 def save_choices(db, records: Iterable[ChoiceRecord], chunk: int = 500) -> int:

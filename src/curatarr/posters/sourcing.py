@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -95,6 +96,10 @@ class Sourcer:
         self.asset_root = asset_root
         self.log = log or (lambda _msg: None)
         self.downloads = 0  # server images fetched (the marker check needs the bytes)
+        # Slots whose server image carried a tool marker: refused now, or refused within the provider
+        # cache time (not downloaded again, so a no-op run stays at 0 downloads).
+        self.refused: set[str] = set()
+        self.remembered: set[str] = set()
         self._lock = threading.Lock()
 
     def _download(self, stype: str, client: Any, server_id: str, slot: str) -> bytes:
@@ -156,6 +161,11 @@ class Sourcer:
         if (row.get("status") == "written" and row.get("provider") in SERVER_TYPES and self.asset_root is not None
                 and (self.asset_root / spec.key).is_file() and row.get("download_source")):
             return ServerArt(stype, item.server, spec.server_id, slot, row["download_source"])
+        if (row.get("status") == "refused" and not getattr(self.cfg, "disable_hash_validation", False)
+                and self._recent(row.get("updated_at"))):
+            with self._lock:
+                self.remembered.add(spec.key)
+            return None
         try:
             data = self._download(stype, client, spec.server_id, slot)
         except NotFound:
@@ -169,9 +179,19 @@ class Sourcer:
             marker = tool_marker(data)
             if marker is not None:
                 self.log(f"server art of {spec.key} refused: its metadata says {marker!r}")
+                with self._lock:
+                    self.refused.add(spec.key)
                 return None
         return ServerArt(stype, item.server, spec.server_id, slot, server_art_url(item.server, spec.server_id,
                                                                                  slot, data), data)
+
+    def _recent(self, when: Any) -> bool:
+        if when is None:
+            return False
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        age_hours = (datetime.now(timezone.utc) - when).total_seconds() / 3600
+        return age_hours < float(getattr(self.cfg, "provider_cache_hours", 24.0))
 
     def fetch(self, art: ServerArt) -> bytes:
         """Bytes of a server-art source (downloaded again when the choice was kept from a past run)."""
