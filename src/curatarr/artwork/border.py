@@ -38,11 +38,23 @@ def _clip_to_uchar(image: pyvips.Image) -> pyvips.Image:
     return (image > 255).ifthenelse(255, (image < 0).ifthenelse(0, image)).cast("uchar")
 
 
+def reads_in_order(layer: BorderLayer) -> bool:
+    """Whether :func:`apply_border` reads the picture once, top to bottom (a single-colour frame
+    via ``embed``, the rounded/stroke masks via ``ifthenelse``), so it can join a decode stream."""
+    return layer.style != "solid" or not layer.colors
+
+
 def apply_border(base: pyvips.Image, layer: BorderLayer) -> pyvips.Image:
     width, height = base.width, base.height
     w = layer.width
     if w <= 0:
         return base
+    if layer.style == "solid" and not layer.colors and 2 * w < min(width, height):
+        # One colour: keep the inner picture and let ``embed`` paint the frame around it — one
+        # operation, no full-size colour image (same pixels as IM's -shave w -border w).
+        r, g, b, _a = parse_colour(layer.color)
+        inner = base.crop(w, w, width - 2 * w, height - 2 * w)
+        return inner.embed(w, w, width, height, extend="background", background=[r, g, b]).copy(interpretation="srgb")
     frame = _frame_colour(layer, width, height)
     if layer.style == "solid":
         if 2 * w >= min(width, height):

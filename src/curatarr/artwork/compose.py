@@ -1,8 +1,9 @@
 """The render pipeline: decode once → layers in template order → encode once.
 
 ``render(template, inputs, ctx)`` is the engine's single entry point; the API preview, the test
-sheet, the CLI and the batch pool all call it. Everything between decode and encode is a lazy
-libvips graph, so a poster is streamed through memory in tiles, not held as many full copies.
+sheet, the CLI and the batch pool all call it. The source is decoded as a stream; full-canvas
+layers join that stream, local layers (text, logo) are painted into the one in-memory copy of
+the canvas (see :mod:`curatarr.artwork.canvas`), and the encoder reads that copy.
 """
 
 from __future__ import annotations
@@ -15,12 +16,23 @@ from pathlib import Path
 import pyvips
 
 from curatarr import __version__
-from curatarr.artwork.border import apply_border
+from curatarr.artwork.border import apply_border, reads_in_order
+from curatarr.artwork.canvas import Canvas
 from curatarr.artwork.encode import Provenance, encode
 from curatarr.artwork.errors import ArtworkError, AssetNotFound, ImageRejected
 from curatarr.artwork.fonts import RTL_LANGUAGES, FontRegistry, is_rtl_text
 from curatarr.artwork.layout import Rect, box_rect, place_in_box
-from curatarr.artwork.overlays import blend, blend_mask, combined_plate, file_plate, gradient_plate, is_black_fade
+from curatarr.artwork.overlays import (
+    Plate,
+    blend,
+    blend_black,
+    combined_plate,
+    file_plate,
+    gradient_plate,
+    is_black_fade,
+    is_black_frame,
+    paint_mask,
+)
 from curatarr.artwork.source import ImageInput, harden_vips, load_cover, load_rgba
 from curatarr.artwork.templates import (
     BorderLayer,
@@ -130,18 +142,18 @@ def dilate(mask: pyvips.Image, radius: int) -> pyvips.Image:
     return out.cast("uchar")
 
 
-def _draw_text(base: pyvips.Image, layer: TextLayer, inputs: TextInputs, ctx: RenderContext,
-               width: int, height: int, test_mode: bool) -> tuple[pyvips.Image, dict | None]:
+def _draw_text(canvas: Canvas, layer: TextLayer, inputs: TextInputs, ctx: RenderContext,
+               width: int, height: int, test_mode: bool) -> dict | None:
     raw = source_text(layer, inputs)
     box = box_rect(width, height, layer.box.width, layer.box.height, layer.box.offset_bottom, layer.box.offset_x)
     if test_mode:
         box_mask = pyvips.Image.black(box.width, box.height) + 255
-        base = blend_mask(base, box_mask.cast("uchar"), TEST_BOX, box.x, box.y)
+        paint_mask(canvas, box_mask.cast("uchar"), TEST_BOX, box.x, box.y)
     if not raw or not raw.strip():
-        return base, None
+        return None
     text = prepare_text(raw, layer)
     if not text:
-        return base, None
+        return None
     language = inputs.language
     rtl = bool(language and language[:2].lower() in RTL_LANGUAGES) or is_rtl_text(text)
     chooser = ctx.chooser(layer, rtl, language)
@@ -165,21 +177,21 @@ def _draw_text(base: pyvips.Image, layer: TextLayer, inputs: TextInputs, ctx: Re
         shadow = shape.embed(spread, spread, shape.width + 2 * spread, shape.height + 2 * spread)
         if sh.blur:
             shadow = shadow.gaussblur(sh.blur / 2, precision="integer").cast("uchar")
-        base = blend_mask(base, shadow, parse_colour(sh.color), shape_x - spread + sh.dx, shape_y - spread + sh.dy,
-                          sh.opacity)
+        paint_mask(canvas, shadow, parse_colour(sh.color), shape_x - spread + sh.dx, shape_y - spread + sh.dy,
+                   sh.opacity)
     if layer.stroke:
-        base = blend_mask(base, shape, parse_colour(layer.stroke.color), shape_x, shape_y)
-    base = blend_mask(base, raster.mask, colour, ink.x, ink.y)
+        paint_mask(canvas, shape, parse_colour(layer.stroke.color), shape_x, shape_y)
+    paint_mask(canvas, raster.mask, colour, ink.x, ink.y)
     info = {
         "id": layer.id, "text": text, "size": raster.size, "lines": raster.lines, "truncated": raster.truncated,
         "action": raster.action, "box": box.as_list(), "ink": [ink.x, ink.y, raster.width, raster.height],
         "fonts": [face.name for face in chooser.chain[:2]], "missing": raster.missing,
         "cached": raster.cache_hit, "overflow": layer.overflow,
     }
-    return base, info
+    return info
 
 
-def _draw_logo(base: pyvips.Image, layer: LogoLayer, logo: ImageInput, width: int, height: int) -> tuple[pyvips.Image, dict]:
+def _draw_logo(canvas: Canvas, layer: LogoLayer, logo: ImageInput, width: int, height: int) -> dict:
     image = load_rgba(logo)
     box = box_rect(width, height, layer.box.width, layer.box.height, layer.box.offset_bottom, layer.box.offset_x)
     scale = min(box.width / image.width, box.height / image.height)
@@ -188,11 +200,18 @@ def _draw_logo(base: pyvips.Image, layer: LogoLayer, logo: ImageInput, width: in
     rgb, alpha = image.extract_band(0, n=3), image.extract_band(3)
     if layer.opacity < 1:
         alpha = (alpha * layer.opacity).cast("uchar")
-    region = base.crop(spot.x, spot.y, image.width, image.height) if Rect(0, 0, width, height).contains(spot) else None
-    if region is None:
+    if not Rect(0, 0, width, height).contains(spot):
         raise ArtworkError("logo box lies outside the canvas")
-    out = ((region * (255 - alpha) + rgb * alpha) / 255 + 0.5).cast("uchar").copy(interpretation="srgb")
-    return base.insert(out, spot.x, spot.y), {"id": layer.id, "box": box.as_list(), "ink": spot.as_list()}
+    canvas.paint(spot.x, spot.y, image.width, image.height,
+                 lambda region: ((region * (255 - alpha) + rgb * alpha) / 255 + 0.5).cast("uchar").copy(interpretation="srgb"))
+    return {"id": layer.id, "box": box.as_list(), "ink": spot.as_list()}
+
+
+def _apply_plate(canvas: Canvas, plate: Plate) -> None:
+    if plate.inv3 is not None:  # per-pixel over the whole canvas: joins the decode stream
+        canvas.pointwise(lambda image: blend_black(image, plate.inv3))
+    else:  # strip-wise crops and inserts: needs the canvas in memory
+        canvas.transform(lambda image: blend(image, plate))
 
 
 def compose(template: Template, inputs: RenderInputs, ctx: RenderContext, *, test_mode: bool = False
@@ -202,11 +221,12 @@ def compose(template: Template, inputs: RenderInputs, ctx: RenderContext, *, tes
     width, height = template.size
     background = parse_colour(template.source.background)[:3]
     if test_mode:
-        base = _solid(width, height, TEST_CANVAS)
+        canvas = Canvas(_solid(width, height, TEST_CANVAS))
     elif inputs.image is not None:
-        base = load_cover(inputs.image, width, height, focal_point=template.source.focal_point, background=background)
+        canvas = Canvas(load_cover(inputs.image, width, height, focal_point=template.source.focal_point,
+                                   background=background, materialise=False), sequential=True)
     else:
-        base = _solid(width, height, background)
+        canvas = Canvas(_solid(width, height, background))
     replaced = {layer.replaces for layer in template.layers
                 if isinstance(layer, LogoLayer) and inputs.logo is not None and layer.replaces}
     report: list[dict] = []
@@ -220,24 +240,28 @@ def compose(template: Template, inputs: RenderInputs, ctx: RenderContext, *, tes
             while index < len(layers) and isinstance(layers[index], GradientLayer) and is_black_fade(layers[index]):
                 run.append(layers[index])
                 index += 1
-            base = blend(base, combined_plate(run, width, height))
+            frame = None
+            if index < len(layers) and isinstance(layers[index], BorderLayer) and is_black_frame(layers[index], width, height):
+                frame = layers[index]  # drawn by the same multiply as the fades (identical pixels)
+                index += 1
+            _apply_plate(canvas, combined_plate(run, width, height, border=frame))
         elif isinstance(layer, GradientLayer):
-            base = blend(base, gradient_plate(layer, width, height))
+            _apply_plate(canvas, gradient_plate(layer, width, height))
         elif isinstance(layer, OverlayLayer):
-            base = blend(base, file_plate(ctx.overlay_path(layer.file), width, height, layer.opacity))
+            _apply_plate(canvas, file_plate(ctx.overlay_path(layer.file), width, height, layer.opacity))
         elif isinstance(layer, BorderLayer):
-            base = apply_border(base, layer)
+            step = canvas.pointwise if reads_in_order(layer) else canvas.transform
+            step(lambda image, layer=layer: apply_border(image, layer))
         elif isinstance(layer, LogoLayer):
             if inputs.logo is not None:
-                base, info = _draw_logo(base, layer, inputs.logo, width, height)
-                report.append(info)
+                report.append(_draw_logo(canvas, layer, inputs.logo, width, height))
         elif isinstance(layer, TextLayer):
             if not layer.enabled or layer.id in replaced:
                 continue
-            base, info = _draw_text(base, layer, inputs.texts, ctx, width, height, test_mode)
+            info = _draw_text(canvas, layer, inputs.texts, ctx, width, height, test_mode)
             if info is not None:
                 report.append(info)
-    return base, report
+    return canvas.image, report
 
 
 def render(template: Template, inputs: RenderInputs, ctx: RenderContext, *, test_mode: bool = False) -> RenderResult:

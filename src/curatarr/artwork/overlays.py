@@ -5,6 +5,13 @@ stores ``255 - alpha`` (1 band) plus either one colour (every generated gradient
 share a colour — the usual black fade) or the full RGB. Blending is integer arithmetic on the
 source — ``(base·(255−a) + rgb·a) / 255`` — which costs a fraction of a general float
 ``composite`` over the whole canvas.
+
+Black plates (the classic glow + fade) keep ``255 - alpha`` in all three bands instead: the blend
+is then one uchar multiply and one shifting cast over the canvas. libvips would otherwise replicate
+a 1-band operand to 3 bands for every pixel of every render, which cost more than the multiply
+itself (measured: 17 ms vs 9 ms per 2000×3000 poster on one core). A solid black border that
+directly follows the fades is folded into the same plate (alpha 255 on the outer band ⇒ exactly
+black), so it costs nothing at render time.
 """
 
 from __future__ import annotations
@@ -17,9 +24,10 @@ from pathlib import Path
 import numpy as np
 import pyvips
 
+from curatarr.artwork.canvas import Canvas
 from curatarr.artwork.errors import AssetNotFound
 from curatarr.artwork.source import load_rgba
-from curatarr.artwork.templates import GradientLayer, parse_colour
+from curatarr.artwork.templates import BorderLayer, GradientLayer, parse_colour
 
 OVERLAY_EXTENSIONS = (".png", ".webp")
 
@@ -30,10 +38,22 @@ class Plate:
     colour: tuple[int, int, int] | None  # uniform colour, or None when ``rgb`` varies
     rgb: pyvips.Image | None = None  # uchar, 3 bands
     clear: tuple[int, int, int, int] | None = None  # (x, y, w, h) where the plate is fully transparent
+    inv3: pyvips.Image | None = None  # black plates only: 255 - alpha in 3 bands (see module doc)
 
     def __post_init__(self):
         if self.clear is None:
             self.clear = clear_rect(self.inv_alpha)
+
+    @property
+    def nbytes(self) -> int:
+        parts = (self.inv3, self.rgb) if self.inv3 is not None else (self.inv_alpha, self.rgb)
+        return sum(p.width * p.height * p.bands for p in parts if p is not None)
+
+
+def black_plate(inv_alpha: pyvips.Image) -> Plate:
+    """A black plate held as one 3-band image; ``inv_alpha`` becomes a view of its first band."""
+    inv3 = inv_alpha.bandjoin([inv_alpha, inv_alpha]).copy_memory()
+    return Plate(inv_alpha=inv3.extract_band(0), colour=(0, 0, 0), inv3=inv3)
 
 
 def clear_rect(inv_alpha: pyvips.Image) -> tuple[int, int, int, int] | None:
@@ -62,8 +82,11 @@ def clear_rect(inv_alpha: pyvips.Image) -> tuple[int, int, int, int] | None:
 
 
 class _PlateCache:
-    def __init__(self, capacity: int = 8):
+    """LRU of plates, bounded by count and by bytes (a 4K black plate is 25 MB)."""
+
+    def __init__(self, capacity: int = 8, max_bytes: int = 160 * 1024 * 1024):
         self.capacity = capacity
+        self.max_bytes = max_bytes
         self._data: OrderedDict[tuple, Plate] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -76,9 +99,12 @@ class _PlateCache:
         plate = make()
         with self._lock:
             self._data[key] = plate
-            while len(self._data) > self.capacity:
+            while len(self._data) > 1 and (len(self._data) > self.capacity or self._bytes() > self.max_bytes):
                 self._data.popitem(last=False)
         return plate
+
+    def _bytes(self) -> int:
+        return sum(plate.nbytes for plate in self._data.values())
 
     def clear(self) -> None:
         with self._lock:
@@ -162,6 +188,8 @@ def make_gradient_plate(layer: GradientLayer, width: int, height: int) -> Plate:
     alpha = _interp(layer.stops, t, lambda s: s.opacity * parse_colour(s.color)[3] / 255) * layer.opacity
     inv_img = index.maplut(_lut(255 - 255 * alpha)).cast("uchar").copy_memory()
     colour = _uniform_colour(layer)
+    if colour == (0, 0, 0):
+        return black_plate(inv_img)
     rgb_img = None
     if colour is None:
         channels = np.stack([_interp(layer.stops, t, lambda s, i=i: parse_colour(s.color)[i]) for i in range(3)], axis=-1)
@@ -174,24 +202,39 @@ def gradient_plate(layer: GradientLayer, width: int, height: int) -> Plate:
     return plates.get_or_make(key, lambda: make_gradient_plate(layer, width, height))
 
 
-def combined_plate(layers: list[GradientLayer], width: int, height: int) -> Plate:
-    """Consecutive black fades merged into one plate, so the canvas is multiplied only once."""
-    if len(layers) == 1:
+def combined_plate(layers: list[GradientLayer], width: int, height: int, border: BorderLayer | None = None) -> Plate:
+    """Consecutive black fades merged into one plate, so the canvas is multiplied only once.
+
+    ``border``: a solid black frame (see :func:`is_black_frame`) drawn right after the fades;
+    it is folded in as alpha 255 on the outer ``border.width`` px.
+    """
+    if len(layers) == 1 and border is None:
         return gradient_plate(layers[0], width, height)
-    key = ("combined", tuple(layer.model_dump_json() for layer in layers), width, height)
+    key = ("combined", tuple(layer.model_dump_json() for layer in layers), border and border.model_dump_json(),
+           width, height)
 
     def make() -> Plate:
         inv = None
         for layer in layers:  # the parts are not cached: only the merged plate is ever used
             part = make_gradient_plate(layer, width, height).inv_alpha.cast("float") / 255
             inv = part if inv is None else inv * part
-        return Plate(inv_alpha=(inv * 255 + 0.5).cast("uchar").copy_memory(), colour=(0, 0, 0))
+        inv = (inv * 255 + 0.5).cast("uchar")
+        if border is not None:
+            w = border.width
+            inv = inv.crop(w, w, width - 2 * w, height - 2 * w).embed(w, w, width, height, extend="black")
+        return black_plate(inv.copy_memory())
 
     return plates.get_or_make(key, make)
 
 
 def is_black_fade(layer: GradientLayer) -> bool:
     return _uniform_colour(layer) == (0, 0, 0)
+
+
+def is_black_frame(layer: BorderLayer, width: int, height: int) -> bool:
+    """A plain opaque black frame narrower than the canvas: a black plate can draw it exactly."""
+    return (layer.style == "solid" and not layer.colors and parse_colour(layer.color) == (0, 0, 0, 255)
+            and 0 < 2 * layer.width < min(width, height))
 
 
 def make_file_plate(path: Path, width: int, height: int, opacity: float) -> Plate:
@@ -228,11 +271,23 @@ def _blend_full(base: pyvips.Image, inv: pyvips.Image, colour, rgb) -> pyvips.Im
     return (out + 0.5).cast("uchar").copy(interpretation="srgb")
 
 
+def blend_black(base: pyvips.Image, inv3: pyvips.Image) -> pyvips.Image:
+    """``base·(255−a) >> 8`` with the 3-band inverse alpha: one multiply, one shifting cast.
+
+    Over the whole canvas: skipping the plate's clear middle would need crops and inserts whose
+    copies cost more than multiplying those pixels (measured on the classic poster and title card).
+    """
+    return (base * inv3).cast("uchar", shift=True).copy(interpretation="srgb")
+
+
 def blend(base: pyvips.Image, plate: Plate) -> pyvips.Image:
     """Composite ``plate`` over the 3-band uchar ``base`` (same size); returns 3-band uchar.
 
-    Only the bands around the plate's clear rectangle are computed; the rest is passed through.
+    Black plates: :func:`blend_black`. Others: only the bands around the plate's clear rectangle
+    are computed; the rest is passed through.
     """
+    if plate.inv3 is not None:
+        return blend_black(base, plate.inv3)
     if plate.clear is None:
         return _blend_full(base, plate.inv_alpha, plate.colour, plate.rgb)
     width, height = base.width, base.height
@@ -248,18 +303,21 @@ def blend(base: pyvips.Image, plate: Plate) -> pyvips.Image:
     return out
 
 
-def blend_mask(base: pyvips.Image, mask: pyvips.Image, colour: tuple[int, int, int, int], x: int, y: int,
-               opacity: float = 1.0) -> pyvips.Image:
-    """Paint ``colour`` through a 1-band ``mask`` at (x, y), touching only that region."""
+def _clip(width: int, height: int, mask: pyvips.Image, x: int, y: int) -> tuple[pyvips.Image, int, int] | None:
+    """``mask`` cut to the part that lies on a ``width``×``height`` canvas, and where that part sits."""
     bx, by = max(0, x), max(0, y)
-    right, bottom = min(base.width, x + mask.width), min(base.height, y + mask.height)
+    right, bottom = min(width, x + mask.width), min(height, y + mask.height)
     if right <= bx or bottom <= by:
-        return base
-    mask = mask.crop(bx - x, by - y, right - bx, bottom - by)
+        return None
+    return mask.crop(bx - x, by - y, right - bx, bottom - by), bx, by
+
+
+def mask_over(region: pyvips.Image, mask: pyvips.Image, colour: tuple[int, int, int, int],
+              opacity: float = 1.0) -> pyvips.Image:
+    """``colour`` painted through the 1-band ``mask`` over the same-size 3-band ``region``."""
     strength = opacity * colour[3] / 255
     if strength < 1:
         mask = (mask * strength).cast("uchar")
-    region = base.crop(bx, by, right - bx, bottom - by)
     rgb = tuple(colour[:3])
     if rgb == (0, 0, 0):  # black (strokes, shadows): region·(255−m) >> 8, all integer
         out = (region * mask.invert()).cast("uchar", shift=True)
@@ -268,7 +326,27 @@ def blend_mask(base: pyvips.Image, mask: pyvips.Image, colour: tuple[int, int, i
     else:
         blended = (region * (255 - mask) + mask.new_from_image(list(rgb)) * mask) / 255
         out = (blended + 0.5).cast("uchar")
-    return base.insert(out.copy(interpretation="srgb"), bx, by)
+    return out.copy(interpretation="srgb")
+
+
+def blend_mask(base: pyvips.Image, mask: pyvips.Image, colour: tuple[int, int, int, int], x: int, y: int,
+               opacity: float = 1.0) -> pyvips.Image:
+    """Paint ``colour`` through a 1-band ``mask`` at (x, y), touching only that region (lazy insert)."""
+    clipped = _clip(base.width, base.height, mask, x, y)
+    if clipped is None:
+        return base
+    mask, bx, by = clipped
+    return base.insert(mask_over(base.crop(bx, by, mask.width, mask.height), mask, colour, opacity), bx, by)
+
+
+def paint_mask(canvas: Canvas, mask: pyvips.Image, colour: tuple[int, int, int, int], x: int, y: int,
+               opacity: float = 1.0) -> None:
+    """:func:`blend_mask` on a :class:`Canvas`: the same pixels, written in place."""
+    clipped = _clip(canvas.width, canvas.height, mask, x, y)
+    if clipped is None:
+        return
+    mask, bx, by = clipped
+    canvas.paint(bx, by, mask.width, mask.height, lambda region: mask_over(region, mask, colour, opacity))
 
 
 def list_overlay_files(folder: Path | None) -> list[Path]:

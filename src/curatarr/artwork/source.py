@@ -147,13 +147,16 @@ def _checked(image: pyvips.Image) -> pyvips.Image:
 
 
 def load_cover(source: ImageInput, width: int, height: int, *, focal_point="center",
-               background: tuple[int, int, int] = (0, 0, 0)) -> pyvips.Image:
+               background: tuple[int, int, int] = (0, 0, 0), materialise: bool = True) -> pyvips.Image:
     """Decode once with shrink-on-load, cover-resize and crop to exactly ``width``×``height``.
 
     ``focal_point``: ``"center"`` (Posterizarr), ``"attention"`` (libvips saliency) or (fx, fy).
-    The returned image is lazy; errors in the pixel data surface when it is encoded and are
-    reported by the pipeline as :class:`ImageRejected`.
+    ``materialise``: decode into memory now (any region readable in any order; a corrupt file
+    fails here). ``False`` returns the sequential stream for a single top-to-bottom pass (the
+    render pipeline's :class:`~curatarr.artwork.canvas.Canvas`); errors then surface when the
+    stream is read, and the pipeline reports them as :class:`ImageRejected`.
     """
+    finish = _materialise if materialise else (lambda image: image)
     source = read_source(source)
     header, _fmt = _header(source)
     try:
@@ -164,7 +167,7 @@ def load_cover(source: ImageInput, width: int, height: int, *, focal_point="cent
             # resampling needed, decode as-is and centre-crop the excess.
             left, top = (header.width - width) // 2, (header.height - height) // 2
             image = header.crop(left, top, width, height) if (left or top) else header
-            return _materialise(to_srgb8(_checked(image), background))
+            return finish(to_srgb8(_checked(image), background))
         if focal_point in ("center", "centre", None):
             image = _thumbnail(source, width, height, "centre")
         elif focal_point == "attention":
@@ -182,7 +185,7 @@ def load_cover(source: ImageInput, width: int, height: int, *, focal_point="cent
     if image.width != width or image.height != height:
         # thumbnail rounds; pad/crop the odd pixel so the canvas is exact
         image = image.gravity("centre", width, height, extend="copy")
-    return _materialise(to_srgb8(image, background))
+    return finish(to_srgb8(image, background))
 
 
 def _materialise(image: pyvips.Image) -> pyvips.Image:
