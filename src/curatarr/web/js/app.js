@@ -92,6 +92,9 @@ function shell(user) {
     localStorage.setItem(THEME_KEY, next); applyTheme(next);
   } }, "◐");
   const logoutBtn = h("button", { class: "btn btn-ghost", onclick: async () => {
+    // Stop the page first (its timers and event streams), so nothing it polls races the revoked token.
+    if (current && current.cleanup) { try { current.cleanup(); } catch { /* ignore */ } }
+    current = null;
     try { await api.post("/api/auth/logout"); } catch { /* token may already be invalid */ }
     auth.token = null; await start();
   } }, "Sign out");
