@@ -376,6 +376,8 @@ def main() -> None:
     try:
         full = run_worker("full", data_dir, args.database, config)
         changed = change_one_percent(replays, random.Random(11))
+        for rep in replays.values():  # re-join the changed listings now: the replay server's own work,
+            rep.listing()             # not the library's (the full sync also got pre-joined bytes)
         incremental = run_worker("incremental", data_dir, args.database)
         search = run_worker("search", data_dir, args.database)
         dups = run_worker("duplicates", data_dir, args.database)
