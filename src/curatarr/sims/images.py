@@ -7,6 +7,11 @@ text at all. Output is deterministic for a given artwork + title (same Pillow ve
 
 ``small=True`` renders the same picture at 1/10 of the size (aspect ratio kept, at least 16 px a
 side) — cheap for tests that only need *an* image. Results are cached (bounded LRU).
+
+``use_stock_images(True)`` (benchmarks): every artwork is served from a small set of pre-rendered
+pictures of the same size, kind and format (a few variants each, no per-title text), so a
+simulator serving 200,000 different images costs no Pillow work per request — what a real
+provider's CDN costs its client. Off by default; tests keep per-artwork pictures.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ _FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/noto/NotoSansMono-Bold.ttf",
 )
 SMALL_FACTOR = 10
+STOCK_VARIANTS = 3
+_stock = {"on": False}
 
 
 @lru_cache(maxsize=64)
@@ -104,12 +111,31 @@ def _render(artwork: Artwork, title: str, width: int, height: int) -> bytes:
     return out.getvalue()
 
 
-@lru_cache(maxsize=128)
+def use_stock_images(enabled: bool = True) -> None:
+    """Serve pre-rendered stock pictures instead of one picture per artwork (see module docstring)."""
+    _stock["on"] = bool(enabled)
+
+
+@lru_cache(maxsize=256)
+def _stock_picture(kind: str, has_text: bool, width: int, height: int, variant: int) -> bytes:
+    art = Artwork(kind=kind, language="en" if has_text else None, width=width, height=height, has_text=has_text,
+                  vote_average=0.0, vote_count=0, likes=0, seed=variant, provider_id=f"stock{variant}",
+                  season_number=1 if kind == "season" else None)
+    return _render(art, "Stock Artwork", width, height)
+
+
 def render_artwork(artwork: Artwork, title: str = "", *, small: bool = False) -> bytes:
     """Image bytes for ``artwork`` (JPEG, or PNG for logo/clearart); see module docstring."""
     width, height = artwork.width, artwork.height
     if small:
         width, height = max(16, width // SMALL_FACTOR), max(16, height // SMALL_FACTOR)
+    if _stock["on"]:
+        return _stock_picture(artwork.kind, artwork.has_text, width, height, artwork.seed % STOCK_VARIANTS)
+    return _rendered(artwork, title, width, height)
+
+
+@lru_cache(maxsize=128)
+def _rendered(artwork: Artwork, title: str, width: int, height: int) -> bytes:
     return _render(artwork, title, width, height)
 
 
