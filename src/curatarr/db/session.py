@@ -48,7 +48,8 @@ class Database:
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             self.engine: Engine = create_engine(
-                self.url, connect_args={"check_same_thread": False, "timeout": 15}, pool_pre_ping=True
+                # No pre-ping: a SQLite connection cannot go stale, and the ping ran on every checkout.
+                self.url, connect_args={"check_same_thread": False, "timeout": 15}
             )
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
