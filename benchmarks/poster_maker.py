@@ -251,7 +251,16 @@ def noop_run(lib: SampleLibrary, latency: int, tmdb_rate: float) -> None:
         for threads in (default_threads, 32):  # the module's default first: that is what users run
             rt.config.update({"poster_maker": {"download_workers": threads}})
             before = sims.requests()
+            profiler = None
+            if os.environ.get("CURATARR_BENCH_PROFILE") == "noop" and threads == default_threads:
+                import cProfile
+
+                profiler = cProfile.Profile()
+                profiler.enable()
             again, noop_s, _, _ = _run(rt)
+            if profiler is not None:
+                profiler.disable()
+                profiler.dump_stats(os.path.join(tempfile.gettempdir(), "poster-bench-noop.prof"))
             api2, img2 = (x - y for x, y in zip(sims.requests(), before))
             assets = again.get("unchanged", 0)
             print(f"no-op run ({threads} look-up threads): {assets} assets in {noop_s:.1f}s, downloads "

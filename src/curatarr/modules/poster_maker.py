@@ -331,7 +331,12 @@ class PosterMaker(Module):
             for start in range(0, len(active), PLAN_CHUNK):
                 chunk = active[start:start + PLAN_CHUNK]
                 lookups.prefetch([p for item in chunk for p in lookups.prefixes_for(item.kind, item.ids)])
-                yield from pool.map(decide, chunk)
+                # Items whose answers are cached are decided right here: threads only help while
+                # waiting on the network, and on cache hits they just contend for the GIL.
+                futures = [None if lookups.is_warm(item.kind, item.ids) else pool.submit(decide, item)
+                           for item in chunk]
+                for item, future in zip(chunk, futures):
+                    yield decide(item) if future is None else future.result()
 
         def planned() -> Iterator[tuple]:
             with ThreadPoolExecutor(max_workers=cfg.download_workers) as pool:

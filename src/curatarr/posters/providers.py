@@ -90,6 +90,12 @@ class ProviderLookups:
                 out.append(f"tvdb:tv:{tvdb}")
         return out
 
+    def is_warm(self, item_kind: str, ids: dict[str, str]) -> bool:
+        """Whether cached answers for the item are in memory (its decision needs no network, as far
+        as the cache knows)."""
+        with self._lock:
+            return any(self._memory.get(p) for p in self.prefixes_for(item_kind, ids))
+
     def prefetch(self, prefixes: list[str], group: int = 200) -> None:
         """Load the cached answers of many items at once (a few queries in one session instead of a
         session per item and provider — that was most of a no-op run's time on a big library)."""
