@@ -38,7 +38,6 @@ from curatarr.posters.upload import upload_assets
 from curatarr.posters.writer import cleanup, file_sha256, resolve
 
 SERVER_TYPES = ("plex", "jellyfin", "emby")
-PLAN_CHUNK = 500  # items decided per batch of cached provider answers
 MODES = ("normal", "single", "cleanup", "testing", "manual", "backup", "sync", "reset")
 FAV_LINKS = {"tmdb": "https://www.themoviedb.org/{t}/{id}/images/posters", "tvdb": "https://thetvdb.com/dereferrer/{t}/{id}",
              "fanart": "https://fanart.tv/{t}/{id}"}
@@ -324,23 +323,9 @@ class PosterMaker(Module):
             finally:
                 lookups.release(item.ids)
 
-        def decided_in_chunks(pool) -> Iterator[list]:
-            # A chunk at a time: its cached provider answers are loaded in one go, and look-ups run
-            # at most a chunk ahead of rendering (they would otherwise use up the providers' rate
-            # allowance the downloads also need).
-            for start in range(0, len(active), PLAN_CHUNK):
-                chunk = active[start:start + PLAN_CHUNK]
-                lookups.prefetch([p for item in chunk for p in lookups.prefixes_for(item.kind, item.ids)])
-                # Items whose answers are cached are decided right here: threads only help while
-                # waiting on the network, and on cache hits they just contend for the GIL.
-                futures = [None if lookups.is_warm(item.kind, item.ids) else pool.submit(decide, item)
-                           for item in chunk]
-                for item, future in zip(chunk, futures):
-                    yield decide(item) if future is None else future.result()
-
         def planned() -> Iterator[tuple]:
             with ThreadPoolExecutor(max_workers=cfg.download_workers) as pool:
-                for n, decided in enumerate(decided_in_chunks(pool)):
+                for n, decided in enumerate(pool.map(decide, active)):
                     ctx.check_cancelled()
                     if n % 50 == 0:
                         ctx.progress(n, len(active), phase="choosing and rendering")

@@ -70,62 +70,6 @@ class ProviderLookups:
                                              PosterProviderCache.key < prefix + ";")))).all()
         return {k: _load(v) for k, v, at in rows if at >= fresh}
 
-    def prefixes_for(self, item_kind: str, ids: dict[str, str]) -> list[str]:
-        """The cache prefixes (one per provider) an item's look-ups will use (see ``_item_images``)."""
-        tmdb, tvdb, imdb = ids.get("tmdb"), ids.get("tvdb"), ids.get("imdb")
-        out: list[str] = []
-        if item_kind == "movie":
-            if "tmdb" in self.clients and tmdb:
-                out.append(f"tmdb:movie:{tmdb}")
-            if "fanart" in self.clients and (tmdb or imdb):
-                out.append(f"fanart:movie:{tmdb or imdb}")
-            if "tvdb" in self.clients and ids.get("tvdb_movie"):
-                out.append(f"tvdb:movie:{ids['tvdb_movie']}")
-        elif item_kind == "show":
-            if "tmdb" in self.clients and tmdb:
-                out.append(f"tmdb:tv:{tmdb}")
-            if "fanart" in self.clients and tvdb:
-                out.append(f"fanart:tv:{tvdb}")
-            if "tvdb" in self.clients and tvdb:
-                out.append(f"tvdb:tv:{tvdb}")
-        return out
-
-    def is_warm(self, item_kind: str, ids: dict[str, str]) -> bool:
-        """Whether cached answers for the item are in memory (its decision needs no network, as far
-        as the cache knows)."""
-        with self._lock:
-            return any(self._memory.get(p) for p in self.prefixes_for(item_kind, ids))
-
-    def prefetch(self, prefixes: list[str], group: int = 200) -> None:
-        """Load the cached answers of many items at once (a few queries in one session instead of a
-        session per item and provider — that was most of a no-op run's time on a big library)."""
-        if self.db is None or self.ttl.total_seconds() <= 0:
-            return
-        from sqlalchemy import and_, or_, select
-
-        from curatarr.db.models.posters import PosterProviderCache
-
-        with self._lock:
-            wanted = sorted({p for p in prefixes if p not in self._memory})
-        if not wanted:
-            return
-        fresh = utcnow() - self.ttl
-        buckets: dict[str, dict[str, list[ImageCandidate]]] = {p: {} for p in wanted}
-        with self.db.session() as s:
-            for start in range(0, len(wanted), group):
-                part = wanted[start:start + group]
-                ranges = [or_(PosterProviderCache.key == p,
-                              and_(PosterProviderCache.key >= p + ":", PosterProviderCache.key < p + ";"))
-                          for p in part]
-                rows = s.execute(select(PosterProviderCache.key, PosterProviderCache.value,
-                                        PosterProviderCache.fetched_at).where(or_(*ranges))).all()
-                for key, value, at in rows:
-                    if at >= fresh:
-                        buckets[self._prefix(key)][key] = _load(value)
-        with self._lock:
-            for prefix, bucket in buckets.items():
-                self._memory.setdefault(prefix, bucket)
-
     def _db_put(self, key: str, cands: list[ImageCandidate]) -> None:
         if self.db is None or self.ttl.total_seconds() <= 0:
             return
