@@ -124,8 +124,9 @@ def _library(shows: int) -> SampleLibrary:
     return SampleLibrary.generate(seed=11, movies=0, shows=shows, artists=0, seasons=(1, 4), episodes=(4, 10))
 
 
-def _runtime() -> tuple[Runtime, Path]:
-    d = Path(tempfile.mkdtemp(prefix="bench-posters-"))
+def _runtime(keep: Path | None = None) -> tuple[Runtime, Path]:
+    d = keep or Path(tempfile.mkdtemp(prefix="bench-posters-"))
+    d.mkdir(parents=True, exist_ok=True)
     return Runtime(d, console_logs=False), d
 
 
@@ -224,31 +225,41 @@ def first_run(lib: SampleLibrary, budget: float, latency: int, tmdb_rate: float)
         sims.stop()
 
 
-def noop_run(lib: SampleLibrary, latency: int, tmdb_rate: float) -> None:
+def noop_run(lib: SampleLibrary, latency: int, tmdb_rate: float, keep: Path | None = None,
+             thread_counts: list[int] | None = None) -> None:
+    import json
+
     sims = BenchSims(lib, small_images=True)
-    rt, d = _runtime()
+    rt, d = _runtime(keep)
+    seeded = d / "bench-seed.json"  # --keep: the seed run's figures, written once it finished
     try:
         from curatarr.artwork.service import artwork_service
         from curatarr.artwork.templates import Kind
 
-        store = artwork_service(rt).store
-        for kind in (k.value for k in Kind):
-            store.create({k: (v.format(kind=kind) if isinstance(v, str) else v) for k, v in TINY.items()})
         configure(rt, sims, template="benchtiny", workers=default_workers(), download_workers=32)
-        _limits(rt, None)  # seeding is not what this phase measures: no latency, no rate limit
-        sims.latency(0)
-        seed, seed_s, _, _ = _run(rt)
-        api, img = sims.requests()
-        print(f"seed run ({len(lib.shows)} shows, tiny template, no latency/limits, {default_workers()} workers): "
-              f"{seed.get('writes', 0)} assets in {seed_s:.1f}s = "
-              f"{seed_s / max(seed.get('writes', 1), 1) * 1000:.1f} ms/asset "
-              f"({api} API requests, {img} image downloads)", flush=True)
+        if seeded.is_file() and json.loads(seeded.read_text())["shows"] == len(lib.shows):
+            seed_s = json.loads(seeded.read_text())["seconds"]
+            print(f"seed run: reused from {d} ({seed_s:.1f}s when it ran)", flush=True)
+        else:
+            store = artwork_service(rt).store
+            for kind in (k.value for k in Kind):
+                store.create({k: (v.format(kind=kind) if isinstance(v, str) else v) for k, v in TINY.items()})
+            _limits(rt, None)  # seeding is not what this phase measures: no latency, no rate limit
+            sims.latency(0)
+            seed, seed_s, _, _ = _run(rt)
+            api, img = sims.requests()
+            print(f"seed run ({len(lib.shows)} shows, tiny template, no latency/limits, {default_workers()} workers): "
+                  f"{seed.get('writes', 0)} assets in {seed_s:.1f}s = "
+                  f"{seed_s / max(seed.get('writes', 1), 1) * 1000:.1f} ms/asset "
+                  f"({api} API requests, {img} image downloads)", flush=True)
+            if keep is not None:
+                seeded.write_text(json.dumps({"shows": len(lib.shows), "seconds": seed_s}))
         _limits(rt, tmdb_rate)
         sims.latency(latency)
         from curatarr.modules.poster_maker import PosterMakerConfig
 
         default_threads = PosterMakerConfig.model_fields["download_workers"].default
-        for threads in (default_threads, 32):  # the module's default first: that is what users run
+        for threads in thread_counts or (default_threads, 32):  # the module's default first: what users run
             rt.config.update({"poster_maker": {"download_workers": threads}})
             before = sims.requests()
             profiler = None
@@ -272,7 +283,8 @@ def noop_run(lib: SampleLibrary, latency: int, tmdb_rate: float) -> None:
     finally:
         rt.close()
         sims.stop()
-        shutil.rmtree(d, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(d, ignore_errors=True)
 
 
 def main() -> None:
@@ -287,6 +299,9 @@ def main() -> None:
     ap.add_argument("--tmdb-rate", type=float, default=50.0, help="TMDB requests/s (TMDB's limit is ~50)")
     ap.add_argument("--skip-first", action="store_true")
     ap.add_argument("--skip-noop", action="store_true")
+    ap.add_argument("--keep", type=Path, help="no-op phase: seed into this folder once and reuse it on later runs")
+    ap.add_argument("--noop-threads", type=int, nargs="*", help="look-up thread counts to time (default: the "
+                                                                 "module's default, then 32)")
     args = ap.parse_args()
     use_stock_images(True)
     started = time.perf_counter()
@@ -297,7 +312,7 @@ def main() -> None:
         first_run(lib, args.budget, args.latency_ms, args.tmdb_rate)
     if not args.skip_noop:
         noop_run(lib if args.noop_shows >= len(lib.shows) else _library(args.noop_shows), args.latency_ms,
-                 args.tmdb_rate)
+                 args.tmdb_rate, args.keep, args.noop_threads)
     print(f"load average at the end: {os.getloadavg()[0]:.2f}", flush=True)
 
 

@@ -102,8 +102,8 @@ class Parallel(Stepper):
 TEST_MODULES = {"stepper": Stepper, "flaky": Flaky, "parallel": Parallel}
 
 
-@pytest.fixture(autouse=True)
-def test_modules():
+def registered_test_modules():
+    """The test modules registered while the fixture using this generator lasts."""
     for name, cls in TEST_MODULES.items():
         registry.register(name, cls)
     yield
@@ -111,14 +111,24 @@ def test_modules():
         registry.unregister(name)
 
 
-@pytest.fixture
-def controls():
+def held_controls():
+    """A fresh :class:`Controls`, every gate released at the end (a held module never hangs)."""
     c = Controls()
     CONTROLS[c.token] = c
     yield c
     for ev in c.release.values():
         ev.set()
     CONTROLS.pop(c.token, None)
+
+
+@pytest.fixture(autouse=True)
+def test_modules():
+    yield from registered_test_modules()
+
+
+@pytest.fixture
+def controls():
+    yield from held_controls()
 
 
 @pytest.fixture

@@ -4,27 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from curatarr.modules import registry
-from tests.jobs.conftest import CONTROLS, TEST_MODULES, Controls
+from tests.jobs.conftest import held_controls, registered_test_modules
 
 
 @pytest.fixture
 def test_modules():
-    for name, cls in TEST_MODULES.items():
-        registry.register(name, cls)
-    yield
-    for name in TEST_MODULES:
-        registry.unregister(name)
+    yield from registered_test_modules()
 
 
 @pytest.fixture
 def controls():
-    c = Controls()
-    CONTROLS[c.token] = c
-    yield c
-    for ev in c.release.values():
-        ev.set()
-    CONTROLS.pop(c.token, None)
+    yield from held_controls()
 
 
 def app_runtime(live_server):

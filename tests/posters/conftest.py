@@ -53,18 +53,30 @@ class Sims:
             server.stop()
 
 
+def serve(library: SampleLibrary, services=SERVICES):
+    """Running simulators, stopped at the end (yield from it in a session/module fixture)."""
+    sims = Sims(library, services)
+    try:
+        yield sims
+    finally:
+        sims.stop()
+
+
+def clean(sims: Sims):
+    """The simulators with fresh state, reset again after the test (yield from it in a test fixture)."""
+    sims.reset()
+    yield sims
+    sims.reset()
+
+
 @pytest.fixture(scope="session")
 def poster_sims():
-    sims = Sims(tiny_library())
-    yield sims
-    sims.stop()
+    yield from serve(tiny_library())
 
 
 @pytest.fixture
 def sims(poster_sims):
-    poster_sims.reset()
-    yield poster_sims
-    poster_sims.reset()
+    yield from clean(poster_sims)
 
 
 def configure(rt, sims, servers=("plex",), **module_cfg):

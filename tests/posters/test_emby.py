@@ -9,21 +9,17 @@ import hashlib
 
 import pytest
 
-from tests.posters.conftest import Sims, configure, run, tiny_library
+from tests.posters.conftest import clean, configure, run, serve, tiny_library
 
 
 @pytest.fixture(scope="module")
 def emby_sims():
-    sims = Sims(tiny_library(), services=("emby", "tmdb", "fanart", "tvdb"))
-    yield sims
-    sims.stop()
+    yield from serve(tiny_library(), services=("emby", "tmdb", "fanart", "tvdb"))
 
 
 @pytest.fixture
 def emby(emby_sims):
-    emby_sims.reset()
-    yield emby_sims
-    emby_sims.reset()
+    yield from clean(emby_sims)
 
 
 def _expected(library) -> dict[str, tuple[str, str]]:

@@ -8,6 +8,24 @@ from curatarr.sims.library import SampleLibrary
 from curatarr.sims.server import SimCluster
 
 ARR_SERVICES = ("radarr", "radarr_4k", "sonarr", "lidarr")
+PLEXAPI_TOKEN = "plexapi-token"
+
+
+def serve_plex(library: SampleLibrary, **options):
+    """A running Plex simulator for python-plexapi tests (yield from it in a module fixture)."""
+    from curatarr.sims.plex import create_app
+    from curatarr.sims.server import SimServer
+
+    with SimServer(create_app(library, token=PLEXAPI_TOKEN, small_images=True, **options), name="plex") as srv:
+        yield srv
+
+
+def plexapi_client(server):
+    """A python-plexapi PlexServer on a freshly reset simulator."""
+    from plexapi.server import PlexServer
+
+    server.sim.reset()
+    return PlexServer(server.url, PLEXAPI_TOKEN, timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -12,10 +12,9 @@ from plexapi.server import PlexServer
 
 from curatarr.sims.images import render_placeholder
 from curatarr.sims.library import SampleLibrary
-from curatarr.sims.plex import create_app
-from curatarr.sims.server import SimServer
+from tests.sims.conftest import PLEXAPI_TOKEN, plexapi_client, serve_plex
 
-TOKEN = "plexapi-token"
+TOKEN = PLEXAPI_TOKEN
 
 
 @pytest.fixture(scope="module")
@@ -25,15 +24,12 @@ def library() -> SampleLibrary:
 
 @pytest.fixture(scope="module")
 def server(library):
-    app = create_app(library, token=TOKEN, section_titles={"movie": "Cinema"}, small_images=True)
-    with SimServer(app, name="plex") as srv:
-        yield srv
+    yield from serve_plex(library, section_titles={"movie": "Cinema"})
 
 
 @pytest.fixture
 def plex(server) -> PlexServer:
-    server.sim.reset()
-    return PlexServer(server.url, TOKEN, timeout=10)
+    return plexapi_client(server)
 
 
 def recorded(server, kind: str) -> list[dict]:

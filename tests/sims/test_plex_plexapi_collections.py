@@ -9,10 +9,8 @@ from plexapi.server import PlexServer
 
 from curatarr.sims.images import render_placeholder
 from curatarr.sims.library import SampleLibrary
-from curatarr.sims.plex import create_app
-from curatarr.sims.server import SimServer
+from tests.sims.conftest import plexapi_client, serve_plex
 
-TOKEN = "plexapi-token"
 
 
 @pytest.fixture(scope="module")
@@ -22,15 +20,12 @@ def library() -> SampleLibrary:
 
 @pytest.fixture(scope="module")
 def server(library):
-    app = create_app(library, token=TOKEN, small_images=True)
-    with SimServer(app, name="plex") as srv:
-        yield srv
+    yield from serve_plex(library)
 
 
 @pytest.fixture
 def plex(server) -> PlexServer:
-    server.sim.reset()
-    return PlexServer(server.url, TOKEN, timeout=10)
+    return plexapi_client(server)
 
 
 def test_section_collections_and_their_items(plex, library):

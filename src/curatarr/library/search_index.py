@@ -178,17 +178,20 @@ class SearchIndex:
         status, statuses = _codes(list(cols[4]))
         added = _epochs(list(cols[7]))
 
+        def locate(pks: list[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            """(row of each pk, whether that pk is in the index) — pks of removed items are not."""
+            wanted = np.asarray(pks, dtype=np.int64)
+            if not len(pk):
+                return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=bool)
+            found = np.clip(np.searchsorted(pk, wanted), 0, len(pk) - 1)
+            return found, pk[found] == wanted
+
         def rows_of(pks: list[int] | np.ndarray) -> np.ndarray:
-            found = np.searchsorted(pk, np.asarray(pks, dtype=np.int64))
-            found = np.clip(found, 0, max(len(pk) - 1, 0))
-            ok = pk[found] == np.asarray(pks, dtype=np.int64) if len(pk) else np.zeros(0, dtype=bool)
+            found, ok = locate(pks)
             return found[ok].astype(np.int32)
 
         key_texts = [k for k, _ in keys]
-        key_pks = np.array([p for _, p in keys], dtype=np.int64)
-        key_found = np.searchsorted(pk, key_pks) if len(pk) else np.zeros(0, dtype=np.int64)
-        key_ok = (key_found < len(pk)) & (pk[np.clip(key_found, 0, max(len(pk) - 1, 0))] == key_pks) if len(pk) \
-            else np.zeros(len(key_pks), dtype=bool)
+        key_found, key_ok = locate([p for _, p in keys])
         encoded = [k.encode("utf-8", "surrogatepass") for k, ok in zip(key_texts, key_ok) if ok]
         width = max((len(b) for b in encoded), default=1)
         by_facet: dict[tuple[str, str], list[int]] = {}
@@ -289,9 +292,10 @@ class SearchIndex:
                 mask &= (self.flags[name] == 1) if wanted else (self.flags[name] != 1)
         return mask
 
-    def search(self, p: SearchParams) -> tuple[list[int], int]:
-        """(primary keys of the page's items in order, total)."""
-        mask = self.mask(p)
+    def search(self, p: SearchParams, mask: np.ndarray | None = None) -> tuple[list[int], int]:
+        """(primary keys of the page's items in order, total); ``mask``: :meth:`mask` of ``p``, when
+        the caller has it already."""
+        mask = self.mask(p) if mask is None else mask
         total = int(mask.sum())
         if total == 0 or p.offset >= total:
             return [], total
@@ -311,9 +315,9 @@ class SearchIndex:
         rows = np.concatenate(picked)[p.offset:need]
         return [int(x) for x in self.pk[rows]], total
 
-    def facets(self, p: SearchParams, top: int = 30) -> dict[str, list[dict[str, Any]]]:
+    def facets(self, p: SearchParams, top: int = 30, mask: np.ndarray | None = None) -> dict[str, list[dict[str, Any]]]:
         """The same counts as :func:`curatarr.library.search.facets` (ties by value)."""
-        mask = self.mask(p)
+        mask = self.mask(p) if mask is None else mask
         out: dict[str, list[dict[str, Any]]] = {}
         for name, column, table in (("type", self.kind, _KINDS), ("instance", self.instance, self.instances),
                                     ("status", self.status, self.statuses)):

@@ -76,6 +76,7 @@ class LibraryService:
         self._groups_lock = threading.Lock()
         self._groups: dict[str, dup.Group] = {}  # last computed duplicate groups by id (resolve lookups)
         self._index: IndexHolder | None = None
+        self._index_lock = threading.Lock()   # creating the holder (not the duplicate-group cache's lock)
 
     @property
     def db(self):
@@ -87,7 +88,7 @@ class LibraryService:
         """The in-memory search index of this runtime's database (rebuilt in the background when stale)."""
         holder = self._index
         if holder is None or holder.db is not self.db:
-            with self._groups_lock:
+            with self._index_lock:
                 if self._index is None or self._index.db is not self.db:
                     self._index = IndexHolder(self.db)
                 holder = self._index
@@ -97,15 +98,16 @@ class LibraryService:
         # The index answers when it is fresh and models the filter; SQL answers otherwise (same results).
         index = self.search_index.current() if SearchIndex.supports(params) else None
         with library_session(self.db) as s:
+            mask = index.mask(params) if index is not None else None   # shared by the page and the facets
             if index is not None:
-                pks, total = index.search(params)
+                pks, total = index.search(params, mask)
                 rows = page_rows(s, pks)
             else:
                 rows, total = search(s, params)
             out: dict[str, Any] = {"items": [item_summary(r) for r in rows], "total": total,
                                    "limit": params.limit, "offset": params.offset}
             if with_facets:
-                out["facets"] = index.facets(params) if index is not None else facets(s, params)
+                out["facets"] = index.facets(params, mask=mask) if index is not None else facets(s, params)
         return out
 
     def missing_ids(self, ids: list[str]) -> list[str]:

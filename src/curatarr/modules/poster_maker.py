@@ -32,10 +32,10 @@ from curatarr.posters.libraries import SKIP_LABEL, MediaItem, iter_server
 from curatarr.posters.modes import ItemTarget, find_items
 from curatarr.posters.plan import (COUNT_KEYS, AssetSpec, display_title, input_hash, needs_render, render_language,
                                    texts_for)
-from curatarr.posters.providers import ProviderLookups
+from curatarr.posters.providers import NeedsNetwork, ProviderLookups
 from curatarr.posters.sourcing import ServerArt, Sourcer
 from curatarr.posters.upload import upload_assets
-from curatarr.posters.writer import cleanup, file_sha256, resolve
+from curatarr.posters.writer import FolderListing, cleanup, file_sha256, resolve
 
 SERVER_TYPES = ("plex", "jellyfin", "emby")
 MODES = ("normal", "single", "cleanup", "testing", "manual", "backup", "sync", "reset")
@@ -313,40 +313,70 @@ class PosterMaker(Module):
             else:
                 active.append(item)
 
-        def decide(item: MediaItem) -> list:
-            # Provider look-ups wait on the network: items are decided concurrently (per-provider
-            # rate limits still apply inside each client).
+        def decide(item: MediaItem, offline: bool = False) -> list:
             if ctx.cancelled:
                 return []
             try:
-                return [(spec, item, *sourcer.choose(item, spec)) for spec in self.specs_for(cfg, item, target)]
-            finally:
+                with lookups.offline(offline):
+                    decided = [(spec, item, *sourcer.choose(item, spec)) for spec in self.specs_for(cfg, item, target)]
+            except NeedsNetwork:
+                raise  # the item goes to a look-up thread, which uses the answers loaded so far
+            except BaseException:
                 lookups.release(item.ids)
+                raise
+            lookups.release(item.ids)
+            return decided
+
+        def decisions() -> Iterator[list]:
+            """Each item's decisions. An item whose provider answers are all cached is decided right
+            here (a no-op run needs no thread at all: handing cached work to threads only made them
+            queue for the GIL); an item that needs the network goes to a look-up thread (per-provider
+            rate limits apply inside each client), at most a few dozen items ahead."""
+            with ThreadPoolExecutor(max_workers=cfg.download_workers) as pool:
+                pending: set = set()
+                for item in active:
+                    try:
+                        decided = decide(item, offline=True)
+                    except NeedsNetwork:
+                        pending.add(pool.submit(decide, item))
+                    else:
+                        yield decided
+                    finished = {f for f in pending if f.done()}
+                    if len(pending) >= cfg.download_workers * 4:
+                        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        pending.discard(future)
+                        yield future.result()
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        yield future.result()
+
+        on_disk = FolderListing(root)  # read before anything is written this run
 
         def planned() -> Iterator[tuple]:
-            with ThreadPoolExecutor(max_workers=cfg.download_workers) as pool:
-                for n, decided in enumerate(pool.map(decide, active)):
-                    ctx.check_cancelled()
-                    if n % 50 == 0:
-                        ctx.progress(n, len(active), phase="choosing and rendering")
-                    for spec, item, source, fallback, _reason in decided:
-                        all_specs.append((spec, item))
-                        tpl = templates[spec.kind]
-                        base = self._record(cfg, item, spec, source, fallback)
-                        if source is None:
-                            ctx.result.count("missing")
-                            if spec.key in sourcer.refused:   # remembered: no re-download until the cache time ends
-                                records.append(store.ChoiceRecord(spec.key, {**base, "status": "refused"}))
-                            elif spec.key not in sourcer.remembered and known.get(spec.key, {}).get("status") != "written":
-                                records.append(store.ChoiceRecord(spec.key, {**base, "status": "missing"}))
-                            continue
-                        h = input_hash(_source_id(source), tpl.id, hashes[spec.kind], spec.texts)
-                        row = known.get(spec.key) or {}
-                        exists = row.get("status") == "truncated" or (root / spec.key).is_file()
-                        if not needs_render(h, row.get("input_hash"), exists):
-                            ctx.result.count("unchanged")
-                            continue
-                        yield (spec, item, source, {**base, "input_hash": h})
+            for n, decided in enumerate(decisions()):
+                ctx.check_cancelled()
+                if n % 50 == 0:
+                    ctx.progress(n, len(active), phase="choosing and rendering")
+                for spec, item, source, fallback, _reason in decided:
+                    all_specs.append((spec, item))
+                    tpl = templates[spec.kind]
+                    base = self._record(cfg, item, spec, source, fallback)
+                    if source is None:
+                        ctx.result.count("missing")
+                        if spec.key in sourcer.refused:   # remembered: no re-download until the cache time ends
+                            records.append(store.ChoiceRecord(spec.key, {**base, "status": "refused"}))
+                        elif spec.key not in sourcer.remembered and known.get(spec.key, {}).get("status") != "written":
+                            records.append(store.ChoiceRecord(spec.key, {**base, "status": "missing"}))
+                        continue
+                    h = input_hash(_source_id(source), tpl.id, hashes[spec.kind], spec.texts)
+                    row = known.get(spec.key) or {}
+                    exists = row.get("status") == "truncated" or on_disk.exists(spec.key)
+                    if not needs_render(h, row.get("input_hash"), exists):
+                        ctx.result.count("unchanged")
+                        continue
+                    yield (spec, item, source, {**base, "input_hash": h})
 
         ctx.phase("choosing and rendering")
         if ctx.dry_run:

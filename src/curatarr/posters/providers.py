@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import timedelta
 from typing import Any, Callable
@@ -18,6 +19,10 @@ from curatarr.db.base import utcnow
 
 log = logging.getLogger("curatarr.posters")
 PROVIDERS = ("tmdb", "fanart", "tvdb")
+
+
+class NeedsNetwork(Exception):
+    """Raised in offline mode (:meth:`ProviderLookups.offline`) by a look-up that is not cached."""
 
 
 def _dump(cands: list[ImageCandidate]) -> str:
@@ -43,8 +48,24 @@ class ProviderLookups:
         self.languages = list(languages)
         self._memory: dict[str, dict[str, list[ImageCandidate]]] = {}
         self._lock = threading.Lock()
+        self._local = threading.local()
         self.calls = 0  # provider requests actually made (not served from a cache)
         self.downloads = 0
+
+    @contextmanager
+    def offline(self, enabled: bool = True):
+        """In this thread, look-ups that would need a request raise :class:`NeedsNetwork` instead:
+        an item whose answers are all cached is decided without a thread hand-off."""
+        before = getattr(self._local, "offline", False)
+        self._local.offline = enabled
+        try:
+            yield
+        finally:
+            self._local.offline = before
+
+    @property
+    def is_offline(self) -> bool:
+        return getattr(self._local, "offline", False)
 
     # ---- cache ------------------------------------------------------------------------------------
     # Keys look like "tmdb:tv:1396", "tmdb:tv:1396:s1", "tmdb:tv:1396:s1e2": everything of one show
@@ -60,15 +81,17 @@ class ProviderLookups:
             return {}
         from sqlalchemy import and_, or_, select
 
-        from curatarr.db.models.posters import PosterProviderCache
+        from curatarr.db.models.posters import PosterProviderCache as Cache
 
-        fresh = utcnow() - self.ttl
-        with self.db.session() as s:
-            rows = s.execute(select(PosterProviderCache.key, PosterProviderCache.value, PosterProviderCache.fetched_at)
-                             .where(or_(PosterProviderCache.key == prefix,  # a primary-key range, not LIKE:
-                                        and_(PosterProviderCache.key >= prefix + ":",  # ";" follows ":"
-                                             PosterProviderCache.key < prefix + ";")))).all()
-        return {k: _load(v) for k, v, at in rows if at >= fresh}
+        # A Core query on a plain connection: this runs once per show and provider on every run,
+        # and the ORM session's per-query set-up cost more than the query (profile of a no-op run).
+        query = (select(Cache.key, Cache.value)
+                 .where(or_(Cache.key == prefix,  # a primary-key range, not LIKE: ";" follows ":"
+                            and_(Cache.key >= prefix + ":", Cache.key < prefix + ";")))
+                 .where(Cache.fetched_at >= utcnow() - self.ttl))
+        with self.db.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return {k: _load(v) for k, v in rows}
 
     def _db_put(self, key: str, cands: list[ImageCandidate]) -> None:
         if self.db is None or self.ttl.total_seconds() <= 0:
@@ -84,15 +107,18 @@ class ProviderLookups:
             s.commit()
 
     def cached(self, key: str, fetch: Callable[[], list[ImageCandidate]]) -> list[ImageCandidate]:
+        # The memory level is a plain dict used without a lock: a single get/setdefault/pop is atomic
+        # under the GIL, and a lock here made the look-up threads of a no-op run queue behind each
+        # other (a convoy: most of their samples were waits for it).
         prefix = self._prefix(key)
-        with self._lock:
-            bucket = self._memory.get(prefix)
+        bucket = self._memory.get(prefix)
         if bucket is None:
-            bucket = self._db_load(prefix)
-            with self._lock:
-                bucket = self._memory.setdefault(prefix, bucket)
-        if key in bucket:
-            return bucket[key]
+            bucket = self._memory.setdefault(prefix, self._db_load(prefix))
+        found = bucket.get(key)
+        if found is not None:
+            return found
+        if self.is_offline:
+            raise NeedsNetwork(key)
         try:
             with self._lock:
                 self.calls += 1
@@ -103,16 +129,14 @@ class ProviderLookups:
             log.warning("provider look-up %s failed: %s", key, exc)
             return []
         self._db_put(key, found)
-        with self._lock:
-            bucket[key] = found
+        bucket[key] = found
         return found
 
     def release(self, ids: dict[str, str]) -> None:
         """Forget the in-memory answers for one item (its decisions are made)."""
         values = {part for v in ids.values() if v for part in str(v).split(",")}  # collections list members
-        with self._lock:
-            for prefix in [p for p in self._memory if p.rsplit(":", 1)[-1] in values]:
-                del self._memory[prefix]
+        for prefix in [p for p in list(self._memory) if p.rsplit(":", 1)[-1] in values]:  # list(): one atomic copy
+            self._memory.pop(prefix, None)
 
     # ---- look-ups ---------------------------------------------------------------------------------
     def _item_images(self, provider: str, kind: str, ids: dict[str, str]) -> list[ImageCandidate]:

@@ -22,6 +22,7 @@ from curatarr.connectors.provider_images import ImageCandidate
 from curatarr.posters.libraries import MediaItem
 from curatarr.posters.markers import tool_marker
 from curatarr.posters.plan import AssetSpec, language_order
+from curatarr.posters.providers import NeedsNetwork
 
 SERVER_TYPES = ("plex", "jellyfin", "emby")
 LANGUAGE_KEYS = {"poster": "language_order", "season": "season_language_order",
@@ -166,6 +167,8 @@ class Sourcer:
             with self._lock:
                 self.remembered.add(spec.key)
             return None
+        if getattr(self.lookups, "is_offline", False):
+            raise NeedsNetwork(f"server art of {spec.key}")
         try:
             data = self._download(stype, client, spec.server_id, slot)
         except NotFound:

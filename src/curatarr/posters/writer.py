@@ -37,6 +37,36 @@ def resolve(root: Path, rel: str) -> Path:
         raise UnsafeAssetPath(f"asset path {rel!r} refused: {exc}") from None
 
 
+class FolderListing:
+    """``exists(rel)`` for the files of an asset root, one directory listing per folder instead of
+    one ``stat`` per asset: a no-op run asks for every asset of the library, and an item's assets
+    share a folder (Kometa layout) or a library folder (flat). The last few folders are kept.
+    A name counts as existing whatever it is (an asset name that is a folder is not a case)."""
+
+    def __init__(self, root: Path, keep: int = 8):
+        self.root = root
+        self.keep = keep
+        self._names: dict[str, frozenset[str]] = {}
+
+    def _listing(self, folder: str) -> frozenset[str]:
+        names = self._names.get(folder)
+        if names is None:
+            # One listdir call: a no-op run checks every asset of the library, and a per-entry
+            # scandir/stat gives up the GIL (and waits to get it back) once per file.
+            try:
+                names = frozenset(os.listdir(self.root / folder if folder else self.root))
+            except (FileNotFoundError, NotADirectoryError):
+                names = frozenset()
+            if len(self._names) >= self.keep:
+                self._names.pop(next(iter(self._names)))
+            self._names[folder] = names
+        return names
+
+    def exists(self, rel: str) -> bool:
+        folder, _, name = rel.rpartition("/")
+        return name in self._listing(folder)
+
+
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
