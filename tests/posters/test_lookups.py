@@ -4,9 +4,12 @@ network, and the folder listing that replaces a stat per asset."""
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import delete
+from datetime import timedelta
 
+import pytest
+from sqlalchemy import delete, update
+
+from curatarr.db.base import utcnow
 from curatarr.db.models.posters import PosterProviderCache
 from curatarr.modules.base import RunContext
 from curatarr.modules.poster_maker import PosterMaker
@@ -52,12 +55,23 @@ def test_offline_lookups_use_the_cache_or_say_the_network_is_needed(runtime, sim
         again.close()
         ctx.connectors.close()
 
-    stale, ctx = _lookups(runtime, provider_cache_hours=0)   # no cache: always the network
+    with runtime.db.session() as s:   # answers older than provider_cache_hours are not used
+        s.execute(update(PosterProviderCache).values(fetched_at=utcnow() - timedelta(hours=25)))
+        s.commit()
+    for hours in (24, 0):   # expired; no cache at all
+        stale, ctx = _lookups(runtime, provider_cache_hours=hours)
+        try:
+            with stale.offline(), pytest.raises(NeedsNetwork):
+                stale.candidates("tmdb", "show", "poster", ids)
+        finally:
+            stale.close()
+            ctx.connectors.close()
+    fresh, ctx = _lookups(runtime, provider_cache_hours=26)
     try:
-        with stale.offline(), pytest.raises(NeedsNetwork):
-            stale.candidates("tmdb", "show", "poster", ids)
+        with fresh.offline():
+            assert fresh.candidates("tmdb", "show", "poster", ids) == online
     finally:
-        stale.close()
+        fresh.close()
         ctx.connectors.close()
 
 

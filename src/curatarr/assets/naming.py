@@ -11,6 +11,7 @@ path is the show folder itself. Collections use their name, sanitised like Komet
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Literal
 
@@ -85,5 +86,11 @@ def asset_relpath(target: AssetTarget, *, layout: Layout = "folders", library_fo
     if library_folders:
         if not target.library:
             raise ValueError("library_folders needs the library name")
-        rel = f"{sanitize_filename(target.library)}/{rel}"
+        rel = f"{_library_folder(target.library)}/{rel}"
     return rel
+
+
+@lru_cache(maxsize=256)
+def _library_folder(library: str) -> str:
+    """A library's folder name (a handful of libraries, asked for once per asset of a run)."""
+    return sanitize_filename(library)

@@ -361,22 +361,24 @@ class PosterMaker(Module):
                     ctx.progress(n, len(active), phase="choosing and rendering")
                 for spec, item, source, fallback, _reason in decided:
                     all_specs.append((spec, item))
-                    tpl = templates[spec.kind]
-                    base = self._record(cfg, item, spec, source, fallback)
                     if source is None:
                         ctx.result.count("missing")
                         if spec.key in sourcer.refused:   # remembered: no re-download until the cache time ends
-                            records.append(store.ChoiceRecord(spec.key, {**base, "status": "refused"}))
+                            status = "refused"
                         elif spec.key not in sourcer.remembered and known.get(spec.key, {}).get("status") != "written":
-                            records.append(store.ChoiceRecord(spec.key, {**base, "status": "missing"}))
+                            status = "missing"
+                        else:
+                            continue
+                        records.append(store.ChoiceRecord(spec.key, {**self._record(cfg, item, spec, source, fallback),
+                                                                     "status": status}))
                         continue
-                    h = input_hash(_source_id(source), tpl.id, hashes[spec.kind], spec.texts)
+                    h = input_hash(_source_id(source), templates[spec.kind].id, hashes[spec.kind], spec.texts)
                     row = known.get(spec.key) or {}
                     exists = row.get("status") == "truncated" or on_disk.exists(spec.key)
                     if not needs_render(h, row.get("input_hash"), exists):
-                        ctx.result.count("unchanged")
+                        ctx.result.count("unchanged")   # nothing to record: the row already says all this
                         continue
-                    yield (spec, item, source, {**base, "input_hash": h})
+                    yield (spec, item, source, {**self._record(cfg, item, spec, source, fallback), "input_hash": h})
 
         ctx.phase("choosing and rendering")
         if ctx.dry_run:

@@ -9,6 +9,7 @@ import json
 import logging
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import asdict
 from datetime import timedelta
 from typing import Any, Callable
@@ -76,21 +77,28 @@ class ProviderLookups:
     def _prefix(key: str) -> str:
         return ":".join(key.split(":", 3)[:3])
 
-    def _db_load(self, prefix: str) -> dict[str, list[ImageCandidate]]:
-        if self.db is None or self.ttl.total_seconds() <= 0:
-            return {}
-        from sqlalchemy import and_, or_, select
+    @staticmethod
+    @lru_cache(maxsize=1)
+    def _load_query():
+        """The cached-answers query of one show and provider, built once (with bound parameters):
+        building it per call was a visible part of a no-op run."""
+        from sqlalchemy import and_, bindparam, or_, select
 
         from curatarr.db.models.posters import PosterProviderCache as Cache
 
+        return (select(Cache.key, Cache.value)
+                .where(or_(Cache.key == bindparam("prefix"),  # a primary-key range, not LIKE: ";" follows ":"
+                           and_(Cache.key >= bindparam("low"), Cache.key < bindparam("high"))))
+                .where(Cache.fetched_at >= bindparam("fresh")))
+
+    def _db_load(self, prefix: str) -> dict[str, list[ImageCandidate]]:
+        if self.db is None or self.ttl.total_seconds() <= 0:
+            return {}
         # A Core query on a plain connection: this runs once per show and provider on every run,
         # and the ORM session's per-query set-up cost more than the query (profile of a no-op run).
-        query = (select(Cache.key, Cache.value)
-                 .where(or_(Cache.key == prefix,  # a primary-key range, not LIKE: ";" follows ":"
-                            and_(Cache.key >= prefix + ":", Cache.key < prefix + ";")))
-                 .where(Cache.fetched_at >= utcnow() - self.ttl))
+        params = {"prefix": prefix, "low": prefix + ":", "high": prefix + ";", "fresh": utcnow() - self.ttl}
         with self.db.engine.connect() as conn:
-            rows = conn.execute(query).all()
+            rows = conn.execute(self._load_query(), params).all()
         return {k: _load(v) for k, v in rows}
 
     def _db_put(self, key: str, cands: list[ImageCandidate]) -> None:
