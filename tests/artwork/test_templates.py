@@ -136,3 +136,17 @@ def test_broken_user_file_does_not_hide_other_templates(tmp_path):
     (tmp_path / "broken.yml").write_text("id: [unclosed", encoding="utf-8")
     ids = {t.id for t in store.list()}
     assert "good" in ids and "classic-poster" in ids
+
+
+def test_user_templates_are_parsed_once_per_file_version(tmp_path):
+    store = TemplateStore(tmp_path)
+    store.create({**_poster(), "id": "mine"})
+    first = store.get("mine")
+    assert store.get("mine") is first                # unchanged file: the parsed template is reused
+    other = TemplateStore(tmp_path)                  # another process (a render worker) edits it
+    other.update("mine", {**_poster(color="#112233")})
+    assert store.get("mine").text_layers()[0].color == "#112233"
+    path = tmp_path / "mine.yml"                     # a hand edit in place (same inode, other size)
+    path.write_text(path.read_text(encoding="utf-8").replace("#112233", "#445566") + "\n", encoding="utf-8")
+    assert store.get("mine").text_layers()[0].color == "#445566"
+    assert [t.text_layers()[0].color for t in store.user_templates()] == ["#445566"]
