@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sqlalchemy import event, func, select
 
-from curatarr.db.models.library import MediaFacet, MediaItem, MediaTitleKey
+from curatarr.db.models.library import MediaItem
 from curatarr.library.normalize import normalize_query, prefix_upper_bound
 from curatarr.library.search import _EXT_ID, _IMDB, SearchParams, _scopes
 

@@ -33,11 +33,10 @@ from curatarr.posters.modes import ItemTarget, find_items
 from curatarr.posters.plan import (COUNT_KEYS, AssetSpec, display_title, input_hash, needs_render, render_language,
                                    texts_for)
 from curatarr.posters.providers import NeedsNetwork, ProviderLookups
-from curatarr.posters.sourcing import ServerArt, Sourcer
+from curatarr.posters.sourcing import SERVER_TYPES, ServerArt, Sourcer
 from curatarr.posters.upload import upload_assets
 from curatarr.posters.writer import FolderListing, cleanup, file_sha256, resolve
 
-SERVER_TYPES = ("plex", "jellyfin", "emby")
 MODES = ("normal", "single", "cleanup", "testing", "manual", "backup", "sync", "reset")
 FAV_LINKS = {"tmdb": "https://www.themoviedb.org/{t}/{id}/images/posters", "tvdb": "https://thetvdb.com/dereferrer/{t}/{id}",
              "fanart": "https://fanart.tv/{t}/{id}"}
@@ -203,10 +202,6 @@ class PosterMaker(Module):
                                  season=e.season, episode=e.episode, server_image="poster", server_id=e.server_id))
         return out
 
-    def choose_source(self, lookups, cfg, item: MediaItem, spec: AssetSpec, manual_root: Path | None):
-        """(source, fallback label, reason) — see :class:`curatarr.posters.sourcing.Sourcer`."""
-        return Sourcer(cfg, lookups, manual_root=manual_root).choose(item, spec)
-
     # ---- run --------------------------------------------------------------------------------------
     def run(self, ctx: RunContext, config: PosterMakerConfig) -> RunResult:
         mode = str(ctx.overrides.get("mode") or "normal")
@@ -341,9 +336,10 @@ class PosterMaker(Module):
                         pending.add(pool.submit(decide, item))
                     else:
                         yield decided
-                    finished = {f for f in pending if f.done()}
                     if len(pending) >= cfg.download_workers * 4:
                         finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    else:
+                        finished = {f for f in pending if f.done()}
                     for future in finished:
                         pending.discard(future)
                         yield future.result()

@@ -19,12 +19,12 @@ from typing import Any, Callable
 from curatarr.artwork.choice import Candidate, ChoiceRules, pick
 from curatarr.connectors.errors import ConnectorError, NotFound
 from curatarr.connectors.provider_images import ImageCandidate
+from curatarr.library.records import SERVER_TYPES
 from curatarr.posters.libraries import MediaItem
 from curatarr.posters.markers import tool_marker
 from curatarr.posters.plan import AssetSpec, language_order
 from curatarr.posters.providers import NeedsNetwork
 
-SERVER_TYPES = ("plex", "jellyfin", "emby")
 LANGUAGE_KEYS = {"poster": "language_order", "season": "season_language_order",
                  "background": "background_language_order", "titlecard": "titlecard_language_order",
                  "collection": "language_order"}
@@ -167,7 +167,7 @@ class Sourcer:
             with self._lock:
                 self.remembered.add(spec.key)
             return None
-        if getattr(self.lookups, "is_offline", False):
+        if self.lookups.is_offline:
             raise NeedsNetwork(f"server art of {spec.key}")
         try:
             data = self._download(stype, client, spec.server_id, slot)
