@@ -206,8 +206,10 @@ class MediaBrowserClient:
                 return
 
     def iter_items(self, parent_id: str | None = None, types: Iterable[str] = (), *, recursive: bool = True,
-                   fields: Iterable[str] = DEFAULT_FIELDS, search: str | None = None) -> Iterator[MBItem]:
-        """Items below a library (or everywhere), with ProviderIds and Path, paged."""
+                   fields: Iterable[str] = DEFAULT_FIELDS, search: str | None = None,
+                   any_provider_ids: str | None = None) -> Iterator[MBItem]:
+        """Items below a library (or everywhere), with ProviderIds and Path, paged. ``any_provider_ids``
+        is Emby's ``AnyProviderIdEquals`` filter (``tmdb.603,imdb.tt…``)."""
         params: dict[str, Any] = {"Recursive": "true" if recursive else "false", "Fields": ",".join(fields)}
         if parent_id:
             params["ParentId"] = parent_id
@@ -215,6 +217,8 @@ class MediaBrowserClient:
             params["IncludeItemTypes"] = ",".join(types)
         if search:
             params["SearchTerm"] = search
+        if any_provider_ids:
+            params["AnyProviderIdEquals"] = any_provider_ids
         return self._paged("/Items", params)
 
     def items(self, parent_id: str | None = None, types: Iterable[str] = (), **kwargs: Any) -> list[MBItem]:
@@ -222,11 +226,11 @@ class MediaBrowserClient:
 
     def collections(self) -> list[MBItem]:
         """Every collection (``BoxSet``); ``ids["tmdb"]`` is the TMDB collection id when known."""
-        return list(self.iter_items(None, ["BoxSet"]))
+        return self.items(None, ["BoxSet"])
 
     def collection_items(self, boxset_id: str) -> list[MBItem]:
         """The members of a collection."""
-        return list(self.iter_items(boxset_id, recursive=False))
+        return self.items(boxset_id, recursive=False)
 
     def item(self, item_id: str) -> MBItem:
         return parse_item(self._get(f"/Items/{item_id}"))
@@ -236,15 +240,12 @@ class MediaBrowserClient:
         """A server-side lookup instead of a library walk: Emby filters by provider id
         (``AnyProviderIdEquals=tmdb.603,imdb.tt…``); both filter by ``SearchTerm``. Returns None when
         neither applies (Jellyfin 10.11 has no provider-id filter and no title was given)."""
-        params: dict[str, Any] = {"Recursive": "true", "IncludeItemTypes": ",".join(types), "Fields": ",".join(fields)}
         pairs = [f"{k}.{v}" for k, v in (provider_ids or {}).items() if v]
         if self.flavor == "emby" and pairs:
-            params["AnyProviderIdEquals"] = ",".join(pairs)
-        elif title:
-            params["SearchTerm"] = title
-        else:
-            return None
-        return list(self._paged("/Items", params))
+            return self.items(None, types, fields=fields, any_provider_ids=",".join(pairs))
+        if title:
+            return self.items(None, types, fields=fields, search=title)
+        return None
 
     def update_tags(self, item_id: str, *, add: Iterable[str] = (), remove: Iterable[str] = ()) -> list[str]:
         """Add/remove tags (case-insensitive); returns the new set. ``POST /Items/{id}`` replaces the

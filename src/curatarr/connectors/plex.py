@@ -244,8 +244,7 @@ class PlexClient:
 
     def collections(self, section_key: str | int) -> list[PlexItem]:
         """The collections of a section (``type=18``; what plexapi's ``section.collections()`` asks)."""
-        return list(self._paged(f"/library/sections/{section_key}/all",
-                                {"type": TYPE_IDS["collection"], "includeGuids": 1}))
+        return self.items(section_key, libtype="collection")
 
     def collection_items(self, rating_key: str | int) -> list[PlexItem]:
         """The members of a collection (with their provider ids)."""

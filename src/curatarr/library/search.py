@@ -157,10 +157,14 @@ def _posting(session: Session, table: Any, where: ColumnElement[bool]) -> Postin
     return Posting(exists().where(table.item_pk == MediaItem.pk, where), table, where)
 
 
-def _text_match(session: Session, text: str, role: str, kind: str | None = None) -> Posting | None:
-    text = text.strip()
-    if not text:
-        return None
+def is_id_query(text: str) -> bool:
+    """An IMDb id, ``source:id`` or a media id (``radarr:…``): matched by id, not by title. The
+    search index leaves such queries to SQL, so both paths must agree on what one is."""
+    return bool(_IMDB.match(text) or _EXT_ID.match(text) or (":" in text and " " not in text))
+
+
+def _id_match(text: str) -> Posting:
+    """The posting of an id query (see :func:`is_id_query`)."""
     if _IMDB.match(text):
         return Posting(MediaItem.imdb_id == text.lower())
     m = _EXT_ID.match(text)
@@ -173,8 +177,15 @@ def _text_match(session: Session, text: str, role: str, kind: str | None = None)
         if not value.isdigit():
             raise InvalidQuery(f"{source} ids are numbers")
         return Posting((MediaItem.tmdb_id if source == "tmdb" else MediaItem.tvdb_id) == int(value))
-    if ":" in text and " " not in text:
-        return Posting(MediaItem.id == text)
+    return Posting(MediaItem.id == text)
+
+
+def _text_match(session: Session, text: str, role: str, kind: str | None = None) -> Posting | None:
+    text = text.strip()
+    if not text:
+        return None
+    if is_id_query(text):
+        return _id_match(text)
     prefix = normalize_query(text)
     if not prefix:
         return None

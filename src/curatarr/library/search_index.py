@@ -17,10 +17,11 @@ text) always go to SQL. Both paths give the same answers; tests compare them on 
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,7 +29,7 @@ from sqlalchemy import event, func, select
 
 from curatarr.db.models.library import MediaItem
 from curatarr.library.normalize import normalize_query, prefix_upper_bound
-from curatarr.library.search import _EXT_ID, _IMDB, SearchParams, _scopes
+from curatarr.library.search import SearchParams, _scopes, is_id_query
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -40,7 +41,7 @@ VERIFY_SECONDS = 30.0       # how often a fresh index checks for writes made by 
 _WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 _ROLES = {"arr": 1, "server": 2}
 _KINDS = {"movie": 1, "series": 2, "artist": 3}
-_NUMERIC_SORTS = {"year": "year", "rating": "rating", "added": "added", "runtime": "runtime", "size": "size"}
+log = logging.getLogger("curatarr.library")
 
 
 # ---- generations --------------------------------------------------------------------------------
@@ -148,7 +149,7 @@ class SearchIndex:
     nulls_first_on_asc: bool         # SQLite sorts NULL first ascending; PostgreSQL last
     fingerprint: tuple = ()
     built_seconds: float = 0.0
-    _orders: dict[tuple[str, str], np.ndarray] | None = None
+    _orders: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)  # numeric sort orders
 
     # ---- build ------------------------------------------------------------------------------
     @classmethod
@@ -220,25 +221,23 @@ class SearchIndex:
         if p.include_removed or p.ids or p.linked is not None:
             return False
         text = (p.query or "").strip()
-        return not (text and (_IMDB.match(text) or _EXT_ID.match(text) or (":" in text and " " not in text)))
+        return not (text and is_id_query(text))
 
     def order(self, sort: str, direction: str) -> np.ndarray:
         """Rows in the SQL path's order: (column, pk) ascending — NULLs where the database puts them —
         or (column DESC NULLS LAST, pk DESC)."""
         if sort == "title":
             return self.title_order if direction == "asc" else self.title_order[::-1]
-        cache = self._orders if self._orders is not None else {}
-        self._orders = cache
-        found = cache.get((sort, direction))
+        found = self._orders.get((sort, direction))
         if found is None:
-            values = self.numbers[_NUMERIC_SORTS[sort]]
+            values = self.numbers[sort]
             null = np.isnan(values)
             if direction == "asc":
                 filled = np.where(null, -np.inf if self.nulls_first_on_asc else np.inf, values)
                 found = np.lexsort((self.pk, filled))
             else:
                 found = np.lexsort((-self.pk, np.where(null, np.inf, -values)))
-            cache[(sort, direction)] = found
+            self._orders[(sort, direction)] = found
         return found
 
     def _rows_mask(self, rows: np.ndarray) -> np.ndarray:
@@ -349,7 +348,6 @@ class IndexHolder:
         self._building = False
         self._verifying = False
         self._verified_at = time.monotonic()
-        self.builds = 0
 
     def current(self) -> SearchIndex | None:
         """The index if it is fresh; otherwise None (and a rebuild is started)."""
@@ -372,9 +370,7 @@ class IndexHolder:
 
         def check() -> None:
             try:
-                with self.db.session() as s:
-                    if fingerprint(s) != index.fingerprint and generation(self.db.engine) == index.generation:
-                        bump(self.db.engine)
+                self._check(index)
             except Exception:  # a failed check only delays the next one
                 pass
             finally:
@@ -382,16 +378,19 @@ class IndexHolder:
 
         threading.Thread(target=check, name="library-search-index-check", daemon=True).start()
 
-    def verify_now(self) -> bool:
-        """Check for writes by other processes now; True when the index was still current (tests)."""
-        index = self._index
-        if index is None:
-            return False
+    def _check(self, index: SearchIndex) -> bool:
+        """Compare the database with ``index``; when another process wrote, make it stale (bump the
+        generation). True when it was still current."""
         with self.db.session() as s:
             same = fingerprint(s) == index.fingerprint
         if not same and generation(self.db.engine) == index.generation:
             bump(self.db.engine)
         return same
+
+    def verify_now(self) -> bool:
+        """Check for writes by other processes now; True when the index was still current (tests)."""
+        index = self._index
+        return self._check(index) if index is not None else False
 
     def _start(self) -> None:
         with self._lock:
@@ -409,13 +408,10 @@ class IndexHolder:
                     continue
                 index = SearchIndex.build(self.db, gen)
                 self._index = index
-                self.builds += 1
                 if generation(self.db.engine) == gen:
                     return
         except Exception:  # the SQL path keeps answering; the next search retries
-            import logging
-
-            logging.getLogger("curatarr.library").exception("search index rebuild failed")
+            log.exception("search index rebuild failed")
         finally:
             with self._lock:
                 self._building = False
