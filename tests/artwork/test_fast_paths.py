@@ -15,12 +15,13 @@ import pytest
 from curatarr.artwork.border import apply_border, reads_in_order
 from curatarr.artwork.canvas import Canvas
 from curatarr.artwork.overlays import (
+    _clip,
     blend,
     blend_black,
-    blend_mask,
     combined_plate,
     is_black_frame,
     make_gradient_plate,
+    mask_over,
     paint_mask,
     plates,
 )
@@ -38,6 +39,16 @@ FRAME = BorderLayer(type="border", width=6, color="#000000")
 
 def _array(image: pyvips.Image) -> np.ndarray:
     return image.numpy().astype(np.int32)
+
+
+def blend_mask(base: pyvips.Image, mask: pyvips.Image, colour: tuple[int, int, int, int], x: int, y: int,
+               opacity: float = 1.0) -> pyvips.Image:
+    """Paint ``colour`` through a 1-band ``mask`` at (x, y), touching only that region (lazy insert)."""
+    clipped = _clip(base.width, base.height, mask, x, y)
+    if clipped is None:
+        return base
+    mask, bx, by = clipped
+    return base.insert(mask_over(base.crop(bx, by, mask.width, mask.height), mask, colour, opacity), bx, by)
 
 
 @pytest.fixture

@@ -20,12 +20,7 @@ from collections.abc import Callable
 import numpy as np
 import pyvips
 
-from curatarr.artwork.errors import ImageRejected
-
-
-def _decode_error(exc: pyvips.Error) -> ImageRejected:
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return ImageRejected(f"corrupt or unreadable image: {lines[-1] if lines else 'decode failed'}")
+from curatarr.artwork.source import decode_error
 
 
 class Canvas:
@@ -68,7 +63,7 @@ class Canvas:
             try:
                 buffer = self._image.write_to_memory()
             except pyvips.Error as exc:
-                raise _decode_error(exc) from None
+                raise decode_error(exc) from None
             self._array = np.frombuffer(buffer, dtype=np.uint8).reshape(self.height, self.width, -1)
             self._image = None
             self._view = None

@@ -25,7 +25,6 @@ from curatarr.artwork.layout import Rect, box_rect, place_in_box
 from curatarr.artwork.overlays import (
     Plate,
     blend,
-    blend_black,
     combined_plate,
     file_plate,
     gradient_plate,
@@ -208,10 +207,10 @@ def _draw_logo(canvas: Canvas, layer: LogoLayer, logo: ImageInput, width: int, h
 
 
 def _apply_plate(canvas: Canvas, plate: Plate) -> None:
-    if plate.inv3 is not None:  # per-pixel over the whole canvas: joins the decode stream
-        canvas.pointwise(lambda image: blend_black(image, plate.inv3))
-    else:  # strip-wise crops and inserts: needs the canvas in memory
-        canvas.transform(lambda image: blend(image, plate))
+    # black plates blend per pixel over the whole canvas (joins the decode stream); the others
+    # blend strip-wise with crops and inserts (needs the canvas in memory)
+    step = canvas.pointwise if plate.inv3 is not None else canvas.transform
+    step(lambda image: blend(image, plate))
 
 
 def compose(template: Template, inputs: RenderInputs, ctx: RenderContext, *, test_mode: bool = False

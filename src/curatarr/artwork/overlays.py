@@ -37,11 +37,13 @@ class Plate:
     inv_alpha: pyvips.Image  # uchar, 1 band, 255 - alpha
     colour: tuple[int, int, int] | None  # uniform colour, or None when ``rgb`` varies
     rgb: pyvips.Image | None = None  # uchar, 3 bands
-    clear: tuple[int, int, int, int] | None = None  # (x, y, w, h) where the plate is fully transparent
+    # (x, y, w, h) where the plate is fully transparent; not computed for black plates, whose blend
+    # covers the whole canvas (see blend_black), so it is never read for them
+    clear: tuple[int, int, int, int] | None = None
     inv3: pyvips.Image | None = None  # black plates only: 255 - alpha in 3 bands (see module doc)
 
     def __post_init__(self):
-        if self.clear is None:
+        if self.clear is None and self.inv3 is None:
             self.clear = clear_rect(self.inv_alpha)
 
     @property
@@ -182,16 +184,23 @@ def _to_vips(array: np.ndarray) -> pyvips.Image:
     return owned
 
 
-def make_gradient_plate(layer: GradientLayer, width: int, height: int) -> Plate:
+def _gradient_inv(layer: GradientLayer, width: int, height: int) -> pyvips.Image:
+    """The gradient's ``255 - alpha``: 1-band uchar, in memory."""
     index = _gradient_index(layer, width, height)
     t = np.linspace(0.0, 1.0, LUT_SIZE, dtype=np.float32)
     alpha = _interp(layer.stops, t, lambda s: s.opacity * parse_colour(s.color)[3] / 255) * layer.opacity
-    inv_img = index.maplut(_lut(255 - 255 * alpha)).cast("uchar").copy_memory()
+    return index.maplut(_lut(255 - 255 * alpha)).cast("uchar").copy_memory()
+
+
+def make_gradient_plate(layer: GradientLayer, width: int, height: int) -> Plate:
+    inv_img = _gradient_inv(layer, width, height)
     colour = _uniform_colour(layer)
     if colour == (0, 0, 0):
         return black_plate(inv_img)
     rgb_img = None
     if colour is None:
+        index = _gradient_index(layer, width, height)  # lazy: building the graph again is cheap
+        t = np.linspace(0.0, 1.0, LUT_SIZE, dtype=np.float32)
         channels = np.stack([_interp(layer.stops, t, lambda s, i=i: parse_colour(s.color)[i]) for i in range(3)], axis=-1)
         rgb_img = index.maplut(_lut(channels)).cast("uchar").copy(interpretation="srgb").copy_memory()
     return Plate(inv_alpha=inv_img, colour=colour, rgb=rgb_img)
@@ -216,7 +225,7 @@ def combined_plate(layers: list[GradientLayer], width: int, height: int, border:
     def make() -> Plate:
         inv = None
         for layer in layers:  # the parts are not cached: only the merged plate is ever used
-            part = make_gradient_plate(layer, width, height).inv_alpha.cast("float") / 255
+            part = _gradient_inv(layer, width, height).cast("float") / 255
             inv = part if inv is None else inv * part
         inv = (inv * 255 + 0.5).cast("uchar")
         if border is not None:
@@ -329,19 +338,9 @@ def mask_over(region: pyvips.Image, mask: pyvips.Image, colour: tuple[int, int, 
     return out.copy(interpretation="srgb")
 
 
-def blend_mask(base: pyvips.Image, mask: pyvips.Image, colour: tuple[int, int, int, int], x: int, y: int,
-               opacity: float = 1.0) -> pyvips.Image:
-    """Paint ``colour`` through a 1-band ``mask`` at (x, y), touching only that region (lazy insert)."""
-    clipped = _clip(base.width, base.height, mask, x, y)
-    if clipped is None:
-        return base
-    mask, bx, by = clipped
-    return base.insert(mask_over(base.crop(bx, by, mask.width, mask.height), mask, colour, opacity), bx, by)
-
-
 def paint_mask(canvas: Canvas, mask: pyvips.Image, colour: tuple[int, int, int, int], x: int, y: int,
                opacity: float = 1.0) -> None:
-    """:func:`blend_mask` on a :class:`Canvas`: the same pixels, written in place."""
+    """Paint ``colour`` through a 1-band ``mask`` at (x, y), clipped to the canvas, in place."""
     clipped = _clip(canvas.width, canvas.height, mask, x, y)
     if clipped is None:
         return

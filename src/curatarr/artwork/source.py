@@ -194,8 +194,13 @@ def _materialise(image: pyvips.Image) -> pyvips.Image:
     try:
         return image.copy_memory()
     except pyvips.Error as exc:
-        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-        raise ImageRejected(f"corrupt or unreadable image: {lines[-1] if lines else 'decode failed'}") from None
+        raise decode_error(exc) from None
+
+
+def decode_error(exc: pyvips.Error) -> ImageRejected:
+    """The error for a source that fails while its pixels are decoded: libvips' last message line."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return ImageRejected(f"corrupt or unreadable image: {lines[-1] if lines else 'decode failed'}")
 
 
 def load_rgba(source: ImageInput) -> pyvips.Image:
