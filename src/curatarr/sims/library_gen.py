@@ -110,6 +110,11 @@ def movie_artworks(item_seed: int, original: str) -> list[Artwork]:
     return arts
 
 
+def collection_artworks(collection_tmdb_id: int, kinds: tuple[str, ...]) -> list[Artwork]:
+    """A TMDB collection's artwork of ``kinds``: the same images on TMDB and every media server."""
+    return [a for a in movie_artworks(stable_int("collection", collection_tmdb_id), "en") if a.kind in kinds]
+
+
 def show_artworks(item_seed: int, original: str) -> list[Artwork]:
     return movie_artworks(item_seed ^ 0x5EED, original)
 

@@ -16,6 +16,7 @@ from curatarr.sims.images import render_artwork
 from curatarr.sims.library import (
     Album, Artist, Artwork, Episode, Movie, SampleLibrary, Season, Show, iso_from_offset, stable_hex, stable_int,
 )
+from curatarr.sims.library_gen import collection_artworks
 from curatarr.sims.plex_tree import base_title, children_of, on_disk, sniff_mime
 
 IMAGE_TYPES = ("Primary", "Art", "Backdrop", "Banner", "Logo", "Thumb", "Disc", "Box", "Screenshot", "Menu",
@@ -129,8 +130,6 @@ class MBServerState:
 
     def _boxsets(self) -> list[Entry]:
         """Collections live in their own (unlisted here) ``boxsets`` folder; members stay in theirs."""
-        from curatarr.sims.library_gen import movie_artworks
-
         folder = Folder("2" if self.flavor.numeric_ids else stable_hex(self.flavor.name, "folder", "Collections"),
                         "Collections", "boxsets", [], [])
         groups: dict[int, tuple[Any, list[Movie]]] = {}
@@ -140,9 +139,8 @@ class MBServerState:
                     groups.setdefault(item.collection.tmdb_id, (item.collection, []))[1].append(item)
         out: list[Entry] = []
         for n, (tmdb_id, (coll, members)) in enumerate(sorted(groups.items(), key=lambda g: g[1][0].name.lower())):
-            arts = [a for a in movie_artworks(stable_int("collection", tmdb_id), "en")
-                    if a.kind in ("poster", "background")]
-            box = BoxSet(coll.name, tmdb_id, 900_000_000 + n, stable_hex(self.flavor.name, "boxset", tmdb_id), arts)
+            box = BoxSet(coll.name, tmdb_id, 900_000_000 + n, stable_hex(self.flavor.name, "boxset", tmdb_id),
+                         collection_artworks(tmdb_id, ("poster", "background")))
             entry = Entry(box, "BoxSet", folder, None, children=members)
             self.entries[self.item_id(box)] = entry
             out.append(entry)
@@ -214,8 +212,26 @@ class MBServerState:
             return list(edited)
         return [self.library.tags[t] for t in getattr(entry.item, "tags", []) if t in self.library.tags]
 
-    def provider_ids(self, entry: Entry) -> dict[str, str]:
-        return self.item_dto(entry, {"providerids"}).get("ProviderIds", {})
+    @staticmethod
+    def provider_ids(entry: Entry) -> dict[str, str]:
+        """``ProviderIds`` of the DTO; the ``AnyProviderIdEquals`` filter reads it for every entry."""
+        item = entry.item
+        if isinstance(item, (Movie, Show)):
+            ids = {"Tmdb": str(item.tmdb_id)}
+            if item.imdb_id:
+                ids["Imdb"] = item.imdb_id
+            if isinstance(item, Show):
+                ids["Tvdb"] = str(item.tvdb_id)
+            return ids
+        if isinstance(item, Episode):
+            return {"Tvdb": str(item.tvdb_id)}
+        if isinstance(item, Artist):
+            return {"MusicBrainzArtist": item.musicbrainz_id}
+        if isinstance(item, Album):
+            return {"MusicBrainzAlbum": item.musicbrainz_id}
+        if isinstance(item, BoxSet):
+            return {"Tmdb": str(item.tmdb_id)}
+        return {}
 
     # ---- DTOs -----------------------------------------------------------------------------------
     def folder_dto(self, folder: Folder) -> dict[str, Any]:
@@ -233,7 +249,6 @@ class MBServerState:
                                "Type": kind, "IsFolder": kind not in ("Movie", "Episode"),
                                "LocationType": "FileSystem", "ImageTags": single, "BackdropImageTags": backdrops,
                                "MediaType": "Video" if kind in ("Movie", "Episode") else "Unknown"}
-        provider_ids: dict[str, str] = {}
         path = getattr(item, "path", None)
         if isinstance(item, (Movie, Show)):
             dto.update(ProductionYear=item.year, PremiereDate=f"{item.year}-01-01T00:00:00.0000000Z",
@@ -241,9 +256,6 @@ class MBServerState:
                        CommunityRating=getattr(item.ratings, "tmdb", None))
             if want("OriginalTitle"):
                 dto["OriginalTitle"] = item.original_title
-            provider_ids = {"Tmdb": str(item.tmdb_id)}
-            if item.imdb_id:
-                provider_ids["Imdb"] = item.imdb_id
         if isinstance(item, Movie):
             path = f"{item.path}/{item.file_name}"
             dto["Container"] = (item.file_name or "").rsplit(".", 1)[-1]
@@ -251,7 +263,6 @@ class MBServerState:
                 width, height = _dimensions(item.quality)
                 dto.update(Width=width, Height=height)
         elif isinstance(item, Show):
-            provider_ids["Tvdb"] = str(item.tvdb_id)
             dto.update(Status="Ended" if item.ended else "Continuing", ChildCount=len(entry.children))
         elif isinstance(item, Season):
             series = entry.parent
@@ -266,23 +277,18 @@ class MBServerState:
                        SeriesId=self.item_id(series), SeriesName=series.title, SeasonId=self.item_id(season),
                        SeasonName=self.name(season), ParentId=self.item_id(season),
                        PremiereDate=_dotnet_date(item.air_date), RunTimeTicks=item.runtime * TICKS_PER_MINUTE)
-            provider_ids = {"Tvdb": str(item.tvdb_id)}
             path = item.path
             self._series_image(dto, series)
-        elif isinstance(item, Artist):
-            provider_ids = {"MusicBrainzArtist": item.musicbrainz_id}
         elif isinstance(item, Album):
             artist = entry.parent
             dto.update(ProductionYear=item.year, PremiereDate=_dotnet_date(item.release_date),
                        AlbumArtist=artist.name, ParentId=self.item_id(artist))
-            provider_ids = {"MusicBrainzAlbum": item.musicbrainz_id}
             path = f"{artist.path}/{item.title} ({item.year})"
         elif isinstance(item, BoxSet):
-            provider_ids = {"Tmdb": str(item.tmdb_id)}
             path = f"/config/data/collections/{item.title} [boxset]"
             dto["ChildCount"] = len(entry.children)
         if want("ProviderIds"):
-            dto["ProviderIds"] = provider_ids
+            dto["ProviderIds"] = self.provider_ids(entry)
         if want("Path") and path:
             dto["Path"] = path
         if want("Tags"):

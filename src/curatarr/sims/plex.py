@@ -217,7 +217,7 @@ def create_app(library: SampleLibrary, *, token: str = "plex-token", instance: s
                 dropped = {v.lower() for v in remove.get(tag, [])}
                 after = [v for i, v in enumerate(after) if v.lower() not in dropped
                          and v.lower() not in (x.lower() for x in after[:i])]
-                state.tags[tag] = after
+                srv.set_tags(item.plex_rating_key, tag, after)
                 sim.record("tag_changes", rating_key=item.plex_rating_key, section=section.key, tag=tag,
                            before=before, after=after,
                            added=[v for v in after if v not in before], removed=[v for v in before if v not in after])

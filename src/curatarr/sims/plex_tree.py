@@ -18,6 +18,7 @@ from curatarr.sims.images import render_artwork
 from curatarr.sims.library import (
     Album, Artist, Artwork, Episode, Movie, SampleLibrary, Season, Show, stable_hex, stable_int,
 )
+from curatarr.sims.library_gen import collection_artworks
 
 AGENTS = {"movie": ("tv.plex.agents.movie", "Plex Movie"),
           "show": ("tv.plex.agents.series", "Plex TV Series"),
@@ -209,6 +210,10 @@ class PlexServerState:
                 self._add(item, section, None, None)
         self.state: dict[int, ItemState] = {}
         self.collections: dict[int, PlexCollection] = {}
+        self._collection_by_name: dict[tuple[int, str], PlexCollection] = {}  # (section key, lower-case title)
+        # section key -> lower-case collection tag -> items carrying it, in section order; built on
+        # first use and dropped by set_tags when a collection tag of the section changes
+        self._members_by_tag: dict[int, dict[str, list[PlexItem]]] = {}
         self._next_collection_key = max(self.index, default=0) + 1
         for section in self.sections:
             for item in section.items:
@@ -218,17 +223,14 @@ class PlexServerState:
     # ---- collections ------------------------------------------------------------------------------
     def ensure_collection(self, section: Section, name: str, source: Any = None) -> PlexCollection:
         """The section's collection called ``name`` (created on first use, as PMS does for a new tag)."""
-        found = next((c for c in self.collections.values()
-                      if c.section_key == section.key and c.title.lower() == name.lower()), None)
+        found = self._collection_by_name.get((section.key, name.lower()))
         if found is not None:
             return found
-        from curatarr.sims.library_gen import movie_artworks
-
-        arts = ([a for a in movie_artworks(stable_int("collection", source.tmdb_id), "en") if a.kind == "poster"]
-                if source is not None else [])
+        arts = collection_artworks(source.tmdb_id, ("poster",)) if source is not None else []
         coll = PlexCollection(self._next_collection_key, name, section.key, arts)
         self._next_collection_key += 1
         self.collections[coll.plex_rating_key] = coll
+        self._collection_by_name[(section.key, name.lower())] = coll
         self.index[coll.plex_rating_key] = coll
         self.parents[coll.plex_rating_key] = (section, None, None)
         self.kids[coll.plex_rating_key] = []
@@ -240,8 +242,13 @@ class PlexServerState:
 
     def collection_members(self, coll: PlexCollection) -> list[PlexItem]:
         section = self.parents[coll.plex_rating_key][0]
-        wanted = coll.title.lower()
-        return [i for i in section.items if wanted in (t.lower() for t in self.tags(i, "collection"))]
+        by_tag = self._members_by_tag.get(section.key)
+        if by_tag is None:
+            by_tag = self._members_by_tag[section.key] = {}
+            for item in section.items:
+                for name in {t.lower() for t in self.tags(item, "collection")}:
+                    by_tag.setdefault(name, []).append(item)
+        return list(by_tag.get(coll.title.lower(), []))
 
     def _add(self, item: PlexItem, section: Section, parent: PlexItem | None, grand: PlexItem | None) -> None:
         self.index[item.plex_rating_key] = item
@@ -287,6 +294,12 @@ class PlexServerState:
     def tags(self, item: PlexItem, tag: str) -> list[str]:
         state = self.state.get(item.plex_rating_key)
         return (state.tags if state else self.default_tags(item)).get(tag, [])
+
+    def set_tags(self, rk: int, tag: str, values: list[str]) -> None:
+        """Every tag edit goes through here: collection membership is cached per section."""
+        self.item_state(rk).tags[tag] = values
+        if tag == "collection":
+            self._members_by_tag.pop(self.parents[rk][0].key, None)
 
     def images(self, rk: int, kind: str) -> ImageSet:
         """Posters (``kind="posters"``) or arts of an item, built from its sample artwork on first use."""

@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from curatarr.sims.base import Simulator, credential, install, json_response
 from curatarr.sims.images import render_artwork
 from curatarr.sims.library import Artwork, Movie, SampleLibrary, Show, primary_artwork, stable_int
-from curatarr.sims.library_gen import movie_artworks
+from curatarr.sims.library_gen import collection_artworks
 
 POSTER_SIZES = ["w92", "w154", "w185", "w342", "w500", "w780", "original"]
 BACKDROP_SIZES = ["w300", "w780", "w1280", "original"]
@@ -65,9 +65,7 @@ class TmdbState:
     def collection(self, collection_id: int) -> tuple[str, list[Artwork]] | None:
         for movie in self.library.movies:
             if movie.collection is not None and movie.collection.tmdb_id == collection_id:
-                arts = [a for a in movie_artworks(stable_int("collection", collection_id), "en")
-                        if a.kind in ("poster", "background")]
-                return movie.collection.name, arts
+                return movie.collection.name, collection_artworks(collection_id, ("poster", "background"))
         return None
 
     def register(self, arts: Iterable[Artwork], title: str) -> None:
