@@ -111,7 +111,7 @@ def _external_poster(root, folder="Movies/Outside (1999)"):
 
 
 def test_second_request_does_not_rescan_and_etag_revalidates(made, ttl):
-    from curatarr.posters.folders import roots
+    from curatarr.posters.folders import folder_stats, roots
 
     client, runtime, *_ = made
     root = roots(runtime)[0]
@@ -124,11 +124,11 @@ def test_second_request_does_not_rescan_and_etag_revalidates(made, ttl):
     assert client.get("/api/gallery", headers={"If-None-Match": first.headers["etag"]}).status_code == 304
     assert client.get("/api/gallery", params={"limit": 1},
                       headers={"If-None-Match": first.headers["etag"]}).status_code == 200  # other query
-    client.get("/api/assets/stats")
-    stats_walks = ttl.scans(root)
-    assert client.get("/api/assets/stats").json()["success"] is True
+    stats = client.get("/api/assets/stats").json()
+    assert stats["success"] is True and stats["stats"] == folder_stats(root)  # same as a walk of its own
+    assert client.get("/api/assets/stats").json() == stats
     assert client.get("/api/assets-folders").status_code == 200
-    assert ttl.scans(root) == stats_walks
+    assert ttl.scans(root) == walks  # the stats and folders come from the galleries' walk too
 
 
 def test_deletes_are_visible_at_once_outside_files_after_invalidation_or_ttl(made, ttl):

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from curatarr.api.deps import get_runtime
-from curatarr.api.galleries import asset_paths, cached_json
+from curatarr.api.galleries import asset_paths, cached_json, files_view
 from curatarr.auth.deps import allow_query_token
 from curatarr.db.models.posters import PosterAsset
 from curatarr.posters import folders, gallery_index
@@ -137,7 +137,7 @@ def skip(body: SkipBody, rt: Runtime = Depends(get_runtime)):
 
 
 def _folder_stats(rt: Runtime, root) -> dict:
-    return gallery_index.cached(root, "stats", lambda: folders.folder_stats(root), stamp=gallery_index.run_stamp(rt.db))
+    return files_view(rt, root, "stats", folders.folder_stats_of)  # the galleries' walk serves the stats too
 
 
 @router.get("/api/assets/stats")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
@@ -25,30 +25,28 @@ GALLERIES = {"gallery": "poster", "backgrounds-gallery": "background", "seasons-
              "titlecards-gallery": "titlecard"}
 DELETE_PREFIX = {"gallery": "poster", "backgrounds": "background", "seasons": "season", "titlecards": "titlecard"}
 MAX_UPLOAD = 30 * 1024 * 1024
+T = TypeVar("T")
 
 
-def all_files(rt: Runtime, root) -> list:
-    """Every asset file under ``root``, from the gallery index (no walk per request)."""
-    return gallery_index.cached(root, "files", lambda: list(scan(root)), stamp=gallery_index.run_stamp(rt.db))
+def files_view(rt: Runtime, root, view: str, build: Callable[[list], T]) -> T:
+    """The ``view`` of the asset folder computed by ``build`` from its file list, both from the
+    gallery index: one walk serves every such view, and the run stamp is queried once."""
+    stamp = gallery_index.run_stamp(rt.db)
+    files = gallery_index.cached(root, "files", lambda: list(scan(root)), stamp=stamp)
+    return gallery_index.cached(root, view, lambda: build(files), stamp=stamp, derived=True)
 
 
 def asset_paths(rt: Runtime, root) -> set[str]:
-    files = all_files(rt, root)
-    return gallery_index.cached(root, "paths", lambda: {f.rel for f in files},
-                                stamp=gallery_index.run_stamp(rt.db), derived=True)
+    return files_view(rt, root, "paths", lambda files: {f.rel for f in files})
 
 
 def kind_files(rt: Runtime, root, kind: str) -> list:
     """The ``kind`` files of the asset folder, sorted, from the gallery index (no walk per request)."""
-    stamp = gallery_index.run_stamp(rt.db)
-    files = gallery_index.cached(root, "files", lambda: list(scan(root)), stamp=stamp)
-    return gallery_index.cached(root, f"kind:{kind}", lambda: sorted((f for f in files if f.kind == kind),
-                                                                     key=lambda f: f.rel.lower()),
-                                stamp=stamp, derived=True)
+    return files_view(rt, root, f"kind:{kind}",
+                      lambda files: sorted((f for f in files if f.kind == kind), key=lambda f: f.rel.lower()))
 
 
-def _images(rt: Runtime, kind: str, limit: int, offset: int, library: str | None, q: str | None) -> dict:
-    root, _manual = folders.roots(rt)
+def _images(rt: Runtime, root, kind: str, limit: int, offset: int, library: str | None, q: str | None) -> dict:
     files = kind_files(rt, root, kind)
     if library:
         files = [f for f in files if f.rel.split("/", 1)[0].lower() == library.lower()]
@@ -79,7 +77,7 @@ def _gallery_route(name: str, kind: str):
                 library: str | None = Query(None, max_length=200), q: str | None = Query(None, max_length=200),
                 rt: Runtime = Depends(get_runtime)):
         root, _manual = folders.roots(rt)
-        return cached_json(request, root, lambda: _images(rt, kind, limit, offset, library, q))
+        return cached_json(request, root, lambda: _images(rt, root, kind, limit, offset, library, q))
 
     handler.__name__ = f"list_{name.replace('-', '_')}"
     router.get(f"/api/{name}")(handler)

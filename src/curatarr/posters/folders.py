@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterable
 from urllib.parse import quote
 
-from curatarr.posters.writer import IMAGE_EXTENSIONS, classify, resolve, scan
+from curatarr.posters.writer import IMAGE_EXTENSIONS, AssetFile, classify, resolve, scan
 
 
 def poster_config(rt):
@@ -33,10 +34,15 @@ def asset_url(rel: str, prefix: str = "/poster_assets") -> str:
 
 
 def folder_stats(root: Path) -> dict:
+    return folder_stats_of(scan(root))
+
+
+def folder_stats_of(files: Iterable[AssetFile]) -> dict:
+    """Counts and sizes per library folder of ``files`` (the API passes the gallery index's file list)."""
     totals = {"poster": 0, "background": 0, "season": 0, "titlecard": 0}
     folders: dict[str, dict] = {}
     size = collections = 0
-    for f in scan(root):
+    for f in files:
         size += f.size
         if f.rel.startswith("Collections/"):  # collection posters are counted apart (Posterizarr's scan skips them)
             collections += 1

@@ -58,11 +58,14 @@ def upload_assets(ctx, cfg, root: Path, specs, servers: dict[str, tuple[str, Any
         fresh = spec.key in rendered
         if not ((fresh and cfg.upload) or (existing and not fresh)):
             continue
+        slot = (item.server, spec.server_id, spec.server_image or "poster")
+        stored_hash = (rows.get(spec.key) or {}).get("file_hash")
+        if stored_hash and not needs_upload(stored_hash, sent.get(slot)):
+            continue  # the server has this file from us: decided without touching the disk
         path = root / spec.key
         if not path.is_file():
             continue
-        slot = (item.server, spec.server_id, spec.server_image or "poster")
-        file_hash = (rows.get(spec.key) or {}).get("file_hash") or file_sha256(path)
+        file_hash = stored_hash or file_sha256(path)
         if not needs_upload(file_hash, sent.get(slot)):
             continue
         stype, client = servers[item.server]
