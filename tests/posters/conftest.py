@@ -3,6 +3,8 @@ simulators (small images, real HTTP), and a runtime configured with them as inst
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 
 from curatarr.sims.library import SampleLibrary
@@ -62,6 +64,10 @@ def serve(library: SampleLibrary, services=SERVICES):
         sims.stop()
 
 
+# serve() as a ``with`` block, for a test that needs simulators of its own (another library or server).
+serving = contextmanager(serve)
+
+
 def clean(sims: Sims):
     """The simulators with fresh state, reset again after the test (yield from it in a test fixture)."""
     sims.reset()
@@ -86,6 +92,16 @@ def configure(rt, sims, servers=("plex",), **module_cfg):
     # test_collections.py switch them on).
     base = {"workers": 1, "collections": False, "server_art_fallback": False}
     rt.config.update({"instances": sims.instances(only), "poster_maker": {**base, **module_cfg}})
+
+
+def asset_rows(rt) -> dict:
+    """Every PosterAsset row, by asset key."""
+    from sqlalchemy import select
+
+    from curatarr.db.models.posters import PosterAsset
+
+    with rt.db.session() as s:
+        return {r.asset_key: r for r in s.execute(select(PosterAsset)).scalars()}
 
 
 def run(rt, overrides=None, dry_run=False):

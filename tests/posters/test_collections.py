@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import httpx
-from sqlalchemy import select
 
 from curatarr.artwork.encode import read_provenance
-from curatarr.db.models.posters import PosterAsset
 from curatarr.posters.collections import collection_relpath, collection_texts
-from tests.posters.conftest import configure, run
+from tests.posters.conftest import asset_rows, configure, run
 
 ONLY_COLLECTIONS = {"posters": False, "backgrounds": False, "seasons": False, "titlecards": False,
                     "collections": True}
-
-
-def _rows(rt) -> dict[str, PosterAsset]:
-    with rt.db.session() as s:
-        return {r.asset_key: r for r in s.execute(select(PosterAsset)).scalars()}
 
 
 def _matrix(sims):
@@ -40,7 +33,7 @@ def test_plex_collection_poster_from_the_tmdb_collection(runtime, sims):
     key = f"Collections/Movies/{coll.name}/poster.jpg"
     assert (root / key).is_file() and read_provenance(root / key) is not None
     assert first.counts["collections"] == 1 == first.counts["writes"]
-    row = _rows(runtime)[key]
+    row = asset_rows(runtime)[key]
     assert row.kind == "collection" and row.type == "Collection" and row.provider == "tmdb"
     assert row.status == "written" and row.download_source.startswith("http")
     assert row.fav_provider_link == "false" or "/collection/" in row.fav_provider_link
@@ -58,7 +51,7 @@ def test_jellyfin_boxset_uses_its_tmdb_collection_id_directly(runtime, sims):
     coll = _matrix(sims)
     result = run(runtime)
     key = f"Collections/Movies/{coll.name}/poster.jpg"
-    assert result.counts["collections"] == 1 and _rows(runtime)[key].provider == "tmdb"
+    assert result.counts["collections"] == 1 and asset_rows(runtime)[key].provider == "tmdb"
     tmdb = sims.sim("tmdb")
     assert tmdb.find_requests(f"/collection/{coll.tmdb_id}/images")
     assert not [r for r in tmdb.find_requests("/3/movie/") if not r.path.endswith("/images")]
@@ -83,7 +76,7 @@ def test_server_collection_art_when_tmdb_has_none(runtime, sims):
     runtime.config.update({"instances": sims.instances({"plex"}),
                            "poster_maker": {"workers": 1, **ONLY_COLLECTIONS}})
     result = run(runtime)
-    row = _rows(runtime)[f"Collections/Movies/{_matrix(sims).name}/poster.jpg"]
+    row = asset_rows(runtime)[f"Collections/Movies/{_matrix(sims).name}/poster.jpg"]
     assert result.counts["collections"] == 1
     assert row.provider == "plex" and row.language == "false" and row.fallback == "true"
 

@@ -63,10 +63,9 @@ def test_plex_skip_labels_the_show_hides_its_rows_and_the_next_run_skips_it(clie
 
 @pytest.mark.parametrize("server", ["jellyfin", "emby"])
 def test_mediabrowser_skip_sets_the_tag_with_a_full_item_update(client, runtime, server):
-    from tests.posters.conftest import Sims, tiny_library
+    from tests.posters.conftest import serving, tiny_library
 
-    sims = Sims(tiny_library(), services=(server, "tmdb", "fanart", "tvdb"))
-    try:
+    with serving(tiny_library(), services=(server, "tmdb", "fanart", "tvdb")) as sims:
         configure(runtime, sims, servers=(server,))
         run(runtime)
         movie = sims.library.movies[0]
@@ -86,8 +85,6 @@ def test_mediabrowser_skip_sets_the_tag_with_a_full_item_update(client, runtime,
         assert sims.sim(server).events("tag_changes")[-1]["removed"] == [LABEL]
         run(runtime)
         assert poster.is_file()
-    finally:
-        sims.stop()
 
 
 def test_jellyfin_sim_refuses_a_partial_item_update(sims):

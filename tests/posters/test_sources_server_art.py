@@ -5,11 +5,9 @@ from __future__ import annotations
 import io
 
 from PIL import Image
-from sqlalchemy import select
 
-from curatarr.db.models.posters import PosterAsset
 from curatarr.posters.markers import tool_marker
-from tests.posters.conftest import run
+from tests.posters.conftest import asset_rows, run
 
 KINDS_OFF = {"seasons": False, "titlecards": False, "backgrounds": False, "collections": False}
 
@@ -24,11 +22,6 @@ def _only_servers(rt, sims, servers=("plex",), **cfg):
     """No artwork provider at all: the server's image is the only source left."""
     rt.config.update({"instances": sims.instances(set(servers)),
                       "poster_maker": {"workers": 1, "server_art_fallback": True, **cfg}})
-
-
-def _rows(rt) -> dict[str, PosterAsset]:
-    with rt.db.session() as s:
-        return {r.asset_key: r for r in s.execute(select(PosterAsset)).scalars()}
 
 
 # ---- the marker reader ----------------------------------------------------------------------------
@@ -72,7 +65,7 @@ def test_plex_art_is_used_when_no_provider_has_an_image_and_kept_without_downloa
     _only_servers(runtime, sims, **KINDS_OFF)
     first = run(runtime)
     movies = sims.library.movies
-    rows = _rows(runtime)
+    rows = asset_rows(runtime)
     posters = [r for r in rows.values() if r.kind == "poster"]
     assert first.counts["posters"] == len(posters) == len(movies) + len(sims.library.shows)
     for r in posters:
@@ -92,7 +85,7 @@ def test_server_art_with_a_tool_marker_is_refused_unless_validation_is_off(runti
         plex.upload_poster(str(movie.plex_rating_key), data=_jpeg(comment=b"created with posterizarr"))
     _only_servers(runtime, sims, **KINDS_OFF)
     run(runtime)
-    rows = _rows(runtime)
+    rows = asset_rows(runtime)
     key = f"Movies/{movie.folder_name}/poster.jpg"
     assert rows[key].status == "refused" and rows[key].download_source == "false"
     other = f"Movies/{sims.library.movies[1].folder_name}/poster.jpg"
@@ -100,11 +93,11 @@ def test_server_art_with_a_tool_marker_is_refused_unless_validation_is_off(runti
     # The refusal is remembered for the provider cache time: the next run downloads nothing at all.
     again = run(runtime)
     assert again.counts["downloads"] == 0 and again.counts["writes"] == 0
-    assert _rows(runtime)[key].status == "refused"
+    assert asset_rows(runtime)[key].status == "refused"
 
     _only_servers(runtime, sims, disable_hash_validation=True, **KINDS_OFF)
     result = run(runtime)
-    assert _rows(runtime)[key].status == "written"
+    assert asset_rows(runtime)[key].status == "written"
     assert result.counts["posters"] == 1
 
 
@@ -112,14 +105,14 @@ def test_textless_only_order_never_takes_server_art(runtime, sims):
     _only_servers(runtime, sims, language_order=["xx"], **KINDS_OFF)
     result = run(runtime)
     assert result.counts["writes"] == 0
-    assert all(r.status == "missing" for r in _rows(runtime).values())
+    assert all(r.status == "missing" for r in asset_rows(runtime).values())
     assert not sims.sim("plex").find_requests("/thumb")
 
 
 def test_jellyfin_primary_and_backdrop_are_sources_too(runtime, sims):
     _only_servers(runtime, sims, servers=("jellyfin",), seasons=False, titlecards=False, collections=False)
     result = run(runtime)
-    rows = _rows(runtime)
+    rows = asset_rows(runtime)
     movie = sims.library.movies[0]
     poster, background = rows[f"Movies/{movie.folder_name}/poster.jpg"], rows[f"Movies/{movie.folder_name}/background.jpg"]
     assert poster.provider == background.provider == "jellyfin"
@@ -133,5 +126,5 @@ def test_providers_still_come_first(runtime, sims):
 
     configure(runtime, sims, server_art_fallback=True, **KINDS_OFF)
     run(runtime)
-    assert all(r.provider in ("tmdb", "fanart", "tvdb") for r in _rows(runtime).values())
+    assert all(r.provider in ("tmdb", "fanart", "tvdb") for r in asset_rows(runtime).values())
     assert not sims.sim("plex").find_requests("/thumb")

@@ -141,11 +141,10 @@ def _on_disk_episode(library):
 
 def _webhook_requests(client, runtime, shows: int, server: str) -> tuple[int, list[str]]:
     from curatarr.sims.library import SampleLibrary
-    from tests.posters.conftest import Sims
+    from tests.posters.conftest import serving
 
     library = SampleLibrary.generate(seed=11, movies=1, shows=shows, artists=0, seasons=(1, 2), episodes=(1, 2))
-    sims = Sims(library, services=(server, "tmdb", "fanart", "tvdb"))
-    try:
+    with serving(library, services=(server, "tmdb", "fanart", "tvdb")) as sims:
         # provider answers are cached per show in the database: off, as each library has its own sims
         configure(runtime, sims, servers=(server,), webhook_retry_delay=0, webhook_retries=0, provider_cache_hours=0)
         # small pages: a library walk would need more requests on the larger library
@@ -161,8 +160,6 @@ def _webhook_requests(client, runtime, shows: int, server: str) -> tuple[int, li
         assert f"S{season:02d}E{episode:02d}.jpg" in made, made
         paths = [f"{q.method} {q.path}?{q.query}" for q in sims.sim(server).requests]
         return len(paths), paths
-    finally:
-        sims.stop()
 
 
 @pytest.mark.parametrize("server", ["plex", "jellyfin", "emby"])
@@ -184,32 +181,32 @@ def test_lookup_variants_and_the_walk_fallback(sims):
     from curatarr.connectors.jellyfin import MediaBrowserClient
     from curatarr.connectors.plex import PlexClient
     from curatarr.posters.modes import ItemTarget, find_items
-    from tests.posters.conftest import Sims, tiny_library
+    from tests.posters.conftest import serving, tiny_library
 
     show, movie = sims.library.shows[0], sims.library.movies[0]
-    emby_sims = Sims(tiny_library(), services=("emby",))
-    clients = {"plex": PlexClient(sims.servers["plex"].url, sims.keys["plex"]),
-               "jellyfin": MediaBrowserClient(sims.servers["jellyfin"].url, sims.keys["jellyfin"]),
-               "emby": MediaBrowserClient(emby_sims.servers["emby"].url, emby_sims.keys["emby"], "emby")}
-    try:
-        for name, client in clients.items():
-            sim = emby_sims.sim("emby") if name == "emby" else sims.sim(name)
-            found = find_items(client, name, name, ItemTarget(media_type="episode", title=f"{show.title} (US)",
-                                                              tvdb=str(show.tvdb_id), season=1, episodes=[1]))
-            assert [i.server_id for i in found] and found[0].title == show.title and found[0].episodes, name
-            sim.requests.clear()
-            by_id = find_items(client, name, name, ItemTarget(media_type="movie", tmdb=str(movie.tmdb_id)))
-            assert [i.title for i in by_id] == [movie.title], name
-            queries = " ".join(r.query for r in sim.requests)
-            assert ("AnyProviderIdEquals=tmdb." in queries) == (name == "emby"), queries
-            assert find_items(client, name, name, ItemTarget(media_type="movie", title="No Such Film", year=1901)) == []
-            library = "Movies"
-            assert find_items(client, name, name, ItemTarget(media_type="movie", title=movie.title),
-                              exclude=[library]) == [], name
-    finally:
-        for client in clients.values():
-            client.close()
-        emby_sims.stop()
+    with serving(tiny_library(), services=("emby",)) as emby_sims:
+        clients = {"plex": PlexClient(sims.servers["plex"].url, sims.keys["plex"]),
+                   "jellyfin": MediaBrowserClient(sims.servers["jellyfin"].url, sims.keys["jellyfin"]),
+                   "emby": MediaBrowserClient(emby_sims.servers["emby"].url, emby_sims.keys["emby"], "emby")}
+        try:
+            for name, client in clients.items():
+                sim = emby_sims.sim("emby") if name == "emby" else sims.sim(name)
+                found = find_items(client, name, name, ItemTarget(media_type="episode", title=f"{show.title} (US)",
+                                                                  tvdb=str(show.tvdb_id), season=1, episodes=[1]))
+                assert [i.server_id for i in found] and found[0].title == show.title and found[0].episodes, name
+                sim.requests.clear()
+                by_id = find_items(client, name, name, ItemTarget(media_type="movie", tmdb=str(movie.tmdb_id)))
+                assert [i.title for i in by_id] == [movie.title], name
+                queries = " ".join(r.query for r in sim.requests)
+                assert ("AnyProviderIdEquals=tmdb." in queries) == (name == "emby"), queries
+                missing = ItemTarget(media_type="movie", title="No Such Film", year=1901)
+                assert find_items(client, name, name, missing) == []
+                library = "Movies"
+                assert find_items(client, name, name, ItemTarget(media_type="movie", title=movie.title),
+                                  exclude=[library]) == [], name
+        finally:
+            for client in clients.values():
+                client.close()
 
 
 @pytest.mark.parametrize("server", ["plex", "jellyfin"])

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator
 
 from curatarr.assets.naming import collection_asset_name
 from curatarr.connectors.errors import ConnectorError
-from curatarr.posters.libraries import MediaItem
+from curatarr.posters.libraries import MediaItem, library_language
 from curatarr.posters.plan import AssetSpec, render_language
 
 COLLECTION_WORD = "Collection"
@@ -69,7 +69,7 @@ def iter_plex_collections(client: Any, server: str, *, exclude: Iterable[str] = 
     for section in client.sections():
         if section.type not in ("movie", "show") or section.title.lower() in excluded:
             continue
-        language = (section.language or "").split("-")[0]
+        language = library_language(section)
         for coll in client.collections(section.key):
             members = client.collection_items(coll.rating_key) if section.type == "movie" else []
             yield _pseudo_item(server, "plex", section.title, section.type, coll.rating_key, coll.title,

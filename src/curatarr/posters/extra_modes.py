@@ -17,7 +17,7 @@ from curatarr.connectors.errors import ConnectorError, NotFound
 from curatarr.fsutil import atomic_write_bytes
 from curatarr.modules.base import ModuleError
 from curatarr.posters import choices as store
-from curatarr.posters.collections import collection_relpath
+from curatarr.posters.collections import COLLECTION_WORD, collection_relpath
 from curatarr.posters.libraries import iter_server
 from curatarr.posters.plan import COUNT_KEYS
 from curatarr.posters.sourcing import server_image
@@ -77,7 +77,7 @@ def run_manual(ctx, cfg, root: Path, svc) -> None:
                                      library_folders=cfg.library_folders)
         except ValueError as exc:
             raise ModuleError(str(exc)) from None
-        texts["collection_word"] = "Collection"
+        texts["collection_word"] = COLLECTION_WORD
     else:
         if req.kind in ("season", "titlecard"):
             season, custom = season_number(req.season_name)

@@ -58,6 +58,12 @@ class MediaItem:
         return any(str(x).lower() == wanted for x in self.labels)
 
 
+def library_language(lib: Any) -> str:
+    """A Plex section's / Jellyfin-Emby library's metadata language as ISO 639-1 (``pt-BR`` → ``pt``;
+    "" when the library names none)."""
+    return (getattr(lib, "language", "") or "").split("-")[0]
+
+
 def _asset_name(path: str | None) -> str | None:
     if not path:
         return None
@@ -129,8 +135,7 @@ def iter_plex(client: Any, server: str, *, exclude: Iterable[str] = (), only: It
             continue
         seasons, episodes = _plex_children(client, section.key) if details and section.type == "show" else ({}, {})
         for raw in client.iter_items(section.key):
-            item = plex_item(client, server, section.title, raw, details=False,
-                             language=(section.language or "").split("-")[0])
+            item = plex_item(client, server, section.title, raw, details=False, language=library_language(section))
             if item is not None:
                 if item.kind == "show" and details:
                     item.seasons = seasons.get(item.server_id, [])
@@ -170,8 +175,7 @@ def iter_mediabrowser(client: Any, server: str, server_type: str, *, exclude: It
         types = ["Movie"] if lib.collection_type == "movies" else ["Series"]
         seasons, episodes = _mb_children(client, lib.id) if details and lib.collection_type == "tvshows" else ({}, {})
         for raw in client.iter_items(lib.id, types):
-            item = mb_item(client, server, server_type, lib.name, raw, details=False,
-                           language=(getattr(lib, "language", "") or "").split("-")[0])
+            item = mb_item(client, server, server_type, lib.name, raw, details=False, language=library_language(lib))
             if item is not None:
                 if item.kind == "show" and details:
                     item.seasons = seasons.get(item.server_id, [])

@@ -13,7 +13,9 @@ from __future__ import annotations
 import struct
 import zlib
 
-MARKERS = ("overlay", "titlecard", "created with ppm", "created with posterizarr", "created with curatarr")
+from curatarr.artwork.choice import OUR_MARKER
+
+MARKERS = ("overlay", "titlecard", "created with ppm", "created with posterizarr", OUR_MARKER)
 _SCAN_LIMIT = 2_000_000  # metadata lives at the start (JPEG/PNG) or in small chunks (WebP)
 
 

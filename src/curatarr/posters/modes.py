@@ -12,11 +12,11 @@ back to the library walk.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from curatarr.posters.libraries import MediaItem, iter_server, mb_item, plex_item, with_details
+from curatarr.posters.libraries import MediaItem, iter_server, library_language, mb_item, plex_item, with_details
 
 # Every mode (job override "mode"); the runners live in modules/poster_maker.py and extra_modes.py.
 MODES = ("normal", "single", "cleanup", "testing", "manual", "backup", "sync", "reset")
@@ -49,6 +49,15 @@ def _matches(item: MediaItem, target: ItemTarget) -> bool:
     return False
 
 
+def _show_key(raw: Any, server_type: str) -> str | None:
+    """The id of the show a season or episode belongs to (None for a movie or show, or when the
+    server names no show)."""
+    if server_type == "plex":
+        key = {"season": raw.parent_rating_key, "episode": raw.grandparent_rating_key}.get(raw.type)
+        return str(key) if key else None
+    return raw.series_id if raw.type in ("Season", "Episode") and raw.series_id else None
+
+
 def find_items(client: Any, server: str, server_type: str, target: ItemTarget, *, exclude=(),
                db: Any = None) -> list[MediaItem]:
     """The library items a trigger names on one server ([] when the server does not have it yet).
@@ -56,23 +65,23 @@ def find_items(client: Any, server: str, server_type: str, target: ItemTarget, *
     first (upgrades and new episodes of known shows: found even when the titles differ)."""
     from curatarr.connectors.errors import NotFound
 
+    excluded = {x.lower() for x in exclude}
     if target.rating_key and server_type == "plex":
         try:
             raw = client.item(target.rating_key)
         except NotFound:
             return []
         if raw.type in ("season", "episode"):
-            show_key = raw.parent_rating_key if raw.type == "season" else raw.grandparent_rating_key
             if target.season is None:
                 target.season = raw.index if raw.type == "season" else raw.parent_index
             if raw.type == "episode" and not target.episodes and raw.index is not None:
                 target.episodes = [raw.index]
-            raw = client.item(show_key)
+            raw = client.item(_show_key(raw, server_type))
         for section in client.sections():
             if section.key == str(raw.section_key):
-                if section.title.lower() in {x.lower() for x in exclude}:
+                if section.title.lower() in excluded:
                     return []
-                item = plex_item(client, server, section.title, raw, language=(section.language or "").split("-")[0])
+                item = plex_item(client, server, section.title, raw, language=library_language(section))
                 return [item] if item else []
         return []
     if target.rating_key and server_type in ("jellyfin", "emby"):
@@ -80,18 +89,17 @@ def find_items(client: Any, server: str, server_type: str, target: ItemTarget, *
             raw = client.item(target.rating_key)
         except NotFound:
             return []
-        if raw.type in ("Season", "Episode") and raw.series_id:
-            raw = client.item(raw.series_id)
+        if show_key := _show_key(raw, server_type):
+            raw = client.item(show_key)
         item = mb_item(client, server, server_type, "", raw)
         return [item] if item else []
     kind = "show" if target.media_type in ("show", "season", "episode") else "movie"
-    found = _known_lookup(db, client, server, server_type, target, kind, exclude) if db is not None else []
-    if found:
-        return [with_details(client, i) for i in found]
-    if server_type == "plex":
-        found = _plex_lookup(client, server, target, kind, exclude)
-    else:
-        found = _mb_lookup(client, server, server_type, target, kind, exclude)
+    found = _known_lookup(db, client, server, server_type, target, kind, excluded) if db is not None else []
+    if not found:
+        if server_type == "plex":
+            found = _plex_lookup(client, server, target, kind, excluded)
+        else:
+            found = _mb_lookup(client, server, server_type, target, kind, excluded)
     if found is None:  # the server offers no lookup for what the trigger names: walk the libraries
         found = [i for i in iter_server(client, server, server_type, exclude=exclude, details=False)
                  if i.kind == kind and _matches(i, target)]
@@ -99,7 +107,7 @@ def find_items(client: Any, server: str, server_type: str, target: ItemTarget, *
 
 
 def _known_lookup(db: Any, client: Any, server: str, server_type: str, target: ItemTarget, kind: str,
-                  exclude: Iterable[str]) -> list[MediaItem]:
+                  excluded: set[str]) -> list[MediaItem]:
     from sqlalchemy import or_, select
 
     from curatarr.connectors.errors import NotFound
@@ -112,12 +120,11 @@ def _known_lookup(db: Any, client: Any, server: str, server_type: str, target: I
     with db.session() as s:
         known = s.execute(select(PosterAsset.server_id, PosterAsset.library).distinct().where(
             PosterAsset.server == server, PosterAsset.kind.in_(("poster", "background")), or_(*conditions))).all()
-    excluded = {x.lower() for x in exclude}
     languages: dict[str, str] = {}  # library → metadata language (the text language of its art)
     if known:
         libraries = client.sections() if server_type == "plex" else client.libraries()
         languages = {lib.title if server_type == "plex" else lib.name:
-                     (getattr(lib, "language", "") or "").split("-")[0] for lib in libraries}
+                     library_language(lib) for lib in libraries}
     found = []
     for server_id, library in known:
         if not server_id or (library or "").lower() in excluded:
@@ -147,17 +154,15 @@ def title_queries(title: str) -> list[str]:
 
 
 def _plex_lookup(client: Any, server: str, target: ItemTarget, kind: str,
-                 exclude: Iterable[str]) -> list[MediaItem] | None:
+                 excluded: set[str]) -> list[MediaItem] | None:
     if not target.title:
         return None
-    excluded = {x.lower() for x in exclude}
     sections = [s for s in client.sections() if s.type == kind and s.title.lower() not in excluded]
     for query in title_queries(target.title):
         found = []
         for section in sections:
             for raw in client.iter_items(section.key, title=query):
-                item = plex_item(client, server, section.title, raw, details=False,
-                                 language=(section.language or "").split("-")[0])
+                item = plex_item(client, server, section.title, raw, details=False, language=library_language(section))
                 if item is not None and _matches(item, target):
                     found.append(item)
         if found:
@@ -177,14 +182,13 @@ def _library_of(raw: Any, libraries: list) -> Any:
 
 
 def _mb_lookup(client: Any, server: str, server_type: str, target: ItemTarget, kind: str,
-               exclude: Iterable[str]) -> list[MediaItem] | None:
+               excluded: set[str]) -> list[MediaItem] | None:
     ids = {k: str(getattr(target, k)) for k in ("tmdb", "tvdb", "imdb") if getattr(target, k)}
     types = ["Movie"] if kind == "movie" else ["Series"]
     by_ids = server_type == "emby" and bool(ids)
     if not by_ids and not target.title:
         return None
     collection = "movies" if kind == "movie" else "tvshows"
-    excluded = {x.lower() for x in exclude}
     libraries = [lib for lib in client.libraries() if lib.collection_type == collection]
     queries = [None] if by_ids else title_queries(target.title or "")
     for query in queries:
@@ -193,8 +197,7 @@ def _mb_lookup(client: Any, server: str, server_type: str, target: ItemTarget, k
             lib = _library_of(raw, libraries)
             if lib is None or lib.name.lower() in excluded:
                 continue
-            item = mb_item(client, server, server_type, lib.name, raw, details=False,
-                           language=(getattr(lib, "language", "") or "").split("-")[0])
+            item = mb_item(client, server, server_type, lib.name, raw, details=False, language=library_language(lib))
             if item is not None and _matches(item, target):
                 found.append(item)
         if found:
@@ -208,15 +211,7 @@ def top_item_id(client: Any, server_type: str, server_id: str) -> str:
     """The movie/show a server id belongs to (season and episode ids point to their show): the
     skip label is read from the movie/show, so that is where it must go."""
     raw = client.item(server_id)
-    if server_type == "plex":
-        if raw.type == "season" and raw.parent_rating_key:
-            return str(raw.parent_rating_key)
-        if raw.type == "episode" and raw.grandparent_rating_key:
-            return str(raw.grandparent_rating_key)
-        return str(raw.rating_key)
-    if raw.type in ("Season", "Episode") and raw.series_id:
-        return raw.series_id
-    return raw.id
+    return _show_key(raw, server_type) or (str(raw.rating_key) if server_type == "plex" else raw.id)
 
 
 def set_skip_label(client: Any, server_type: str, server_id: str, label: str, skip: bool) -> str:

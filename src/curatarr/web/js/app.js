@@ -93,8 +93,7 @@ function shell(user) {
   } }, "◐");
   const logoutBtn = h("button", { class: "btn btn-ghost", onclick: async () => {
     // Stop the page first (its timers and event streams), so nothing it polls races the revoked token.
-    if (current && current.cleanup) { try { current.cleanup(); } catch { /* ignore */ } }
-    current = null;
+    stopPage();
     try { await api.post("/api/auth/logout"); } catch { /* token may already be invalid */ }
     auth.token = null; await start();
   } }, "Sign out");
@@ -106,6 +105,12 @@ function shell(user) {
   root.replaceChildren(h("div", { class: "layout" }, nav, h("div", { class: "main" }, top, content)));
 }
 
+// The shown page's cleanup (timers, event streams), run once: on navigation and on sign-out.
+function stopPage() {
+  if (current && current.cleanup) { try { current.cleanup(); } catch { /* ignore */ } }
+  current = null;
+}
+
 async function route() {
   const id = (location.hash.replace(/^#\/?/, "").split(/[/?]/)[0]) || (pages[0] && pages[0].meta.id);
   const page = pages.find((p) => p.meta.id === id) || pages[0];
@@ -114,7 +119,7 @@ async function route() {
   document.querySelectorAll(".nav-link").forEach((a) => a.classList.toggle("active", a.dataset.page === page.meta.id));
   document.getElementById("page-title").textContent = page.meta.title;
   document.title = `${page.meta.title} · Curatarr`;
-  if (current && current.cleanup) { try { current.cleanup(); } catch { /* ignore */ } }
+  stopPage();
   const content = document.getElementById("content");
   content.replaceChildren(h("div", { class: "loading" }, "Loading…"));
   const pageRoot = h("div", { class: `page page-${page.meta.id}` });
