@@ -164,32 +164,17 @@ class PosterMaker(Module):
 
     # ---- run --------------------------------------------------------------------------------------
     def run(self, ctx: RunContext, config: PosterMakerConfig) -> RunResult:
-        mode = config.mode
         root = asset_root(ctx.rt, config)
         for key in RESULT_COUNTS:
             ctx.result.count(key, 0)
-        ctx.result.set_data("mode", mode)
-        if mode == "cleanup":
-            return self._cleanup(ctx, config, root)
-        if mode in ("testing", "manual"):
-            from curatarr.artwork.service import artwork_service
+        ctx.result.set_data("mode", config.mode)
+        runners = {"cleanup": self._cleanup, "testing": self._testing, "manual": self._manual,
+                   "backup": self._backup, "sync": self._sync, "reset": self._reset}
+        return runners.get(config.mode, self._assets)(ctx, config, root)
 
-            svc = artwork_service(ctx.rt)
-            if mode == "testing":
-                extra.run_testing(ctx, config, svc)
-            else:
-                extra.run_manual(ctx, config, root, svc)
-            return ctx.result.build()
-        if mode in ("backup", "sync", "reset"):
-            servers = self._servers(ctx, config)
-            if mode == "backup":
-                extra.run_backup(ctx, config, self, servers, backup_root(ctx.rt, config))
-            elif mode == "sync":
-                extra.run_sync(ctx, config, self, servers)
-            else:
-                extra.run_reset(ctx, config, servers)
-            return ctx.result.build()
-        target = ItemTarget.model_validate(ctx.overrides.get("item") or {}) if mode == "single" else None
+    def _assets(self, ctx: RunContext, config: PosterMakerConfig, root: Path) -> RunResult:
+        """Modes ``normal`` (every library) and ``single`` (the item a webhook names)."""
+        target = ItemTarget.model_validate(ctx.overrides.get("item") or {}) if config.mode == "single" else None
         servers = self._servers(ctx, config, target.server if target else None)
         if not servers:
             raise ModuleError("no Plex, Jellyfin or Emby instance is configured for the poster maker")
@@ -204,6 +189,27 @@ class PosterMaker(Module):
                                               dict(servers_by_name(servers)), target))
         finally:
             lookups.close()
+
+    # the other modes' rules live in curatarr.posters.extra_modes
+    def _testing(self, ctx: RunContext, config: PosterMakerConfig, root: Path) -> RunResult:
+        extra.run_testing(ctx, config, _artwork(ctx))
+        return ctx.result.build()
+
+    def _manual(self, ctx: RunContext, config: PosterMakerConfig, root: Path) -> RunResult:
+        extra.run_manual(ctx, config, root, _artwork(ctx))
+        return ctx.result.build()
+
+    def _backup(self, ctx: RunContext, config: PosterMakerConfig, root: Path) -> RunResult:
+        extra.run_backup(ctx, config, self, self._servers(ctx, config), backup_root(ctx.rt, config))
+        return ctx.result.build()
+
+    def _sync(self, ctx: RunContext, config: PosterMakerConfig, root: Path) -> RunResult:
+        extra.run_sync(ctx, config, self, self._servers(ctx, config))
+        return ctx.result.build()
+
+    def _reset(self, ctx: RunContext, config: PosterMakerConfig, root: Path) -> RunResult:
+        extra.run_reset(ctx, config, self._servers(ctx, config))
+        return ctx.result.build()
 
     def _read_items(self, ctx, cfg, servers, target: ItemTarget | None) -> list[MediaItem]:
         items: list[MediaItem] = []
@@ -273,6 +279,12 @@ class PosterMaker(Module):
         return ctx.result.build()
 
 
+def _artwork(ctx: RunContext) -> Any:
+    from curatarr.artwork.service import artwork_service  # imported when a run needs it
+
+    return artwork_service(ctx.rt)
+
+
 def servers_by_name(servers: list[tuple[str, str, Any]]) -> Iterator[tuple[str, tuple[str, Any]]]:
     for name, stype, client in servers:
         yield name, (stype, client)
@@ -294,11 +306,9 @@ class AssetRun:
     def __init__(self, module: PosterMaker, ctx: RunContext, cfg: PosterMakerConfig, root: Path,
                  items: list[MediaItem], lookups: ProviderLookups, servers: dict[str, tuple[str, Any]],
                  target: ItemTarget | None):
-        from curatarr.artwork.service import artwork_service
-
         self.module, self.ctx, self.cfg, self.root = module, ctx, cfg, root
         self.lookups, self.servers, self.target = lookups, servers, target
-        self.svc = artwork_service(ctx.rt)
+        self.svc = _artwork(ctx)
         self.known = store.load_assets(ctx.rt.db)
         self.sourcer = Sourcer(cfg, lookups, manual_root=Path(cfg.manual_asset_path) if cfg.manual_asset_path else None,
                                servers=servers, known=self.known, asset_root=root, log=ctx.log.info)
