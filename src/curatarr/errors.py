@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-__all__ = ["DomainError", "NotFound", "Conflict", "Invalid", "Unavailable", "Forbidden"]
+__all__ = ["DomainError", "NotFound", "Conflict", "Invalid", "Unavailable", "Forbidden", "ModuleError"]
 
 
 class DomainError(Exception):
@@ -66,3 +66,10 @@ class Unavailable(DomainError):
 
     status = 503
     default_code = "UNAVAILABLE"
+
+
+class ModuleError(Exception):
+    """A module run's own, expected failure (bad configuration, nothing to work on…): the job ends
+    ``error`` with this message and no traceback noise. Not a DomainError: it ends a job, it is not
+    an HTTP answer. Lives here (not in ``curatarr.modules``) so that the services a module drives
+    (``curatarr.posters`` …) can raise it without importing the module framework."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from curatarr.jobs.events import EventBus
 from curatarr.jobs.queue import LocalJobQueue
 from curatarr.jobs.scheduler import Scheduler
-from curatarr.jobs.system_tasks import jobs_report
+from curatarr.jobs.report import jobs_report
 
 if TYPE_CHECKING:
     from curatarr.runtime import Runtime
