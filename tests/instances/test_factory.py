@@ -62,11 +62,11 @@ def test_connectors_talk_to_the_simulators(rt_with_sims, sim_cluster):
                 assert type(mb).__name__ == "MediaBrowserClient" and mb.flavor == flavor
                 assert {lib_.collection_type for lib_ in mb.libraries()} >= {"movies", "tvshows"}
     with connector_for(rt_with_sims, "tmdb") as tmdb:
-        assert tmdb.ping() is True
+        assert tmdb.ping().status_code == 200
         poster = tmdb.movie_images(lib.movies[0].tmdb_id)[0]
         assert poster.url.startswith(sim_cluster.urls["tmdb"] + "/t/p/")  # images_url setting was passed
     with connector_for(rt_with_sims, "tvdb") as tvdb:
-        assert tvdb.ping() is True
+        assert tvdb.ping().status_code == 200
     with connector_for(rt_with_sims, "fanart") as fanart:
         assert isinstance(fanart.movie_images(lib.movies[0].tmdb_id), list)
 

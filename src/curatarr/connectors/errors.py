@@ -27,6 +27,10 @@ class Unreachable(ConnectorError):
     http_status = 502
 
 
+class TimedOut(Unreachable):
+    """No answer within the timeout (a health probe reports it apart from a refused connection)."""
+
+
 class AuthFailed(ConnectorError):
     """401/403 from the service: wrong API key or token."""
 
