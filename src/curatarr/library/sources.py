@@ -296,6 +296,11 @@ class ArrSource:
         self.client.delete(int(native_id), delete_files=delete_files, add_exclusion=add_exclusion)
 
     @property
+    def base(self) -> str:
+        """The app's API root (``/api/v3`` | ``/api/v1``), reported in delete answers."""
+        return self.client.api
+
+    @property
     def exclusion_path(self) -> str:
         return self.client.exclusion_endpoint
 
