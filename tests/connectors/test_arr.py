@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from curatarr.connectors.arr import LidarrClient, RadarrClient, SonarrClient, client_for, detect
-from curatarr.connectors.errors import AuthFailed, BadResponse, NotFound, TimedOut, Unreachable
+from curatarr.connectors.errors import AuthFailed, BadResponse, NotFound, Unreachable
 from curatarr.connectors.http import Pong, RetryPolicy
 
 FAST_RETRY = RetryPolicy(attempts=3, backoff_initial=0.01, backoff_max=0.02)
@@ -199,8 +199,9 @@ def test_wrong_key_is_auth_failed(arr_sims):
 def test_timeout_is_unreachable(arr_sims):
     arr_sims.sims["radarr"].faults.add("timeout", path="/system/status", hang_s=10)
     with radarr(arr_sims, timeout=httpx.Timeout(0.3), retry=RetryPolicy(attempts=1)) as client:
-        with pytest.raises(TimedOut, match="timed out"):  # a TimedOut is an Unreachable
+        with pytest.raises(Unreachable, match="timed out") as caught:
             client.system_status()
+        assert caught.value.timed_out  # a health probe reports it as "timeout"
 
 
 def test_rate_limit_is_retried_after_retry_after(arr_sims):

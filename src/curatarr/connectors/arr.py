@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Any, Callable, ClassVar, Iterable, Iterator, TypeVar
+from typing import Any, Callable, ClassVar, Iterable, Iterator, Self, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -66,7 +66,7 @@ class ArrClient:
                                 timeout=timeout, retry=retry or RetryPolicy(), verify_ssl=verify_ssl, client=client)
 
     @classmethod
-    def from_instance(cls, ref: InstanceRecord, **options: Any) -> "ArrClient":
+    def from_instance(cls, ref: InstanceRecord, **options: Any) -> Self:
         """The client of a configured instance; errors name the instance (``radarr_4k: …``)."""
         return cls(ref.url, ref.api, **{"name": ref.name, **instance_settings(ref, verify_ssl="verify_ssl"),
                                         **options})

@@ -9,8 +9,8 @@ Every connector a configured instance names is built the same way and probed the
   stored settings) and calls the connector's own constructor; ``options`` (``timeout=``,
   ``retry=``, ``client=`` …) go to the constructor unchanged.
 * ``connector.ping()`` sends one cheap authenticated request through :meth:`HttpService.probe`
-  and returns a :class:`Pong`, or raises the connector's errors (``AuthFailed``, ``TimedOut``,
-  ``Unreachable``, ``BadResponse`` …).
+  and returns a :class:`Pong`, or raises the connector's errors (``AuthFailed``, ``Unreachable`` —
+  with ``timed_out`` set on a timeout —, ``BadResponse`` …).
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from curatarr.connectors.errors import (
     ConnectorError,
     NotFound,
     RateLimited,
-    TimedOut,
     Unreachable,
 )
 from curatarr.security.urls import UnsafeURL, check_url
@@ -66,6 +65,12 @@ def parse_retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def _timed_out(service: str) -> Unreachable:
+    error = Unreachable("timed out", service=service)
+    error.timed_out = True
+    return error
 
 
 class InstanceRecord(Protocol):
@@ -181,7 +186,7 @@ class HttpService:
                 resp = self.client.request(method, url, params=merged_params or None,
                                            headers=merged_headers, **kwargs)
             except httpx.TimeoutException:
-                raise _Retryable(TimedOut("timed out", service=self.service)) from None
+                raise _Retryable(_timed_out(self.service)) from None
             except httpx.TransportError as exc:
                 raise _Retryable(Unreachable(f"cannot connect ({exc.__class__.__name__})",
                                              service=self.service)) from None

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import httpx
 
-from curatarr.connectors.errors import AuthFailed, ConnectorError, TimedOut, Unreachable
+from curatarr.connectors.errors import AuthFailed, ConnectorError, Unreachable
 from curatarr.connectors.http import RetryPolicy
 from curatarr.db.base import iso, utcnow
 from curatarr.instances.types import InstanceRef, get_type
@@ -102,7 +102,7 @@ def _describe_failure(result: HealthResult, exc: ConnectorError, timeout: float)
     """A probe's status and message from the connector's error."""
     code = exc.status
     result.status_code = code
-    if isinstance(exc, TimedOut):
+    if isinstance(exc, Unreachable) and exc.timed_out:
         result.status, result.error = "timeout", f"no answer within {timeout:g} s"
     elif isinstance(exc, Unreachable):
         result.status, result.error = "unreachable", exc.args[0] if exc.args else "cannot connect"
