@@ -77,22 +77,20 @@ def probe_config(type_name: str, config: dict, *, timeout: float = DEFAULT_TIMEO
         return result
     ref = InstanceRef(type=spec.name, name=name, url=url, enabled=True, config=config)
     started = time.perf_counter()
+    connector = None
     try:
         connector = spec.connector_class.from_instance(
             ref, timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)), retry=RetryPolicy(attempts=1),
             client=client)
-    except ValueError as exc:  # settings the connector cannot work with (e.g. no API key)
-        result.error = str(exc)
-        result.response_time_ms = round((time.perf_counter() - started) * 1000, 1)
-        return result
-    try:
         with connector:
             result.status_code = connector.ping().status_code
         result.status = "healthy"
     except ConnectorError as exc:
         _describe_failure(result, exc, timeout)
     except (httpx.InvalidURL, ValueError) as exc:
-        result.status, result.error = "error", f"invalid URL ({exc.__class__.__name__})"
+        # Before the connector exists: settings it refuses (e.g. no API key); after: a URL httpx cannot use.
+        result.status = "error"
+        result.error = str(exc) if connector is None else f"invalid URL ({exc.__class__.__name__})"
     finally:
         result.response_time_ms = round((time.perf_counter() - started) * 1000, 1)
     return result
