@@ -25,6 +25,7 @@ class Unreachable(ConnectorError):
     """Connection refused, DNS failure, timeout, or an URL the SSRF guard refused."""
 
     http_status = 502
+    timed_out = False  # True on a timeout: a health probe reports "timeout", not "unreachable"
 
 
 class AuthFailed(ConnectorError):
