@@ -9,7 +9,7 @@ from curatarr.api.deps import current_principal, get_runtime
 from curatarr.auth.deps import public
 from curatarr.auth.ratelimit import login_limiter
 from curatarr.auth.service import Principal
-from curatarr.db.base import iso
+from curatarr.clock import iso
 from curatarr.runtime import Runtime
 
 router = APIRouter(tags=["auth"])

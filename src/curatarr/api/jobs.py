@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from curatarr.api.deps import get_runtime
-from curatarr.db.base import utcnow
+from curatarr.clock import utcnow
 from curatarr.jobs.context import job_logs_dir
 from curatarr.jobs.service import jobs_of
 from curatarr.jobs.store import ALL_STATES, ERROR, FINAL_STATES, INTERRUPTED, SOURCES

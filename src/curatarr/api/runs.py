@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Query
 
 from curatarr import __version__
 from curatarr.api.deps import get_runtime
-from curatarr.db.base import iso, utcnow
+from curatarr.clock import iso, utcnow
 from curatarr.jobs.scheduler import configured_timezone, tz_name
 from curatarr.jobs.service import all_states, scheduler_of
 from curatarr.jobs.store import ERROR, INTERRUPTED, RUNNING, JobStore

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Body, Depends, HTTPException, Query
 
 from curatarr.api.deps import get_runtime
-from curatarr.db.base import utcnow
+from curatarr.clock import utcnow
 from curatarr.jobs.rules import RuleError, parse_rule
 from curatarr.jobs.scheduler import configured_timezone, tz_name
 from curatarr.jobs.service import scheduler_of

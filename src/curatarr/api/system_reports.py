@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy import select
 
 from curatarr.api.deps import get_runtime
-from curatarr.db.base import iso, utcnow
+from curatarr.clock import iso, utcnow
 from curatarr.db.models.system import HealthSnapshot
 from curatarr.runtime import Runtime
 

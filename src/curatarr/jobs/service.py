@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fastapi import HTTPException
 from pydantic import ValidationError
 
 from curatarr.config.secrets import mask_secrets, unmask_secrets
 from curatarr.db.base import iso
+from curatarr.errors import NotFound, Unavailable, Unprocessable
 from curatarr.jobs.context import effective_config
 from curatarr.modules import registry
 from curatarr.modules.base import Module, ModuleError
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 def jobs_of(rt: "Runtime") -> "LocalJobQueue":
     queue = getattr(rt, "jobs", None)
     if queue is None:
-        raise HTTPException(503, "the job service is not running")
+        raise Unavailable("the job service is not running")
     return queue
 
 
@@ -33,10 +33,10 @@ def scheduler_of(rt: "Runtime") -> "Scheduler | None":
 
 def module_or_404(name: str) -> Module:
     if not registry.exists(name):
-        raise HTTPException(404, f"module {name!r} not found")
+        raise NotFound(f"module {name!r} not found")
     module = registry.try_get(name)
     if module is None:
-        raise HTTPException(503, f"module {name!r} could not be loaded (see the general log)")
+        raise Unavailable(f"module {name!r} could not be loaded (see the general log)")
     return module
 
 
@@ -60,7 +60,7 @@ def validate_section(rt: "Runtime", module: Module, body: dict) -> dict:
     try:
         module.parse_config(full)
     except ValidationError as exc:
-        raise HTTPException(422, validation_detail(exc)) from None
+        raise Unprocessable(f"{module.name} configuration is invalid", data=validation_detail(exc)) from None
     return full
 
 
@@ -68,7 +68,7 @@ def validate_overrides(rt: "Runtime", module: Module, overrides: dict, dry_run: 
     try:
         effective_config(module, rt.config.get_section(module.name) or {}, overrides, dry_run)
     except ModuleError as exc:
-        raise HTTPException(422, str(exc)) from None
+        raise Unprocessable(str(exc)) from None
 
 
 def schedule_rule(rt: "Runtime", name: str) -> str | None:
