@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 __all__ = ["DomainError", "NotFound", "Conflict", "Invalid", "Unprocessable", "Unavailable", "Forbidden",
-           "TooManyRequests"]
+           "TooLarge", "TooManyRequests"]
 
 
 class DomainError(Exception):
@@ -95,3 +95,10 @@ class TooManyRequests(DomainError):
 
     status = 429
     default_code = "RATE_LIMITED"
+
+
+class TooLarge(DomainError):
+    """The request's payload is larger than allowed (413)."""
+
+    status = 413
+    default_code = "TOO_LARGE"

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from curatarr.api.deps import get_runtime
+from curatarr.api.deps import RuntimeDep
 from curatarr.artwork.compose import RenderInputs, render
 from curatarr.artwork.errors import ArtworkError, TemplateError
 from curatarr.artwork.service import artwork_service
@@ -19,7 +19,6 @@ from curatarr.artwork.source import MAX_IMAGE_BYTES
 from curatarr.artwork.templates import Kind, template_json_schema, validate_template
 from curatarr.artwork.testsheet import sample_backdrop, test_sheet
 from curatarr.artwork.textprep import TextInputs
-from curatarr.runtime import Runtime
 from curatarr.security.urls import UnsafeURL
 
 router = APIRouter(tags=["artwork"])
@@ -42,7 +41,7 @@ def _template_json(template) -> dict:
 
 
 @router.get("/api/artwork/templates")
-def list_templates(rt: Runtime = Depends(get_runtime)):
+def list_templates(rt: RuntimeDep):
     service = artwork_service(rt)
     templates = [_template_json(t) for t in service.store.list()]
     return {"templates": templates, "families": service.store.families(), "total": len(templates),
@@ -65,7 +64,7 @@ async def validate(request: Request):
 
 
 @router.get("/api/artwork/templates/{template_id}")
-def get_template(template_id: str, rt: Runtime = Depends(get_runtime)):
+def get_template(rt: RuntimeDep, template_id: str):
     try:
         return _template_json(artwork_service(rt).store.get(template_id))
     except ArtworkError as exc:
@@ -73,7 +72,7 @@ def get_template(template_id: str, rt: Runtime = Depends(get_runtime)):
 
 
 @router.post("/api/artwork/templates", status_code=201)
-async def create_template(request: Request, rt: Runtime = Depends(get_runtime)):
+async def create_template(rt: RuntimeDep, request: Request):
     body = await _json_body(request)
     try:
         template = artwork_service(rt).store.create(body)
@@ -83,7 +82,7 @@ async def create_template(request: Request, rt: Runtime = Depends(get_runtime)):
 
 
 @router.put("/api/artwork/templates/{template_id}")
-async def update_template(template_id: str, request: Request, rt: Runtime = Depends(get_runtime)):
+async def update_template(rt: RuntimeDep, template_id: str, request: Request):
     body = await _json_body(request)
     try:
         return _template_json(artwork_service(rt).store.update(template_id, body))
@@ -92,7 +91,7 @@ async def update_template(template_id: str, request: Request, rt: Runtime = Depe
 
 
 @router.delete("/api/artwork/templates/{template_id}")
-def delete_template(template_id: str, rt: Runtime = Depends(get_runtime)):
+def delete_template(rt: RuntimeDep, template_id: str):
     try:
         artwork_service(rt).store.delete(template_id)
     except ArtworkError as exc:
@@ -195,7 +194,7 @@ def _render_headers(result) -> dict[str, str]:
 
 
 @router.post("/api/artwork/preview")
-async def preview(request: Request, rt: Runtime = Depends(get_runtime)):
+async def preview(rt: RuntimeDep, request: Request):
     """Render one image: ``template`` (JSON) or ``template_id``/family + ``kind``; ``image`` upload
     or ``image_url``; texts. Answers the image bytes; the fit report is in ``X-Curatarr-*``."""
     service = artwork_service(rt)
@@ -226,7 +225,7 @@ async def preview(request: Request, rt: Runtime = Depends(get_runtime)):
 
 
 @router.post("/api/artwork/test-sheet")
-async def test_sheet_endpoint(request: Request, rt: Runtime = Depends(get_runtime)):
+async def test_sheet_endpoint(rt: RuntimeDep, request: Request):
     """Posterizarr's testing mode as one contact sheet. Body: ``{"family": "classic"}``,
     ``{"template_ids": [...]}`` or ``{"templates": [...]}`` (unsaved drafts); default classic."""
     service = artwork_service(rt)

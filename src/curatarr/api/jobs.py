@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query
 
-from curatarr.api.deps import get_runtime
+from curatarr.api.deps import RuntimeDep
 from curatarr.clock import utcnow
 from curatarr.jobs.context import job_logs_dir
 from curatarr.jobs.service import jobs_of
@@ -32,11 +32,10 @@ def _statuses(raw: str | None) -> list[str] | None:
 
 
 @router.get("/api/jobs")
-def list_jobs(status: str | None = Query(None, max_length=200), module: str | None = Query(None, max_length=64),
+def list_jobs(rt: RuntimeDep, status: str | None = Query(None, max_length=200), module: str | None = Query(None, max_length=64),
               job_type: str | None = Query(None, pattern="^(module_run|webhook)$"),
               source: str | None = Query(None, max_length=32), days: int | None = Query(None, ge=1, le=3650),
-              limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
-              rt: Runtime = Depends(get_runtime)):
+              limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
     if source and source not in SOURCES:
         raise HTTPException(400, f"unknown source {source!r}; use one of {', '.join(SOURCES)}")
     since = utcnow() - timedelta(days=days) if days else None
@@ -46,7 +45,7 @@ def list_jobs(status: str | None = Query(None, max_length=200), module: str | No
 
 
 @router.get("/api/jobs/stats")
-def job_stats(days: int = Query(30, ge=1, le=3650), rt: Runtime = Depends(get_runtime)):
+def job_stats(rt: RuntimeDep, days: int = Query(30, ge=1, le=3650)):
     queue = jobs_of(rt)
     since = utcnow() - timedelta(days=days)
     stats = queue.stats(since)
@@ -56,7 +55,7 @@ def job_stats(days: int = Query(30, ge=1, le=3650), rt: Runtime = Depends(get_ru
 
 
 @router.get("/api/jobs/webhook-origins")
-def webhook_origins(days: int = Query(7, ge=1, le=90), rt: Runtime = Depends(get_runtime)):
+def webhook_origins(rt: RuntimeDep, days: int = Query(7, ge=1, le=90)):
     rows = jobs_of(rt).store.webhook_origins(utcnow() - timedelta(days=days))
     by_origin: dict[tuple, int] = {}
     by_status: dict[str, int] = {}
@@ -75,7 +74,7 @@ def webhook_origins(days: int = Query(7, ge=1, le=90), rt: Runtime = Depends(get
 
 
 @router.delete("/api/jobs/old")
-def purge_old(days: int = Query(30, ge=1, le=3650), rt: Runtime = Depends(get_runtime)):
+def purge_old(rt: RuntimeDep, days: int = Query(30, ge=1, le=3650)):
     deleted = jobs_of(rt).purge(days)
     return {"deleted": deleted, "days": days}
 
@@ -88,7 +87,7 @@ def _job_or_404(rt: Runtime, job_id: int) -> dict:
 
 
 @router.get("/api/jobs/{job_id}")
-def get_job(job_id: int, rt: Runtime = Depends(get_runtime)):
+def get_job(rt: RuntimeDep, job_id: int):
     job = _job_or_404(rt, job_id)
     return {**job, "job": job}
 
@@ -110,8 +109,8 @@ def _log_file(rt: Runtime, job_id: int) -> Path | None:
 
 
 @router.get("/api/jobs/{job_id}/log-tail")
-def log_tail(job_id: int, offset: int | None = Query(None, ge=0), max_bytes: int = Query(65536, ge=1, le=1_048_576),
-             bytes_: int | None = Query(None, alias="bytes", ge=1, le=1_048_576), rt: Runtime = Depends(get_runtime)):
+def log_tail(rt: RuntimeDep, job_id: int, offset: int | None = Query(None, ge=0), max_bytes: int = Query(65536, ge=1, le=1_048_576),
+             bytes_: int | None = Query(None, alias="bytes", ge=1, le=1_048_576)):
     """Either the last ``bytes`` of the job's log, or (with ``offset``) what was written since then —
     poll with the returned ``next_offset`` to follow a running job."""
     job = _job_or_404(rt, job_id)
@@ -142,7 +141,7 @@ def log_tail(job_id: int, offset: int | None = Query(None, ge=0), max_bytes: int
 
 
 @router.post("/api/jobs/{job_id}/retry")
-def retry_job(job_id: int, rt: Runtime = Depends(get_runtime)):
+def retry_job(rt: RuntimeDep, job_id: int):
     job = _job_or_404(rt, job_id)
     if job["status"] not in FINAL_STATES:
         raise HTTPException(400, f"job {job_id} is {job['status']}; only finished jobs can be retried")
@@ -153,7 +152,7 @@ def retry_job(job_id: int, rt: Runtime = Depends(get_runtime)):
 
 
 @router.post("/api/jobs/{job_id}/cancel")
-def cancel_job(job_id: int, rt: Runtime = Depends(get_runtime)):
+def cancel_job(rt: RuntimeDep, job_id: int):
     job = _job_or_404(rt, job_id)
     if job["status"] in FINAL_STATES:
         raise HTTPException(400, f"job {job_id} already ended ({job['status']})")

@@ -10,13 +10,14 @@ import asyncio
 import json
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Body, HTTPException, Query, Request
 from sse_starlette.sse import EventSourceResponse
 
-from curatarr.api.deps import get_runtime
+from curatarr.api.deps import RuntimeDep
 from curatarr.auth.deps import allow_query_token
 from curatarr.jobs.service import (all_states, jobs_of, masked_section, module_or_404, module_summary,
-                                   schedule_rule, test_module_instances, validate_overrides, validate_section)
+                                   schedule_rule, set_schedule_enabled, test_module_instances, validate_overrides,
+                                   validate_section)
 from curatarr.jobs.store import ALL_STATES, FINAL_STATES
 from curatarr.modules import registry
 from curatarr.runtime import Runtime
@@ -30,14 +31,14 @@ CONTROL_KEYS = ("overrides", "dry_run", "priority")
 # ---- collection-level routes -------------------------------------------------------------------
 
 @router.get("/api/modules")
-def list_modules(include_hidden: bool = False, rt: Runtime = Depends(get_runtime)):
+def list_modules(rt: RuntimeDep, include_hidden: bool = False):
     states = all_states(rt, include_hidden=include_hidden)
     return {"modules": [module_summary(rt, m, states.get(m.name))
                         for m in registry.all_modules(include_hidden=include_hidden)]}
 
 
 @router.get("/api/modules/run-states")
-async def run_states(include_hidden: bool = False, rt: Runtime = Depends(get_runtime)):
+async def run_states(rt: RuntimeDep, include_hidden: bool = False):
     return all_states(rt, include_hidden=include_hidden)
 
 
@@ -51,9 +52,9 @@ def _client_message(topic: str, data: dict) -> dict:
 
 @router.get("/api/modules/events")
 @allow_query_token
-async def module_events(request: Request, include_jobs: bool = False,
+async def module_events(rt: RuntimeDep, request: Request, include_jobs: bool = False,
                         heartbeat: float = Query(15.0, ge=0.5, le=120),
-                        last_event_id: int | None = Query(None, ge=0), rt: Runtime = Depends(get_runtime)):
+                        last_event_id: int | None = Query(None, ge=0)):
     """Server-sent events pushed from the workers through the event bus (no database polling).
 
     On connect: one ``status_change`` per module (a snapshot). With ``Last-Event-ID`` (header or
@@ -109,7 +110,7 @@ async def module_events(request: Request, include_jobs: bool = False,
 
 
 @router.get("/api/modules/status")
-def module_status(module: str = Query(..., max_length=64), rt: Runtime = Depends(get_runtime)):
+def module_status(rt: RuntimeDep, module: str = Query(..., max_length=64)):
     module_or_404(module)
     state = jobs_of(rt).states.state(module)
     origin = None
@@ -129,16 +130,15 @@ def _history(rt: Runtime, module: str | None, status: str | None, limit: int, of
 
 
 @router.get("/api/modules/history")
-def modules_history(module: str | None = Query(None, max_length=64), status: str | None = Query(None, max_length=20),
-                    limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0),
-                    rt: Runtime = Depends(get_runtime)):
+def modules_history(rt: RuntimeDep, module: str | None = Query(None, max_length=64), status: str | None = Query(None, max_length=20),
+                    limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
     if module:
         module_or_404(module)
     return _history(rt, module, status, limit, offset)
 
 
 @router.get("/api/modules/stats")
-def modules_stats(module: str | None = Query(None, max_length=64), rt: Runtime = Depends(get_runtime)):
+def modules_stats(rt: RuntimeDep, module: str | None = Query(None, max_length=64)):
     queue = jobs_of(rt)
     if module:
         module_or_404(module)
@@ -180,7 +180,7 @@ def _start(rt: Runtime, name: str, body: dict | None, *, source: str, client: st
 
 
 @router.post("/api/modules/run")
-def run_module_by_body(request: Request, body: dict[str, Any] = Body(...), rt: Runtime = Depends(get_runtime)):
+def run_module_by_body(rt: RuntimeDep, request: Request, body: dict[str, Any] = Body(...)):
     name = body.get("module")
     if not isinstance(name, str) or not name:
         raise HTTPException(400, "module is required")
@@ -190,7 +190,7 @@ def run_module_by_body(request: Request, body: dict[str, Any] = Body(...), rt: R
 # ---- per-module routes ---------------------------------------------------------------------------
 
 @router.get("/api/modules/{name}")
-def get_module(name: str, rt: Runtime = Depends(get_runtime)):
+def get_module(rt: RuntimeDep, name: str):
     module = module_or_404(name)
     state = jobs_of(rt).states.state(name)
     info = module_summary(rt, module, state)
@@ -208,7 +208,7 @@ def module_schema(name: str):
 
 
 @router.put("/api/modules/{name}/config")
-def replace_module_config(name: str, body: dict[str, Any] = Body(...), rt: Runtime = Depends(get_runtime)):
+def replace_module_config(rt: RuntimeDep, name: str, body: dict[str, Any] = Body(...)):
     module = module_or_404(name)
     section = body["config"] if set(body) == {"config"} and isinstance(body.get("config"), dict) else body
     full = validate_section(rt, module, section)
@@ -217,45 +217,24 @@ def replace_module_config(name: str, body: dict[str, Any] = Body(...), rt: Runti
 
 
 @router.patch("/api/modules/{name}")
-def patch_module(name: str, body: dict[str, Any] = Body(...), rt: Runtime = Depends(get_runtime)):
+def patch_module(rt: RuntimeDep, name: str, body: dict[str, Any] = Body(...)):
     """``{"enabled": false}`` removes the schedule (remembered); ``{"enabled": true}`` restores it, or
     sets ``schedule`` when given."""
     module_or_404(name)
     enabled = body.get("enabled")
     if not isinstance(enabled, bool):
         raise HTTPException(400, "enabled (true/false) is required")
-    from curatarr.jobs.rules import RuleError, normalize_rule
-
-    if enabled:
-        wanted = body.get("schedule") or schedule_rule(rt, name) or _remembered_rule(rt, name)
-        if not wanted:
-            raise HTTPException(400, f"{name} has no schedule to enable; send one as \"schedule\"")
-        try:
-            rule = normalize_rule(wanted)
-        except RuleError as exc:
-            raise HTTPException(400, str(exc)) from None
-        rt.config.update({"schedule": {name: rule}})
-    else:
-        rt.config.delete_key("schedule", name)
+    set_schedule_enabled(rt, name, enabled, body.get("schedule"))
     return {"module": name, "enabled": schedule_rule(rt, name) is not None, "schedule": schedule_rule(rt, name)}
 
 
-def _remembered_rule(rt: Runtime, name: str) -> str | None:
-    from curatarr.db.models.jobs import ScheduleState
-
-    with rt.db.session() as s:
-        row = s.get(ScheduleState, name)
-        return row.rule if row else None
-
-
 @router.post("/api/modules/{name}/execute")
-def execute_module(name: str, request: Request, body: dict[str, Any] | None = Body(None),
-                   rt: Runtime = Depends(get_runtime)):
+def execute_module(rt: RuntimeDep, name: str, request: Request, body: dict[str, Any] | None = Body(None)):
     return _start(rt, name, body, source="manual", client=request.client.host if request.client else None)
 
 
 @router.get("/api/modules/{name}/status/{job_id}")
-def job_status(name: str, job_id: int, rt: Runtime = Depends(get_runtime)):
+def job_status(rt: RuntimeDep, name: str, job_id: int):
     module_or_404(name)
     job = jobs_of(rt).get(job_id)
     if job is None or job["module"] != name:
@@ -264,7 +243,7 @@ def job_status(name: str, job_id: int, rt: Runtime = Depends(get_runtime)):
 
 
 @router.delete("/api/modules/{name}/execution/{job_id}")
-def cancel_execution(name: str, job_id: int, rt: Runtime = Depends(get_runtime)):
+def cancel_execution(rt: RuntimeDep, name: str, job_id: int):
     module_or_404(name)
     queue = jobs_of(rt)
     job = queue.get(job_id)
@@ -279,14 +258,14 @@ def cancel_execution(name: str, job_id: int, rt: Runtime = Depends(get_runtime))
 
 
 @router.get("/api/modules/{name}/history")
-def module_history(name: str, limit: int = Query(25, ge=1, le=200), offset: int = Query(0, ge=0),
-                   status: str | None = Query(None, max_length=20), rt: Runtime = Depends(get_runtime)):
+def module_history(rt: RuntimeDep, name: str, limit: int = Query(25, ge=1, le=200), offset: int = Query(0, ge=0),
+                   status: str | None = Query(None, max_length=20)):
     module_or_404(name)
     return _history(rt, name, status, limit, offset)
 
 
 @router.get("/api/modules/{name}/stats")
-def module_stats(name: str, rt: Runtime = Depends(get_runtime)):
+def module_stats(rt: RuntimeDep, name: str):
     module_or_404(name)
     _, by_module = jobs_of(rt).store.counts()
     stats = by_module.get(name, {})
@@ -295,7 +274,7 @@ def module_stats(name: str, rt: Runtime = Depends(get_runtime)):
 
 
 @router.post("/api/modules/{name}/test")
-def test_module(name: str, rt: Runtime = Depends(get_runtime)):
+def test_module(rt: RuntimeDep, name: str):
     module = module_or_404(name)
     results = test_module_instances(rt, module)
     return {"module": name, "results": results, "ok": all(r.get("status") == "healthy" for r in results)}

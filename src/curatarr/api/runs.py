@@ -12,17 +12,18 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from curatarr import __version__
-from curatarr.api.deps import get_runtime
-from curatarr.clock import iso, utcnow
+from curatarr.api.deps import RuntimeDep
+from curatarr.clock import utcnow
 from curatarr.jobs.scheduler import configured_timezone, tz_name
 from curatarr.jobs.service import all_states, scheduler_of
 from curatarr.jobs.store import ERROR, INTERRUPTED, RUNNING, JobStore
 from curatarr.modules import registry
 from curatarr.runtime import Runtime
 from curatarr.sysinfo import system_info
+from curatarr.system.reports import instance_health_overview
 
 router = APIRouter(tags=["runs"])
 
@@ -98,7 +99,7 @@ def script_status(rt: Runtime) -> dict:
 
 
 @router.get("/api/status")
-def status(rt: Runtime = Depends(get_runtime)):
+def status(rt: RuntimeDep):
     return script_status(rt)
 
 
@@ -128,13 +129,13 @@ def scheduler_status(rt: Runtime) -> dict:
 
 
 @router.get("/api/scheduler/status")
-def get_scheduler_status(rt: Runtime = Depends(get_runtime)):
+def get_scheduler_status(rt: RuntimeDep):
     return scheduler_status(rt)
 
 
 @router.get("/api/runtime-history")
-def runtime_history(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
-                    mode: str | None = Query(None, max_length=32), rt: Runtime = Depends(get_runtime)):
+def runtime_history(rt: RuntimeDep, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+                    mode: str | None = Query(None, max_length=32)):
     store = _store(rt)
     history = []
     if mode:
@@ -164,51 +165,15 @@ def _version(rt: Runtime) -> dict:
     try:
         from curatarr.api.system import version as version_endpoint
 
-        got = version_endpoint(rt)
+        got = version_endpoint(rt=rt)
         return {"local": got.get("local", __version__), "remote": got.get("remote"),
                 "is_update_available": bool(got.get("is_update_available"))}
     except Exception:
         return {"local": __version__, "remote": None, "is_update_available": False}
 
 
-def _instance_health(rt: Runtime) -> list[dict]:
-    from curatarr.db.models.system import HealthSnapshot
-    from sqlalchemy import select
-
-    out: dict[str, dict] = {}
-    with rt.db.session() as s:
-        rows = s.scalars(select(HealthSnapshot).order_by(HealthSnapshot.snapshot_at.desc()).limit(300)).all()
-    for row in rows:
-        out.setdefault(row.instance_name, {"instance": row.instance_name, "service": row.service,
-                                           "status": row.status, "checked_at": iso(row.snapshot_at),
-                                           "response_time_ms": row.response_time_ms, "error": row.error})
-    try:
-        from curatarr.instances.factory import list_instances
-
-        refs = list_instances(rt)
-    except Exception:  # an unreadable instances section must not break the dashboard
-        refs = []
-    cache = None
-    try:  # fresher results from the instances area's probe cache
-        from curatarr.instances.health import health_cache
-
-        cache = health_cache(rt)
-    except Exception:
-        cache = None
-    for ref in refs:
-        hit = cache.get(ref.name) if cache is not None else None
-        if hit is not None:
-            out[ref.name] = {"instance": ref.name, "service": ref.type, "status": hit.status,
-                             "checked_at": hit.checked_at, "response_time_ms": hit.response_time_ms, "error": hit.error}
-        else:
-            out.setdefault(ref.name, {"instance": ref.name, "service": ref.type, "status": "unknown",
-                                      "checked_at": None, "response_time_ms": None, "error": None})
-    configured = {ref.name for ref in refs}
-    return sorted((v for k, v in out.items() if k in configured), key=lambda r: r["instance"])
-
-
 @router.get("/api/dashboard/all")
-def dashboard_all(rt: Runtime = Depends(get_runtime)):
+def dashboard_all(rt: RuntimeDep):
     st = script_status(rt)
     sched = scheduler_status(rt)
     store = _store(rt)
@@ -233,5 +198,5 @@ def dashboard_all(rt: Runtime = Depends(get_runtime)):
         "jobs": {"running": running, "recent_failures": failures},
         "upcoming": upcoming[:20],
         "modules": list(states.values()),
-        "instances": _instance_health(rt),
+        "instances": instance_health_overview(rt),
     }

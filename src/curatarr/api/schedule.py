@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query
+from fastapi import APIRouter, Body, HTTPException, Query
 
-from curatarr.api.deps import get_runtime
+from curatarr.api.deps import RuntimeDep
 from curatarr.clock import utcnow
 from curatarr.jobs.rules import RuleError, parse_rule
 from curatarr.jobs.scheduler import configured_timezone, tz_name
@@ -67,12 +67,12 @@ def _answer(rt: Runtime) -> dict:
 
 
 @router.get("/api/schedule")
-def get_schedule(rt: Runtime = Depends(get_runtime)):
+def get_schedule(rt: RuntimeDep):
     return _answer(rt)
 
 
 @router.post("/api/schedule")
-def post_schedule(body: dict[str, Any] = Body(...), rt: Runtime = Depends(get_runtime)):
+def post_schedule(rt: RuntimeDep, body: dict[str, Any] = Body(...)):
     """``{"module": m, "schedule": rule|null}`` sets one rule; ``{"schedule": {m: rule, …}}`` (or a
     bare ``{m: rule}`` map) replaces the whole schedule."""
     if "module" in body:
@@ -97,8 +97,7 @@ def post_schedule(body: dict[str, Any] = Body(...), rt: Runtime = Depends(get_ru
 
 
 @router.get("/api/schedule/preview")
-def preview(rule: str = Query(..., max_length=500), count: int = Query(5, ge=1, le=50),
-            rt: Runtime = Depends(get_runtime)):
+def preview(rt: RuntimeDep, rule: str = Query(..., max_length=500), count: int = Query(5, ge=1, le=50)):
     """Validate a rule and show its next run times (the UI's live preview)."""
     sch = scheduler_of(rt)
     tz = sch.tz if sch else configured_timezone(rt)
@@ -116,19 +115,19 @@ def preview(rule: str = Query(..., max_length=500), count: int = Query(5, ge=1, 
 
 
 @router.get("/api/schedule/{module_id}")
-def get_module_schedule(module_id: str, rt: Runtime = Depends(get_runtime)):
+def get_module_schedule(rt: RuntimeDep, module_id: str):
     if not registry.exists(module_id):
         raise HTTPException(404, f"module {module_id!r} not found")
     return _one(rt, module_id)
 
 
 @router.put("/api/schedule/{module_id}")
-def put_module_schedule(module_id: str, body: dict[str, Any] = Body(...), rt: Runtime = Depends(get_runtime)):
-    return post_schedule({"module": module_id, "schedule": body.get("schedule")}, rt)
+def put_module_schedule(rt: RuntimeDep, module_id: str, body: dict[str, Any] = Body(...)):
+    return post_schedule(rt=rt, body={"module": module_id, "schedule": body.get("schedule")})
 
 
 @router.delete("/api/schedule/{module_id}")
-def delete_module_schedule(module_id: str, rt: Runtime = Depends(get_runtime)):
+def delete_module_schedule(rt: RuntimeDep, module_id: str):
     if module_id not in (rt.config.settings.schedule or {}):
         raise HTTPException(404, f"{module_id} has no schedule")
     rt.config.delete_key("schedule", module_id)

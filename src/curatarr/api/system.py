@@ -7,16 +7,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import text
 
 from curatarr import __version__
-from curatarr.api.deps import get_runtime
+from curatarr.api.deps import RuntimeDep
 from curatarr.auth.deps import public
-from curatarr.runtime import Runtime
 from curatarr.security.paths import resolve_roots, safe_path
 from curatarr.sysinfo import releases, system_info
+from curatarr.system.checks import service_checks
 
 router = APIRouter(tags=["system"])
 _STARTED = time.monotonic()
@@ -30,27 +29,14 @@ def api_root():
 
 @router.get("/api/health")
 @public
-def health(rt: Runtime = Depends(get_runtime)):
-    checks: dict[str, str] = {}
-    try:
-        with rt.db.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        checks["database"] = "ok"
-    except Exception:
-        checks["database"] = "error"
-    for name, ext in rt.extensions.items():
-        probe = getattr(ext, "health_check", None)
-        if callable(probe):
-            try:
-                checks[name] = "ok" if probe() else "degraded"
-            except Exception:
-                checks[name] = "error"
+def health(rt: RuntimeDep):
+    checks = service_checks(rt)
     status = "ok" if all(v == "ok" for v in checks.values()) else "degraded"
     return {"status": status, "version": __version__, "uptime_seconds": int(time.monotonic() - _STARTED), "checks": checks}
 
 
 @router.get("/api/version")
-def version(rt: Runtime = Depends(get_runtime)):
+def version(rt: RuntimeDep):
     # No network: the "remote" version is only known when an update check source exists.
     return {"version": __version__, "local": __version__, "remote": None, "is_update_available": False}
 
@@ -66,8 +52,7 @@ def get_releases(limit: int = Query(10, ge=1, le=100)):
 
 
 @router.get("/api/directory")
-def directory(path: str | None = Query(None, max_length=4096), include_files: bool = False,
-              rt: Runtime = Depends(get_runtime)):
+def directory(rt: RuntimeDep, path: str | None = Query(None, max_length=4096), include_files: bool = False):
     """Read-only listing for path pickers, confined to the allowed roots."""
     roots = resolve_roots(rt.roots())
     if not path:
@@ -114,7 +99,7 @@ class FolderRequest(BaseModel):
 
 
 @router.post("/api/folder", status_code=201)
-def create_folder(body: FolderRequest, rt: Runtime = Depends(get_runtime)):
+def create_folder(rt: RuntimeDep, body: FolderRequest):
     target = safe_path(body.path, rt.roots())
     if target.exists():
         raise HTTPException(409, "folder already exists")

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from curatarr.config.secrets import mask_secrets, unmask_secrets
 from curatarr.db.base import iso
-from curatarr.errors import NotFound, Unavailable, Unprocessable
+from curatarr.errors import Invalid, NotFound, Unavailable, Unprocessable
 from curatarr.jobs.context import effective_config
 from curatarr.modules import registry
 from curatarr.modules.base import Module, ModuleError
@@ -73,6 +73,33 @@ def validate_overrides(rt: "Runtime", module: Module, overrides: dict, dry_run: 
 
 def schedule_rule(rt: "Runtime", name: str) -> str | None:
     return (rt.config.settings.schedule or {}).get(name) or None
+
+
+def remembered_rule(rt: "Runtime", name: str) -> str | None:
+    """The rule the scheduler last knew for ``name`` (kept after the module was disabled)."""
+    from curatarr.db.models.jobs import ScheduleState
+
+    with rt.db.session() as s:
+        row = s.get(ScheduleState, name)
+        return row.rule if row else None
+
+
+def set_schedule_enabled(rt: "Runtime", name: str, enabled: bool, schedule: Any = None) -> None:
+    """Disabling removes the module's schedule (the scheduler remembers it); enabling sets
+    ``schedule`` when given, else keeps the current rule or restores the remembered one."""
+    from curatarr.jobs.rules import RuleError, normalize_rule
+
+    if not enabled:
+        rt.config.delete_key("schedule", name)
+        return
+    wanted = schedule or schedule_rule(rt, name) or remembered_rule(rt, name)
+    if not wanted:
+        raise Invalid(f"{name} has no schedule to enable; send one as \"schedule\"")
+    try:
+        rule = normalize_rule(wanted)
+    except RuleError as exc:
+        raise Invalid(str(exc)) from None
+    rt.config.update({"schedule": {name: rule}})
 
 
 def module_summary(rt: "Runtime", module: Module, state: dict | None = None) -> dict:
