@@ -253,7 +253,8 @@ def replace_from_url(rt: RuntimeDep, body: ReplaceFromUrl):
 
 
 @router.post("/api/assets/upload-replacement")
-async def upload_replacement(rt: RuntimeDep, file: UploadFile = File(...), asset_path: str = Query(..., min_length=3, max_length=2000),
+async def upload_replacement(rt: RuntimeDep,
+                             file: UploadFile = File(...), asset_path: str = Query(..., min_length=3, max_length=2000),
                              process_with_overlays: bool = Query(False), title_text: str | None = Query(None, max_length=300)):
     data = await file.read(MAX_UPLOAD + 1)
     if not data:

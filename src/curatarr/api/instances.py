@@ -63,7 +63,8 @@ def instance_type_schema(instance_type: str):
 
 
 @router.get("/api/instances/health")
-def instances_health(rt: RuntimeDep, fresh: bool = Query(False, description="probe now instead of reusing results < 15 s old")):
+def instances_health(rt: RuntimeDep,
+                     fresh: bool = Query(False, description="probe now instead of reusing results < 15 s old")):
     """Health of every instance; enabled ones are probed concurrently (bounded, 5 s timeout each)."""
     refs = list_instances(rt)
     enabled = [r for r in refs if r.enabled]
@@ -135,7 +136,8 @@ def instance_patch(rt: RuntimeDep, instance_id: str, body: Any = Body(...)):
 
 
 @router.delete("/api/instances/{instance_id}")
-def instance_delete(rt: RuntimeDep, instance_id: str, service_type: str | None = Query(None, alias="service", max_length=32),
+def instance_delete(rt: RuntimeDep,
+                    instance_id: str, service_type: str | None = Query(None, alias="service", max_length=32),
                     type: str | None = Query(None, max_length=32), force: bool = False):
     with _answers():
         ref = service.delete(rt, instance_id, type_name=service_type or type, force=force)
@@ -176,7 +178,8 @@ def get_type_or_400(name: str) -> str:
 
 
 @router.get("/api/instances/{instance_id}/logs")
-def instance_logs(rt: RuntimeDep, instance_id: str, limit: int = Query(100, ge=1, le=5000), offset: int = Query(0, ge=0, le=10_000_000),
+def instance_logs(rt: RuntimeDep,
+                  instance_id: str, limit: int = Query(100, ge=1, le=5000), offset: int = Query(0, ge=0, le=10_000_000),
                   level: str | None = Query(None, max_length=16, description="minimum level: debug|info|warning|error")):
     ref = _ref(rt, instance_id)
     try:

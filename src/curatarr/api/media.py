@@ -120,7 +120,8 @@ def media_genres(service: LibraryDep, type: str | None = None):
 
 
 @router.get("/api/media/duplicates")
-def media_duplicates(service: LibraryDep, similarity: float = Query(1.0, ge=0.0, le=1.0, description="1.0 = exact title+year; lower = fuzzy"),
+def media_duplicates(service: LibraryDep,
+                     similarity: float = Query(1.0, ge=0.0, le=1.0, description="1.0 = exact title+year; lower = fuzzy"),
                      type: str | None = None, instance: list[str] | None = Query(None),
                      limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)):
     try:
@@ -165,7 +166,8 @@ def resolve_duplicates(service: LibraryDep, group_id: str, body: ResolveBody):
 
 
 @router.get("/api/media/low-rated")
-def low_rated(service: LibraryDep, max_rating: float = Query(5.0, ge=0, le=10, description="Audience/critic rating on 0–10"),
+def low_rated(service: LibraryDep,
+              max_rating: float = Query(5.0, ge=0, le=10, description="Audience/critic rating on 0–10"),
               type: str | None = None, min_votes: int = Query(0, ge=0),
               limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
     try:
@@ -175,7 +177,8 @@ def low_rated(service: LibraryDep, max_rating: float = Query(5.0, ge=0, le=10, d
 
 
 @router.get("/api/media/incomplete-metadata")
-def incomplete_metadata(service: LibraryDep, fields: str = Query("rating,studio,language,genre", description=", ".join(INCOMPLETE_FIELDS)),
+def incomplete_metadata(service: LibraryDep,
+                        fields: str = Query("rating,studio,language,genre", description=", ".join(INCOMPLETE_FIELDS)),
                         type: str | None = None, limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0)):
     wanted = _split([fields])
     if not wanted:

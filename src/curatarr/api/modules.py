@@ -130,7 +130,8 @@ def _history(rt: Runtime, module: str | None, status: str | None, limit: int, of
 
 
 @router.get("/api/modules/history")
-def modules_history(rt: RuntimeDep, module: str | None = Query(None, max_length=64), status: str | None = Query(None, max_length=20),
+def modules_history(rt: RuntimeDep,
+                    module: str | None = Query(None, max_length=64), status: str | None = Query(None, max_length=20),
                     limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
     if module:
         module_or_404(module)
