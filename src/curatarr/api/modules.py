@@ -15,17 +15,14 @@ from sse_starlette.sse import EventSourceResponse
 
 from curatarr.api.deps import RuntimeDep
 from curatarr.auth.deps import allow_query_token
+from curatarr.jobs import module_runs
 from curatarr.jobs.service import (all_states, jobs_of, masked_section, module_or_404, module_summary,
-                                   schedule_rule, set_schedule_enabled, test_module_instances, validate_overrides,
-                                   validate_section)
-from curatarr.jobs.store import ALL_STATES, FINAL_STATES
+                                   schedule_rule, set_schedule_enabled, test_module_instances, validate_section)
 from curatarr.modules import registry
-from curatarr.runtime import Runtime
 
 router = APIRouter(tags=["modules"])
 
 SSE_TOPICS = ("module.*", "schedule.*")
-CONTROL_KEYS = ("overrides", "dry_run", "priority")
 
 
 # ---- collection-level routes -------------------------------------------------------------------
@@ -121,21 +118,13 @@ def module_status(rt: RuntimeDep, module: str = Query(..., max_length=64)):
             "job_id": state.get("job_id"), "origin": origin, "progress": state.get("progress")}
 
 
-def _history(rt: Runtime, module: str | None, status: str | None, limit: int, offset: int) -> dict:
-    if status and status not in ALL_STATES:
-        raise HTTPException(400, f"unknown status {status!r}; use one of {', '.join(ALL_STATES)}")
-    rows, total = jobs_of(rt).store.list(module=module, status=[status] if status else None, limit=limit,
-                                         offset=offset)
-    return {"history": rows, "total": total, "limit": limit, "offset": offset}
-
-
 @router.get("/api/modules/history")
 def modules_history(rt: RuntimeDep,
                     module: str | None = Query(None, max_length=64), status: str | None = Query(None, max_length=20),
                     limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
     if module:
         module_or_404(module)
-    return _history(rt, module, status, limit, offset)
+    return module_runs.history(rt, module, status, limit, offset)
 
 
 @router.get("/api/modules/stats")
@@ -150,42 +139,12 @@ def modules_stats(rt: RuntimeDep, module: str | None = Query(None, max_length=64
     return {"job_stats": {"status_counts": stats, "total": sum(stats.values())}, "run_states": run_states}
 
 
-def _start(rt: Runtime, name: str, body: dict | None, *, source: str, client: str | None) -> dict:
-    module = module_or_404(name)
-    body = body or {}
-    if not isinstance(body, dict):
-        raise HTTPException(400, "the body must be a JSON object")
-    overrides = body.get("overrides") if "overrides" in body else {k: v for k, v in body.items()
-                                                                   if k not in CONTROL_KEYS + ("module",)}
-    if overrides is None:
-        overrides = {}
-    if not isinstance(overrides, dict):
-        raise HTTPException(400, "overrides must be a JSON object")
-    dry_run = body.get("dry_run")
-    if dry_run is not None and not isinstance(dry_run, bool):
-        raise HTTPException(400, "dry_run must be true or false")
-    priority = body.get("priority", 5)
-    if not isinstance(priority, int) or isinstance(priority, bool) or not -100 <= priority <= 100:
-        raise HTTPException(400, "priority must be an integer -100…100")
-    queue = jobs_of(rt)
-    state = queue.states.state(name)
-    if not module.allow_concurrent and state.get("status") in ("running", "queued", "cancelling"):
-        raise HTTPException(409, f"{name} is already {state['status']} (job {state.get('job_id')})")
-    from curatarr.jobs.context import resolve_dry_run
-
-    section = rt.config.get_section(name) or {}
-    validate_overrides(rt, module, overrides, resolve_dry_run(module, section, overrides, dry_run))
-    job_id = queue.submit(name, overrides=overrides or None, dry_run=dry_run, priority=priority, source=source,
-                          origin={"source": source, "client_host": client, "endpoint": "api"})
-    return {"module": name, "status": "started", "job_id": job_id}
-
-
 @router.post("/api/modules/run")
 def run_module_by_body(rt: RuntimeDep, request: Request, body: dict[str, Any] = Body(...)):
     name = body.get("module")
     if not isinstance(name, str) or not name:
         raise HTTPException(400, "module is required")
-    return _start(rt, name, body, source="manual", client=request.client.host if request.client else None)
+    return module_runs.start_run(rt, name, body, source="manual", client=request.client.host if request.client else None)
 
 
 # ---- per-module routes ---------------------------------------------------------------------------
@@ -231,38 +190,26 @@ def patch_module(rt: RuntimeDep, name: str, body: dict[str, Any] = Body(...)):
 
 @router.post("/api/modules/{name}/execute")
 def execute_module(rt: RuntimeDep, name: str, request: Request, body: dict[str, Any] | None = Body(None)):
-    return _start(rt, name, body, source="manual", client=request.client.host if request.client else None)
+    return module_runs.start_run(rt, name, body, source="manual", client=request.client.host if request.client else None)
 
 
 @router.get("/api/modules/{name}/status/{job_id}")
 def job_status(rt: RuntimeDep, name: str, job_id: int):
     module_or_404(name)
-    job = jobs_of(rt).get(job_id)
-    if job is None or job["module"] != name:
-        raise HTTPException(404, f"job {job_id} of {name} not found")
-    return job
+    return module_runs.module_job(jobs_of(rt), name, job_id)
 
 
 @router.delete("/api/modules/{name}/execution/{job_id}")
 def cancel_execution(rt: RuntimeDep, name: str, job_id: int):
     module_or_404(name)
-    queue = jobs_of(rt)
-    job = queue.get(job_id)
-    if job is None or job["module"] != name:
-        raise HTTPException(404, f"job {job_id} of {name} not found")
-    if job["status"] in FINAL_STATES:
-        raise HTTPException(400, f"job {job_id} is not running (it ended {job['status']})")
-    queue.cancel(job_id)
-    after = queue.get(job_id) or job
-    status = "cancelled" if after["status"] == "cancelled" else "cancelling"
-    return {"module": name, "job_id": job_id, "status": status}
+    return {"module": name, "job_id": job_id, "status": module_runs.cancel_module_job(jobs_of(rt), name, job_id)}
 
 
 @router.get("/api/modules/{name}/history")
 def module_history(rt: RuntimeDep, name: str, limit: int = Query(25, ge=1, le=200), offset: int = Query(0, ge=0),
                    status: str | None = Query(None, max_length=20)):
     module_or_404(name)
-    return _history(rt, name, status, limit, offset)
+    return module_runs.history(rt, name, status, limit, offset)
 
 
 @router.get("/api/modules/{name}/stats")
