@@ -11,10 +11,9 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from curatarr.api.deps import RuntimeDep
+from curatarr.api.deps import ArtworkDep
 from curatarr.artwork.compose import RenderInputs, render
 from curatarr.artwork.errors import ArtworkError, TemplateError
-from curatarr.artwork.service import artwork_service
 from curatarr.artwork.source import MAX_IMAGE_BYTES
 from curatarr.artwork.templates import Kind, template_json_schema, validate_template
 from curatarr.artwork.testsheet import sample_backdrop, test_sheet
@@ -41,8 +40,7 @@ def _template_json(template) -> dict:
 
 
 @router.get("/api/artwork/templates")
-def list_templates(rt: RuntimeDep):
-    service = artwork_service(rt)
+def list_templates(service: ArtworkDep):
     templates = [_template_json(t) for t in service.store.list()]
     return {"templates": templates, "families": service.store.families(), "total": len(templates),
             "kinds": [k.value for k in Kind]}
@@ -64,36 +62,36 @@ async def validate(request: Request):
 
 
 @router.get("/api/artwork/templates/{template_id}")
-def get_template(rt: RuntimeDep, template_id: str):
+def get_template(service: ArtworkDep, template_id: str):
     try:
-        return _template_json(artwork_service(rt).store.get(template_id))
+        return _template_json(service.store.get(template_id))
     except ArtworkError as exc:
         return artwork_error(exc)
 
 
 @router.post("/api/artwork/templates", status_code=201)
-async def create_template(rt: RuntimeDep, request: Request):
+async def create_template(service: ArtworkDep, request: Request):
     body = await _json_body(request)
     try:
-        template = artwork_service(rt).store.create(body)
+        template = service.store.create(body)
     except ArtworkError as exc:
         return artwork_error(exc)
     return _template_json(template)
 
 
 @router.put("/api/artwork/templates/{template_id}")
-async def update_template(rt: RuntimeDep, template_id: str, request: Request):
+async def update_template(service: ArtworkDep, template_id: str, request: Request):
     body = await _json_body(request)
     try:
-        return _template_json(artwork_service(rt).store.update(template_id, body))
+        return _template_json(service.store.update(template_id, body))
     except ArtworkError as exc:
         return artwork_error(exc)
 
 
 @router.delete("/api/artwork/templates/{template_id}")
-def delete_template(rt: RuntimeDep, template_id: str):
+def delete_template(service: ArtworkDep, template_id: str):
     try:
-        artwork_service(rt).store.delete(template_id)
+        service.store.delete(template_id)
     except ArtworkError as exc:
         return artwork_error(exc)
     return {"success": True, "deleted": template_id}
@@ -194,10 +192,9 @@ def _render_headers(result) -> dict[str, str]:
 
 
 @router.post("/api/artwork/preview")
-async def preview(rt: RuntimeDep, request: Request):
+async def preview(service: ArtworkDep, request: Request):
     """Render one image: ``template`` (JSON) or ``template_id``/family + ``kind``; ``image`` upload
     or ``image_url``; texts. Answers the image bytes; the fit report is in ``X-Curatarr-*``."""
-    service = artwork_service(rt)
     spec = await _preview_request(request)
     try:
         template = _resolve_template(service, spec)
@@ -225,10 +222,9 @@ async def preview(rt: RuntimeDep, request: Request):
 
 
 @router.post("/api/artwork/test-sheet")
-async def test_sheet_endpoint(rt: RuntimeDep, request: Request):
+async def test_sheet_endpoint(service: ArtworkDep, request: Request):
     """Posterizarr's testing mode as one contact sheet. Body: ``{"family": "classic"}``,
     ``{"template_ids": [...]}`` or ``{"templates": [...]}`` (unsaved drafts); default classic."""
-    service = artwork_service(rt)
     raw = await request.body()
     body = {}
     if raw.strip():

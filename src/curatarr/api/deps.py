@@ -3,8 +3,10 @@
     def handler(rt: RuntimeDep, jobs: JobsDep, principal: PrincipalDep): ...
 
 ``JobsDep`` answers 503 "the job service is not running" when the queue is not running (what every
-route that needs it answered before); ``SchedulerDep`` is ``None`` then, and the routes that use it
-answer without it. ``LibraryDep`` and ``ArtworkDep`` create their service on first use.
+route that needs it answered before); use it where the queue is the first thing a route needs, and
+``jobs_of(rt)`` where a route checks its input first. The scheduler and the event bus are reached
+through the services (``None`` when not running). ``LibraryDep`` and ``ArtworkDep`` create their
+service on first use.
 """
 
 from __future__ import annotations
@@ -17,8 +19,7 @@ from curatarr.artwork.service import ArtworkService, artwork_service
 from curatarr.auth.deps import current_principal
 from curatarr.auth.service import Principal
 from curatarr.jobs.queue import LocalJobQueue
-from curatarr.jobs.scheduler import Scheduler
-from curatarr.jobs.service import jobs_of, scheduler_of
+from curatarr.jobs.service import jobs_of
 from curatarr.library.service import LibraryService, library_for
 from curatarr.runtime import Runtime
 
@@ -35,10 +36,6 @@ def running_jobs(rt: RuntimeDep) -> LocalJobQueue:
     return jobs_of(rt)
 
 
-def running_scheduler(rt: RuntimeDep) -> Scheduler | None:
-    return scheduler_of(rt)
-
-
 def library(rt: RuntimeDep) -> LibraryService:
     return library_for(rt)
 
@@ -48,7 +45,6 @@ def artwork(rt: RuntimeDep) -> ArtworkService:
 
 
 JobsDep = Annotated[LocalJobQueue, Depends(running_jobs)]
-SchedulerDep = Annotated[Scheduler | None, Depends(running_scheduler)]
 LibraryDep = Annotated[LibraryService, Depends(library)]
 ArtworkDep = Annotated[ArtworkService, Depends(artwork)]
 

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Body, HTTPException, Query, Request
 from sse_starlette.sse import EventSourceResponse
 
-from curatarr.api.deps import RuntimeDep
+from curatarr.api.deps import JobsDep, RuntimeDep
 from curatarr.auth.deps import allow_query_token
 from curatarr.jobs import module_runs
 from curatarr.jobs.service import (all_states, jobs_of, masked_section, module_or_404, module_summary,
@@ -49,7 +49,7 @@ def _client_message(topic: str, data: dict) -> dict:
 
 @router.get("/api/modules/events")
 @allow_query_token
-async def module_events(rt: RuntimeDep, request: Request, include_jobs: bool = False,
+async def module_events(rt: RuntimeDep, queue: JobsDep, request: Request, include_jobs: bool = False,
                         heartbeat: float = Query(15.0, ge=0.5, le=120),
                         last_event_id: int | None = Query(None, ge=0)):
     """Server-sent events pushed from the workers through the event bus (no database polling).
@@ -58,7 +58,6 @@ async def module_events(rt: RuntimeDep, request: Request, include_jobs: bool = F
     ``?last_event_id=``): the events missed since then, or a fresh snapshot when they are gone.
     Heartbeat comments every ``heartbeat`` seconds keep proxies from closing the stream.
     """
-    queue = jobs_of(rt)
     bus = queue.events
     header_id = request.headers.get("last-event-id")
     resume = last_event_id
@@ -128,8 +127,7 @@ def modules_history(rt: RuntimeDep,
 
 
 @router.get("/api/modules/stats")
-def modules_stats(rt: RuntimeDep, module: str | None = Query(None, max_length=64)):
-    queue = jobs_of(rt)
+def modules_stats(rt: RuntimeDep, queue: JobsDep, module: str | None = Query(None, max_length=64)):
     if module:
         module_or_404(module)
     by_status, by_module = queue.store.counts()
