@@ -168,9 +168,12 @@ class HealthCache:
 
 
 def health_cache(rt: "Runtime") -> HealthCache:
-    cache = rt.extensions.get("instance_health")
+    cache = rt.instance_health
     if cache is None:
-        cache = rt.extensions.setdefault("instance_health", HealthCache())
+        with rt.attach_lock:
+            if rt.instance_health is None:
+                rt.instance_health = HealthCache()
+            cache = rt.instance_health
     return cache
 
 

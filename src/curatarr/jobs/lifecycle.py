@@ -47,14 +47,10 @@ class JobsLifecycle:
             rt.config.subscribe(on_change)
             rt._jobs_config_listener = True  # type: ignore[attr-defined]
         scheduler.start()
-        rt.extensions.setdefault("system_reports", {})["jobs"] = jobs_report
-        rt.extensions["jobs"] = queue  # /api/health asks its health_check()
-        rt.extensions["scheduler"] = scheduler
+        rt.system_reports["jobs"] = jobs_report
         log.info("jobs: %d workers, scheduler in %s", queue.max_workers, scheduler.tz)
 
     def stop(self, rt: "Runtime") -> None:
-        rt.extensions.pop("scheduler", None)
-        rt.extensions.pop("jobs", None)
         scheduler = getattr(rt, "scheduler", None)
         if scheduler is not None:
             scheduler.stop()

@@ -248,8 +248,8 @@ class RunContext:
 
     # services -------------------------------------------------------------------------------------
     def service(self, name: str) -> Any:
-        """A service another area attached to the runtime (``rt.extensions[name]``), or None."""
-        return getattr(self.rt, "extensions", {}).get(name)
+        """A service another area attached to the runtime (the attribute ``rt.<name>``), or None."""
+        return getattr(self.rt, name, None)
 
     @classmethod
     def standalone(cls, rt: "Runtime", module: str, *, dry_run: bool = False, overrides: dict | None = None,
