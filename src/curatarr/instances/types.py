@@ -93,15 +93,15 @@ def _arr(name: str, label: str, port: int, api_version: str) -> InstanceType:
     )
 
 
-def _mediabrowser(name: str, label: str, url_help: str = "") -> InstanceType:
-    placeholder = "http://emby:8096/emby" if name == "emby" else f"http://{name}:8096"
+def _mediabrowser(name: str, label: str, url_help: str = "", path_prefix: str = "") -> InstanceType:
+    placeholder = f"http://{name}:8096{path_prefix}"
     return InstanceType(
         name=name, label=label, category="media_server",
         connector="curatarr.connectors.jellyfin:MediaBrowserClient",
         probe=ProbeSpec("/System/Info", auth_name="X-Emby-Token"),
         fields=(_url(placeholder, help=url_help), _api("API key", help="Dashboard → API Keys"), _ENABLED),
         description=f"{label} media server",
-        extra={"flavor": name, **({"path_prefix": "/emby"} if name == "emby" else {})},
+        extra={"flavor": name, **({"path_prefix": path_prefix} if path_prefix else {})},
     )
 
 
@@ -117,7 +117,7 @@ INSTANCE_TYPE_SPECS: dict[str, InstanceType] = {
         description="Plex Media Server",
     ),
     "jellyfin": _mediabrowser("jellyfin", "Jellyfin"),
-    "emby": _mediabrowser("emby", "Emby", "Emby serves its API under /emby: http://host:8096/emby"),
+    "emby": _mediabrowser("emby", "Emby", "Emby serves its API under /emby: http://host:8096/emby", "/emby"),
     "tmdb": InstanceType(
         name="tmdb", label="TMDB", category="provider", connector="curatarr.connectors.tmdb:TmdbClient",
         probe=ProbeSpec("/configuration", auth="bearer_or_query", auth_name="api_key"),

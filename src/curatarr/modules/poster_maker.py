@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from curatarr.artwork.batch import RenderJob, render_many
 from curatarr.assets.naming import AssetTarget, asset_relpath
 from curatarr.connectors.errors import ConnectorError
+from curatarr.connectors.media_server import Capability
 from curatarr.connectors.provider_images import ImageCandidate
 from curatarr.modules.base import Module, ModuleConfig, ModuleError, RunContext, RunResult
 from curatarr.posters import choices as store
@@ -252,11 +253,11 @@ class PosterMaker(Module):
         for name, stype, client in servers:
             try:
                 if target is not None:
-                    if target.rating_key and not target.server and stype != "plex":
+                    if target.rating_key and not target.server and Capability.RATING_KEYS not in client.capabilities:
                         continue  # Tautulli rating keys are Plex ids
                     found = []
                     for attempt in range(cfg.webhook_retries + 1):
-                        found = find_items(client, name, stype, target, exclude=cfg.exclude_libraries, db=ctx.rt.db)
+                        found = find_items(client, name, target, exclude=cfg.exclude_libraries, db=ctx.rt.db)
                         if found or attempt == cfg.webhook_retries:
                             break
                         ctx.log.info("item not on %s yet; retrying in %ss", name, cfg.webhook_retry_delay)
@@ -265,7 +266,7 @@ class PosterMaker(Module):
                     continue
                 snapshot: list[dict] = []
                 episodes = 0
-                for item in iter_server(client, name, stype, exclude=cfg.exclude_libraries):
+                for item in iter_server(client, name, exclude=cfg.exclude_libraries):
                     ctx.check_cancelled()
                     items.append(item)
                     episodes += len(item.episodes)
@@ -274,7 +275,7 @@ class PosterMaker(Module):
                                      "ids": item.ids, "labels": item.labels})
                     ctx.progress(len(items), 0, item=item.title, phase="reading libraries")
                 if not ctx.dry_run:
-                    store.record_export(ctx.rt.db, "plex" if stype == "plex" else "other", ctx.job_id, snapshot, episodes)
+                    store.record_export(ctx.rt.db, store.export_group(client), ctx.job_id, snapshot, episodes)
             except ConnectorError as exc:
                 ctx.result.error_item(name, f"could not read the libraries: {exc}")
                 ctx.result.count("errors")
@@ -504,6 +505,6 @@ class PosterMaker(Module):
         return ctx.result.build()
 
 
-def servers_by_name(servers: list[tuple[str, str, Any]]) -> Iterator[tuple[str, tuple[str, Any]]]:
-    for name, stype, client in servers:
-        yield name, (stype, client)
+def servers_by_name(servers: list[tuple[str, str, Any]]) -> Iterator[tuple[str, Any]]:
+    for name, _type, client in servers:
+        yield name, client
