@@ -28,6 +28,8 @@ def _close(conn: Any) -> None:
 def media_capabilities(ref: InstanceRef) -> frozenset[Capability] | None:
     """The capabilities of a media-server instance; None for other instances (builds its connector:
     no I/O)."""
+    if ref.spec.category != "media_server":
+        return None
     try:
         conn = build_connector(ref)
     except ValueError:  # a connector refusing its settings is no media server we can ask

@@ -81,8 +81,6 @@ def live_media_stats(ref: InstanceRef) -> dict:
 
 def _has_sections(ref: InstanceRef) -> bool:
     """Plex's stats carry ``libraries`` even when empty (CHUB's shape)."""
-    if ref.spec.category != "media_server":
-        return False
     from curatarr.connectors.media_server import Capability
     from curatarr.instances.libraries import media_capabilities
 

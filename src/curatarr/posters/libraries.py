@@ -9,7 +9,7 @@ server's own ids, so assets can be uploaded back to the right object.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from curatarr.assets.naming import asset_name_for_path
 from curatarr.connectors.media_server import VIDEO_KINDS, MediaServer, ServerItem, ServerLibrary
@@ -60,7 +60,7 @@ class MediaItem:
         return any(str(x).lower() == wanted for x in self.labels)
 
 
-def library_language(lib: Any) -> str:
+def library_language(lib: ServerLibrary) -> str:
     """A library's metadata language as ISO 639-1 (``pt-BR`` → ``pt``; "" when the library names none)."""
     return (getattr(lib, "language", "") or "").split("-")[0]
 
