@@ -38,7 +38,7 @@ def _items(sims):
     from curatarr.connectors.plex import PlexClient
 
     with PlexClient(sims.servers["plex"].url, sims.keys["plex"]) as plex:
-        return {i.server_id: i for i in iter_server(plex, "plex", "plex")}
+        return {i.server_id: i for i in iter_server(plex, "plex")}
 
 
 def test_titles_from_the_server_use_the_original_where_needed(runtime, sims):

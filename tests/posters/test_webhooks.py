@@ -191,18 +191,18 @@ def test_lookup_variants_and_the_walk_fallback(sims):
         try:
             for name, client in clients.items():
                 sim = emby_sims.sim("emby") if name == "emby" else sims.sim(name)
-                found = find_items(client, name, name, ItemTarget(media_type="episode", title=f"{show.title} (US)",
+                found = find_items(client, name, ItemTarget(media_type="episode", title=f"{show.title} (US)",
                                                                   tvdb=str(show.tvdb_id), season=1, episodes=[1]))
                 assert [i.server_id for i in found] and found[0].title == show.title and found[0].episodes, name
                 sim.requests.clear()
-                by_id = find_items(client, name, name, ItemTarget(media_type="movie", tmdb=str(movie.tmdb_id)))
+                by_id = find_items(client, name, ItemTarget(media_type="movie", tmdb=str(movie.tmdb_id)))
                 assert [i.title for i in by_id] == [movie.title], name
                 queries = " ".join(r.query for r in sim.requests)
                 assert ("AnyProviderIdEquals=tmdb." in queries) == (name == "emby"), queries
                 missing = ItemTarget(media_type="movie", title="No Such Film", year=1901)
-                assert find_items(client, name, name, missing) == []
+                assert find_items(client, name, missing) == []
                 library = "Movies"
-                assert find_items(client, name, name, ItemTarget(media_type="movie", title=movie.title),
+                assert find_items(client, name, ItemTarget(media_type="movie", title=movie.title),
                                   exclude=[library]) == [], name
         finally:
             for client in clients.values():
@@ -222,11 +222,11 @@ def test_items_known_from_earlier_runs_are_found_by_id_whatever_their_title(runt
     show = sims.library.shows[0]
     target = ItemTarget(media_type="episode", title="Ein ganz anderer Titel", tvdb=str(show.tvdb_id), season=1)
     with connector_for(runtime, server) as client:
-        assert find_items(client, server, server, target.model_copy()) == []  # the title search misses
+        assert find_items(client, server, target.model_copy()) == []  # the title search misses
         sims.sim(server).requests.clear()
-        found = find_items(client, server, server, target.model_copy(), db=runtime.db)
+        found = find_items(client, server, target.model_copy(), db=runtime.db)
         assert [i.title for i in found] == [show.title] and found[0].episodes
         listings = [r for r in sims.sim(server).requests if r.path.endswith(("/all", "/Items"))]
         assert listings == []  # fetched by id, no search and no library listing
         library = found[0].library
-        assert find_items(client, server, server, target.model_copy(), db=runtime.db, exclude=[library]) == []
+        assert find_items(client, server, target.model_copy(), db=runtime.db, exclude=[library]) == []

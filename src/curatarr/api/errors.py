@@ -17,6 +17,7 @@ from curatarr.config.store import ConfigError
 from curatarr.errors import DomainError
 from curatarr.security.archives import ArchiveRejected
 from curatarr.security.paths import PathRejected
+from curatarr.errors import DomainError
 from curatarr.security.urls import UnsafeURL
 
 log = logging.getLogger("curatarr.api")
@@ -52,6 +53,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PathRejected)
     async def path_error(_request: Request, exc: PathRejected):
         return JSONResponse({"detail": str(exc)}, status_code=exc.status)
+
+    @app.exception_handler(DomainError)
+    async def domain_error(_request: Request, exc: DomainError):
+        return JSONResponse({"detail": exc.message}, status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(UnsafeURL)
     async def url_error(_request: Request, exc: UnsafeURL):

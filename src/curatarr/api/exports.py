@@ -6,28 +6,28 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from curatarr.api.deps import RuntimeDep
-from curatarr.posters.choices import export_runs, export_stats
+from curatarr.posters.choices import OTHER_EXPORT, PLEX_EXPORT, export_runs, export_stats
 
 router = APIRouter()
 
 
 @router.get("/api/plex-export/statistics")
 def plex_statistics(rt: RuntimeDep):
-    return {"success": True, "statistics": export_stats(rt.db, "plex")}
+    return {"success": True, "statistics": export_stats(rt.db, PLEX_EXPORT)}
 
 
 @router.get("/api/plex-export/runs")
 def plex_runs(rt: RuntimeDep):
-    runs = export_runs(rt.db, "plex")
+    runs = export_runs(rt.db, PLEX_EXPORT)
     return {"success": True, "runs": runs, "count": len(runs)}
 
 
 @router.get("/api/other-media-export/statistics")
 def other_statistics(rt: RuntimeDep):
-    return {"success": True, "statistics": export_stats(rt.db, "other")}
+    return {"success": True, "statistics": export_stats(rt.db, OTHER_EXPORT)}
 
 
 @router.get("/api/other-media-export/runs")
 def other_runs(rt: RuntimeDep):
-    runs = export_runs(rt.db, "other")
+    runs = export_runs(rt.db, OTHER_EXPORT)
     return {"success": True, "runs": runs, "count": len(runs)}

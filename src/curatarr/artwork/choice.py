@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 TEXTLESS = "xx"
+# Providers whose blank image language means "unknown" rather than textless (Plex's own art).
+BLANK_LANGUAGE_UNKNOWN = frozenset({"plex"})
 OUR_MARKER = "created with curatarr"
 
 
@@ -31,7 +33,8 @@ def normalise_language(provider: str, lang: str | None) -> str:
         return TEXTLESS if provider in ("tmdb", "tvdb", "fanart") else "unknown"
     code = str(lang).strip().lower()
     if code in ("", "00", "xx", "null", "none"):
-        return TEXTLESS if provider != "plex" or code == "xx" else "unknown"
+        # a media server's blank language says "not known", not "textless"
+        return TEXTLESS if provider not in BLANK_LANGUAGE_UNKNOWN or code == "xx" else "unknown"
     return code
 
 

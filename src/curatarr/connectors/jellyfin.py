@@ -23,12 +23,22 @@ import httpx
 from curatarr import __version__
 from curatarr.connectors.errors import BadResponse
 from curatarr.connectors.http import HttpService, InstanceRecord, Pong, RetryPolicy, json_fields
+from curatarr.connectors.media_server import ArtworkSlot, Capability, ServerItem, ServerLibrary, Unsupported
 
 IMAGE_TYPES = ("Primary", "Art", "Backdrop", "Banner", "Logo", "Thumb", "Disc", "Box", "Screenshot", "Menu",
                "Chapter", "BoxRear", "Profile")
 DEFAULT_FIELDS = ("ProviderIds", "Path", "OriginalTitle", "Tags", "ParentId", "Width", "Height")
 DEFAULT_PAGE_SIZE = 500
 Flavor = Literal["jellyfin", "emby"]
+# CollectionType → the interface's library kind (Plex's section words).
+LIBRARY_KINDS = {"movies": "movie", "tvshows": "show", "music": "artist", "homevideos": "photo", "photos": "photo",
+                 "musicvideos": "other", "boxsets": "other", "books": "other", "mixed": "other"}
+# Item Type ↔ the interface's item kind.
+ITEM_KINDS = {"Movie": "movie", "Series": "show", "Season": "season", "Episode": "episode", "MusicArtist": "artist",
+              "MusicAlbum": "album", "BoxSet": "collection"}
+ITEM_TYPES = {kind: type_ for type_, kind in ITEM_KINDS.items()}
+_CAPABILITIES = {"jellyfin": frozenset({Capability.THUMB_IMAGE}),
+                 "emby": frozenset({Capability.THUMB_IMAGE, Capability.PROVIDER_ID_LOOKUP})}
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +122,15 @@ def parse_item(data: Any) -> MBItem:
     )
 
 
+def server_item(item: MBItem) -> ServerItem:
+    """An MBItem in the media-server interface's words."""
+    show_id = {"Season": item.series_id or item.parent_id, "Episode": item.series_id}.get(item.type)
+    return ServerItem(id=item.id, kind=ITEM_KINDS.get(item.type, item.type.lower()), title=item.name, year=item.year,
+                      original_title=item.original_title or "", path=item.path, ids=dict(item.ids),
+                      labels=list(item.tags), index=item.index, parent_index=item.parent_index, show_id=show_id,
+                      parent_id=item.parent_id)
+
+
 def image_type(value: str) -> str:
     """The canonical spelling of an image type (``primary`` -> ``Primary``); ValueError if unknown."""
     found = next((t for t in IMAGE_TYPES if t.lower() == str(value).lower()), None)
@@ -163,6 +182,82 @@ class MediaBrowserClient:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+    # ---- the media-server interface (connectors.media_server.MediaServer) ----------------------
+    @property
+    def server_type(self) -> str:
+        return self.flavor
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        return _CAPABILITIES[self.flavor]
+
+    def media_libraries(self) -> list[ServerLibrary]:
+        return [ServerLibrary(id=lib.id, title=lib.name, kind=LIBRARY_KINDS.get(lib.collection_type.lower(), "other"),
+                              language=lib.language, locations=lib.locations) for lib in self.libraries()]
+
+    def iter_media(self, library: ServerLibrary, kind: str | None = None) -> Iterator[ServerItem]:
+        """The library's movies/shows/artists, or every season/episode below a show library."""
+        wanted = ITEM_TYPES.get(kind or library.kind)
+        if wanted is None:
+            return iter(())
+        return (server_item(i) for i in self.iter_items(library.id, [wanted]))
+
+    def count_media(self, library: ServerLibrary) -> int | None:
+        wanted = ITEM_TYPES.get(library.kind) if library.kind in ("movie", "show", "artist") else None
+        return sum(1 for _ in self.iter_items(library.id, [wanted], fields=())) if wanted else None
+
+    def media_item(self, item_id: str) -> ServerItem:
+        return server_item(self.item(item_id))
+
+    def show_seasons(self, show_id: str) -> list[ServerItem]:
+        return [server_item(s) for s in self.seasons(show_id)]
+
+    def show_episodes(self, show_id: str) -> list[ServerItem]:
+        return [server_item(e) for e in self.episodes(show_id)]
+
+    def find_media(self, kind: str, *, title: str | None = None, provider_ids: dict[str, str] | None = None,
+                   libraries: Iterable[ServerLibrary] = ()) -> list[ServerItem] | None:
+        """One server-wide search (see :meth:`find_items`); hits carry ``parent_id`` and ``path`` to
+        tell their library."""
+        found = self.find_items([ITEM_TYPES["movie" if kind == "movie" else "show"]], title=title,
+                                provider_ids=provider_ids)
+        return None if found is None else [server_item(i) for i in found]
+
+    def media_collections(self, library: ServerLibrary | None = None) -> list[ServerItem]:
+        """Every BoxSet of the server (they belong to no library)."""
+        return [server_item(b) for b in self.collections()]
+
+    def collection_members(self, collection_id: str) -> list[ServerItem]:
+        return [server_item(m) for m in self.collection_items(collection_id)]
+
+    def artwork(self, item_id: str, slot: ArtworkSlot = "poster") -> bytes:
+        if slot == "background":
+            return self.image(item_id, "Backdrop", 0)
+        return self.image(item_id, "Primary")
+
+    def upload_artwork(self, item_id: str, slot: ArtworkSlot, data: bytes, *, content_type: str | None = None,
+                       thumb_too: bool = False) -> None:
+        """Primary, or the main Backdrop (replaced, not appended) and with ``thumb_too`` the Thumb."""
+        if slot == "background":
+            self.replace_backdrop(item_id, data, content_type)
+            if thumb_too:
+                self.upload_image(item_id, "Thumb", data, content_type)
+        else:
+            self.upload_image(item_id, "Primary", data, content_type)
+
+    def poster_choices(self, item_id: str) -> list[Any]:
+        raise Unsupported("Jellyfin/Emby keep no list of posters to select from", service=self.flavor)
+
+    def select_poster(self, item_id: str, choice: Any) -> None:
+        raise Unsupported("Jellyfin/Emby keep no list of posters to select from", service=self.flavor)
+
+    def add_labels(self, item_id: str, labels: Iterable[str]) -> list[str]:
+        """Labels are tags here."""
+        return self.update_tags(item_id, add=labels)
+
+    def remove_labels(self, item_id: str, labels: Iterable[str]) -> list[str]:
+        return self.update_tags(item_id, remove=labels)
 
     def _get(self, path: str, params: dict[str, Any] | None = None, expect: type = dict) -> Any:
         data = self.http.get_json(path, params=params)

@@ -20,6 +20,7 @@ from lxml import etree
 
 from curatarr.connectors.errors import BadResponse, ConnectorError
 from curatarr.connectors.http import HttpService, InstanceRecord, Pong, RetryPolicy
+from curatarr.connectors.media_server import ArtworkSlot, Capability, ServerItem, ServerLibrary, Unsupported
 from curatarr.security.urls import UnsafeURL, check_url
 
 SERVICE = "plex"
@@ -143,6 +144,20 @@ def parse_item(el: Any, section_key: str | None = None) -> PlexItem:
     return item
 
 
+def server_item(item: PlexItem) -> ServerItem:
+    """A PlexItem in the media-server interface's words."""
+    if item.type in ("movie", "episode"):
+        path = item.files[0] if item.files else None
+    else:
+        path = item.locations[0] if item.locations else None
+    show_id = {"season": item.parent_rating_key, "episode": item.grandparent_rating_key}.get(item.type)
+    return ServerItem(id=str(item.rating_key), kind=item.type, title=item.title, year=item.year,
+                      original_title=item.original_title or "", path=path, ids=dict(item.ids),
+                      labels=list(item.labels), index=item.index, parent_index=item.parent_index,
+                      show_id=str(show_id) if show_id else None,
+                      library_id=str(item.section_key) if item.section_key else None)
+
+
 class PlexClient:
     """Typed access to one Plex Media Server."""
 
@@ -167,6 +182,71 @@ class PlexClient:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+    # ---- the media-server interface (connectors.media_server.MediaServer) ----------------------
+    server_type = SERVICE
+    capabilities = frozenset({Capability.RATING_KEYS, Capability.PLEX_SECTIONS, Capability.OVERLAY_LABEL,
+                              Capability.MAINTENANCE, Capability.LIBRARY_COLLECTIONS, Capability.POSTER_SELECT,
+                              Capability.SYNC_SOURCE})
+
+    def media_libraries(self) -> list[ServerLibrary]:
+        return [ServerLibrary(id=s.key, title=s.title, kind=s.type or "other", language=s.language,
+                              locations=s.locations) for s in self.sections()]
+
+    def iter_media(self, library: ServerLibrary, kind: str | None = None) -> Iterator[ServerItem]:
+        """The section's movies/shows (with guids), or every season/episode of a show section (without:
+        a few paged listings instead of two requests per show)."""
+        if kind is None:
+            return (server_item(i) for i in self.iter_items(library.id))
+        return (server_item(i) for i in self.iter_items(library.id, libtype=kind, include_guids=False))
+
+    def count_media(self, library: ServerLibrary) -> int | None:
+        return sum(1 for _ in self.iter_items(library.id, include_guids=False))
+
+    def media_item(self, item_id: str) -> ServerItem:
+        return server_item(self.item(item_id))
+
+    def show_seasons(self, show_id: str) -> list[ServerItem]:
+        return [server_item(s) for s in self.children(show_id)]
+
+    def show_episodes(self, show_id: str) -> list[ServerItem]:
+        return [server_item(e) for e in self.all_leaves(show_id)]
+
+    def find_media(self, kind: str, *, title: str | None = None, provider_ids: dict[str, str] | None = None,
+                   libraries: Iterable[ServerLibrary] = ()) -> list[ServerItem] | None:
+        """``/library/sections/{key}/all?title=`` per library (PMS cannot filter new-agent items by
+        external ids, so without a title there is no lookup: None)."""
+        if not title:
+            return None
+        found = []
+        for library in libraries:
+            for raw in self.iter_items(library.id, title=title):
+                item = server_item(raw)
+                item.library_id = library.id
+                found.append(item)
+        return found
+
+    def media_collections(self, library: ServerLibrary | None = None) -> list[ServerItem]:
+        if library is None:
+            raise Unsupported("Plex collections belong to a library section", service=SERVICE)
+        return [server_item(c) for c in self.collections(library.id)]
+
+    def collection_members(self, collection_id: str) -> list[ServerItem]:
+        return [server_item(m) for m in self.collection_items(collection_id)]
+
+    def artwork(self, item_id: str, slot: ArtworkSlot = "poster") -> bytes:
+        return self.download(f"/library/metadata/{item_id}/{'art' if slot == 'background' else 'thumb'}")
+
+    def upload_artwork(self, item_id: str, slot: ArtworkSlot, data: bytes, *, content_type: str | None = None,
+                       thumb_too: bool = False) -> None:
+        """Raw bytes; Plex selects the upload. (Plex has no separate thumb: ``thumb_too`` is ignored.)"""
+        self.upload_image(item_id, "art" if slot == "background" else "poster", data=data)
+
+    def poster_choices(self, item_id: str) -> list[PlexImage]:
+        return self.images(item_id)
+
+    def select_poster(self, item_id: str, choice: PlexImage | str) -> None:
+        self.select_image(item_id, choice)
 
     # ---- plumbing ---------------------------------------------------------------------------
     def _xml(self, method: str, path: str, **kwargs: Any) -> Any:

@@ -69,7 +69,7 @@ def live_media_stats(ref: InstanceRef) -> dict:
             return {"total_media": len(items)}
         finally:
             _close(conn)
-    if ref.type in ("plex", "jellyfin", "emby"):
+    if ref.spec.category == "media_server":
         from curatarr.instances.libraries import list_libraries
 
         libraries = list_libraries(ref, with_counts=True)
@@ -77,6 +77,14 @@ def live_media_stats(ref: InstanceRef) -> dict:
         total = sum(c for c in counts.values() if isinstance(c, int))
         return {"total_media": total, "libraries": counts}
     return {}
+
+
+def _has_sections(ref: InstanceRef) -> bool:
+    """Plex's stats carry ``libraries`` even when empty (CHUB's shape)."""
+    from curatarr.connectors.media_server import Capability
+    from curatarr.instances.libraries import media_capabilities
+
+    return Capability.PLEX_SECTIONS in (media_capabilities(ref) or ())
 
 
 def _health_summary(rt: "Runtime", name: str, days: int = 7) -> dict:
@@ -99,7 +107,7 @@ def _health_summary(rt: "Runtime", name: str, days: int = 7) -> dict:
 def instance_stats(rt: "Runtime", ref: InstanceRef) -> dict:
     out: dict[str, Any] = {"instance": ref.name, "service": ref.type, "enabled": ref.enabled,
                            "total_media": None, "matched": None, "unmatched": None, "source": None, "error": None}
-    if ref.type == "plex":
+    if _has_sections(ref):
         out["libraries"] = {}
     library = rt.library
     cached = None

@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from curatarr.connectors.errors import BadResponse, NotFound
+from curatarr.connectors.jellyfin import MediaBrowserClient
+from curatarr.connectors.media_server import MediaServer
+from curatarr.connectors.plex import PlexClient
 from curatarr.library.records import (
     ARR_TYPES, KIND_OF_ARR, RECORD_VERSION, ChildRecord, ItemRecord, media_id, parse_datetime, to_int,
 )
@@ -353,7 +356,7 @@ def _server_ids(ids: dict[str, str]) -> dict[str, Any]:
 class PlexSource:
     def __init__(self, instance: str, client: Any):
         self.instance = instance
-        self.source_type = "plex"
+        self.source_type = client.server_type
         self.client = client
 
     def iter_items(self, known: dict[str, Any] | None = None) -> Iterator[SourceItem]:
@@ -373,7 +376,7 @@ class PlexSource:
     def record(self, item: Any, library: str | None) -> ItemRecord:
         kind = PLEX_KINDS.get(item.type, "movie")
         path = posixpath.dirname(item.files[0]) if item.files else (item.locations[0] if item.locations else None)
-        rec = ItemRecord(instance=self.instance, source_type="plex", native_id=str(item.rating_key), kind=kind,
+        rec = ItemRecord(instance=self.instance, source_type=self.source_type, native_id=str(item.rating_key), kind=kind,
                          title=item.title, original_title=item.original_title or None, year=item.year, path=path,
                          library=library, tags=list(item.labels), poster_url=item.thumb or None,
                          added_at=parse_datetime(item.added_at), season_count=item.child_count if kind == "series" else None,
@@ -391,9 +394,9 @@ class PlexSource:
 
 
 class MediaBrowserSource:
-    def __init__(self, instance: str, source_type: str, client: Any):
+    def __init__(self, instance: str, client: Any):
         self.instance = instance
-        self.source_type = source_type
+        self.source_type = client.server_type
         self.client = client
 
     def iter_items(self, known: dict[str, Any] | None = None) -> Iterator[SourceItem]:
@@ -432,6 +435,11 @@ class MediaBrowserSource:
         return data, _sniff(data)
 
 
+# The record builder of each media-server connector (records keep each server's own details:
+# Plex guids/sections/editions, Jellyfin-Emby image tags).
+SERVER_SOURCES: dict[type, type] = {PlexClient: PlexSource, MediaBrowserClient: MediaBrowserSource}
+
+
 def _sniff(data: bytes) -> str:
     if data.startswith(b"\x89PNG"):
         return "image/png"
@@ -445,10 +453,9 @@ def source_for(rt: "Runtime", ref: "InstanceRef") -> Any:
     connector = open_connector(rt, ref)
     if ref.type in ARR_TYPES:
         return ArrSource(ref.name, ref.type, connector)
-    if ref.type == "plex":
-        return PlexSource(ref.name, connector)
-    if ref.type in ("jellyfin", "emby"):
-        return MediaBrowserSource(ref.name, ref.type, connector)
+    server_source = SERVER_SOURCES.get(type(connector)) if isinstance(connector, MediaServer) else None
+    if server_source is not None:
+        return server_source(ref.name, connector)
     raise KeyError(f"instance type {ref.type} holds no library items")
 
 

@@ -33,6 +33,7 @@ from typing import Any, Iterable, Iterator
 from curatarr.artwork.batch import BatchResult, RenderJob, render_many
 from curatarr.assets.naming import AssetTarget, asset_relpath
 from curatarr.connectors.errors import ConnectorError
+from curatarr.connectors.media_server import Capability
 from curatarr.connectors.provider_images import ImageCandidate
 from curatarr.modules.base import Module, ModuleError, RunContext, RunResult
 from curatarr.posters import choices as store
@@ -213,14 +214,14 @@ class PosterMaker(Module):
 
     def _read_items(self, ctx, cfg, servers, target: ItemTarget | None) -> list[MediaItem]:
         items: list[MediaItem] = []
-        for name, stype, client in servers:
+        for name, _type, client in servers:
             try:
                 if target is not None:
-                    if target.rating_key and not target.server and stype != "plex":
+                    if target.rating_key and not target.server and Capability.RATING_KEYS not in client.capabilities:
                         continue  # Tautulli rating keys are Plex ids
                     found = []
                     for attempt in range(cfg.webhook_retries + 1):
-                        found = find_items(client, name, stype, target, exclude=cfg.exclude_libraries, db=ctx.rt.db)
+                        found = find_items(client, name, target, exclude=cfg.exclude_libraries, db=ctx.rt.db)
                         if found or attempt == cfg.webhook_retries:
                             break
                         ctx.log.info("item not on %s yet; retrying in %ss", name, cfg.webhook_retry_delay)
@@ -229,7 +230,7 @@ class PosterMaker(Module):
                     continue
                 snapshot: list[dict] = []
                 episodes = 0
-                for item in iter_server(client, name, stype, exclude=cfg.exclude_libraries):
+                for item in iter_server(client, name, exclude=cfg.exclude_libraries):
                     ctx.check_cancelled()
                     items.append(item)
                     episodes += len(item.episodes)
@@ -238,7 +239,7 @@ class PosterMaker(Module):
                                      "ids": item.ids, "labels": item.labels})
                     ctx.progress(len(items), 0, item=item.title, phase="reading libraries")
                 if not ctx.dry_run:
-                    store.record_export(ctx.rt.db, "plex" if stype == "plex" else "other", ctx.job_id, snapshot, episodes)
+                    store.record_export(ctx.rt.db, store.export_group(client), ctx.job_id, snapshot, episodes)
             except ConnectorError as exc:
                 ctx.result.error_item(name, f"could not read the libraries: {exc}")
                 ctx.result.count("errors")
@@ -285,9 +286,9 @@ def _artwork(ctx: RunContext) -> Any:
     return artwork_service(ctx.rt)
 
 
-def servers_by_name(servers: list[tuple[str, str, Any]]) -> Iterator[tuple[str, tuple[str, Any]]]:
-    for name, stype, client in servers:
-        yield name, (stype, client)
+def servers_by_name(servers: list[tuple[str, str, Any]]) -> Iterator[tuple[str, Any]]:
+    for name, _type, client in servers:
+        yield name, client
 
 
 @dataclass
@@ -304,7 +305,7 @@ class AssetRun:
     """One normal or single run's state, shared by its stages (methods named after them)."""
 
     def __init__(self, module: PosterMaker, ctx: RunContext, cfg: PosterMakerConfig, root: Path,
-                 items: list[MediaItem], lookups: ProviderLookups, servers: dict[str, tuple[str, Any]],
+                 items: list[MediaItem], lookups: ProviderLookups, servers: dict[str, Any],
                  target: ItemTarget | None):
         self.module, self.ctx, self.cfg, self.root = module, ctx, cfg, root
         self.lookups, self.servers, self.target = lookups, servers, target

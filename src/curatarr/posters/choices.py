@@ -8,6 +8,7 @@ from typing import Any, Iterable
 
 from sqlalchemy import delete, func, select
 
+from curatarr.connectors.media_server import Capability
 from curatarr.db.base import utcnow
 from curatarr.db.models.posters import PosterAsset, PosterExportRun, PosterUpload
 
@@ -97,6 +98,16 @@ def forget_assets(db, keys: Iterable[str]) -> int:
         n = s.execute(delete(PosterAsset).where(PosterAsset.asset_key.in_(keys))).rowcount
         s.commit()
     return int(n or 0)
+
+
+# Posterizarr keeps two library exports: Plex's and the other media servers'.
+PLEX_EXPORT = "plex"
+OTHER_EXPORT = "other"
+
+
+def export_group(client: Any) -> str:
+    """The export a media server's library snapshots belong to."""
+    return PLEX_EXPORT if Capability.PLEX_SECTIONS in client.capabilities else OTHER_EXPORT
 
 
 def record_export(db, server_type: str, job_id: int | None, libraries: list[dict], episodes: int) -> None:

@@ -1,7 +1,8 @@
 """Collections in automatic mode (Posterizarr only made them by hand; its users asked, #304).
 
-Plex: ``/library/sections/{id}/all?type=18`` and each collection's children; Jellyfin/Emby:
-``BoxSet`` items (their ``ProviderIds.Tmdb`` is the TMDB collection id). Each collection becomes a
+Collections of a library (Plex: ``/library/sections/{id}/all?type=18`` and each collection's
+children) or server-wide ones (Jellyfin/Emby ``BoxSet`` items, whose ``ProviderIds.Tmdb`` is the
+TMDB collection id), as ``Capability.LIBRARY_COLLECTIONS`` says. Each collection becomes a
 pseudo :class:`MediaItem` (kind ``movie``/``show`` after its library) with one ``collection``
 spec written to ``Collections/<Library>/<Title>/poster.jpg`` (flat: ``Collections/<Title>_poster.jpg``).
 Titles are sanitised (``AC/DC`` → ``ACDC``): a ``/`` never makes a sub-folder (Posterizarr #379).
@@ -16,6 +17,7 @@ from typing import Any, Iterable, Iterator
 
 from curatarr.assets.naming import collection_asset_name
 from curatarr.connectors.errors import ConnectorError
+from curatarr.connectors.media_server import VIDEO_KINDS, Capability, MediaServer
 from curatarr.posters.libraries import MediaItem, library_language
 from curatarr.posters.plan import AssetSpec, render_language
 
@@ -64,43 +66,47 @@ def _pseudo_item(server: str, stype: str, library: str, kind: str, server_id: st
                      language=language, collection=True)
 
 
-def iter_plex_collections(client: Any, server: str, *, exclude: Iterable[str] = ()) -> Iterator[MediaItem]:
+def iter_library_collections(client: MediaServer, server: str, *, exclude: Iterable[str] = ()) -> Iterator[MediaItem]:
+    """Collections that belong to a library (Plex): every movie/show library not excluded."""
     excluded = {x.lower() for x in exclude}
-    for section in client.sections():
-        if section.type not in ("movie", "show") or section.title.lower() in excluded:
+    for library in client.media_libraries():
+        if library.kind not in VIDEO_KINDS or library.title.lower() in excluded:
             continue
-        language = library_language(section)
-        for coll in client.collections(section.key):
-            members = client.collection_items(coll.rating_key) if section.type == "movie" else []
-            yield _pseudo_item(server, "plex", section.title, section.type, coll.rating_key, coll.title,
+        language = library_language(library)
+        for coll in client.media_collections(library):
+            members = client.collection_members(coll.id) if library.kind == "movie" else []
+            yield _pseudo_item(server, client.server_type, library.title, library.kind, coll.id, coll.title,
                                members=[m.ids.get("tmdb", "") for m in members], labels=coll.labels,
                                language=language)
 
 
-def iter_mb_collections(client: Any, server: str, stype: str, libraries: dict[str, tuple[str, str]]) -> Iterator[MediaItem]:
-    """BoxSets whose members are in a library that was read (``libraries``: member id → (library,
-    language)); a collection of excluded libraries only is skipped."""
-    for box in client.collections():
-        members = client.collection_items(box.id)
+def iter_server_collections(client: MediaServer, server: str,
+                            libraries: dict[str, tuple[str, str]]) -> Iterator[MediaItem]:
+    """Server-wide collections (Jellyfin/Emby BoxSets) whose members are in a library that was read
+    (``libraries``: member id → (library, language)); a collection of excluded libraries only is skipped."""
+    for box in client.media_collections():
+        members = client.collection_members(box.id)
         home = next((libraries[m.id] for m in members if m.id in libraries), None)
         if home is None:
             continue
-        kind = "show" if members and all(m.type == "Series" for m in members) else "movie"
-        yield _pseudo_item(server, stype, home[0], kind, box.id, box.name, tmdb_collection=box.ids.get("tmdb", ""),
-                           members=[m.ids.get("tmdb", "") for m in members if m.type == "Movie"], labels=box.tags,
+        kind = "show" if members and all(m.kind == "show" for m in members) else "movie"
+        yield _pseudo_item(server, client.server_type, home[0], kind, box.id, box.title,
+                           tmdb_collection=box.ids.get("tmdb", ""),
+                           members=[m.ids.get("tmdb", "") for m in members if m.kind == "movie"], labels=box.labels,
                            language=home[1])
 
 
-def read_collections(ctx, cfg, servers: list[tuple[str, str, Any]], items: list[MediaItem]) -> list[MediaItem]:
-    """Every collection of every server (errors are per server, counted, never fatal)."""
+def read_collections(ctx, cfg, servers: list[tuple[str, str, MediaServer]], items: list[MediaItem]) -> list[MediaItem]:
+    """Every collection of every server ((name, type, client) each; errors are per server, counted,
+    never fatal)."""
     out: list[MediaItem] = []
-    for name, stype, client in servers:
+    for name, _type, client in servers:
         try:
-            if stype == "plex":
-                found = list(iter_plex_collections(client, name, exclude=cfg.exclude_libraries))
+            if Capability.LIBRARY_COLLECTIONS in client.capabilities:
+                found = list(iter_library_collections(client, name, exclude=cfg.exclude_libraries))
             else:
                 libraries = {i.server_id: (i.library, i.language) for i in items if i.server == name}
-                found = list(iter_mb_collections(client, name, stype, libraries))
+                found = list(iter_server_collections(client, name, libraries))
         except ConnectorError as exc:
             ctx.result.error_item(name, f"could not read the collections: {exc}")
             ctx.result.count("errors")

@@ -14,13 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from curatarr.artwork.batch import RenderJob, render_many
 from curatarr.assets.naming import AssetTarget, asset_relpath
 from curatarr.connectors.errors import ConnectorError, NotFound
+from curatarr.connectors.media_server import Capability
 from curatarr.fsutil import atomic_write_bytes
 from curatarr.errors import ModuleError
 from curatarr.posters import choices as store
 from curatarr.posters.collections import COLLECTION_WORD, collection_relpath
 from curatarr.posters.libraries import iter_server
 from curatarr.posters.plan import COUNT_KEYS
-from curatarr.posters.sourcing import server_image
 from curatarr.posters.writer import file_sha256, resolve
 
 SPECIALS = {"specials", "extras", "spéciaux", "0", "00", "season 0", "season 00"}
@@ -134,12 +134,12 @@ def run_testing(ctx, cfg, svc) -> None:
 # ---- server art ----------------------------------------------------------------------------------------
 
 def run_backup(ctx, cfg, module, servers, backup_root: Path) -> None:
-    for name, stype, client in servers:
-        for item in iter_server(client, name, stype, exclude=cfg.exclude_libraries):
+    for name, _type, client in servers:
+        for item in iter_server(client, name, exclude=cfg.exclude_libraries):
             ctx.check_cancelled()
             for spec in module.specs_for(cfg, item):
                 try:
-                    data = server_image(stype, client, spec.server_id, spec.server_image or "poster")
+                    data = client.artwork(spec.server_id, spec.server_image or "poster")
                 except NotFound:
                     ctx.result.count("missing")
                     continue
@@ -174,16 +174,17 @@ def _match(index: dict, item):
 
 
 def run_sync(ctx, cfg, module, servers) -> None:
-    """Plex art → every Jellyfin/Emby server; items matched by provider id (same library name first)."""
-    sources = [s for s in servers if s[1] == "plex"]
-    targets = [s for s in servers if s[1] in ("jellyfin", "emby")]
+    """The sync source's art (Plex) → every other server (Jellyfin/Emby); items matched by provider id
+    (same library name first)."""
+    sources = [s for s in servers if Capability.SYNC_SOURCE in s[2].capabilities]
+    targets = [s for s in servers if Capability.SYNC_SOURCE not in s[2].capabilities]
     if not sources or not targets:
         raise ModuleError("sync needs a Plex instance and at least one Jellyfin or Emby instance")
     src_name, _t, src = sources[0]
-    plex_items = list(iter_server(src, src_name, "plex", exclude=cfg.exclude_libraries))
-    for tname, ttype, tclient in targets:
-        index = _index(iter_server(tclient, tname, ttype, exclude=cfg.exclude_libraries))
-        for item in plex_items:
+    source_items = list(iter_server(src, src_name, exclude=cfg.exclude_libraries))
+    for tname, _ttype, tclient in targets:
+        index = _index(iter_server(tclient, tname, exclude=cfg.exclude_libraries))
+        for item in source_items:
             ctx.check_cancelled()
             match = _match(index, item)
             if match is None:
@@ -196,19 +197,16 @@ def run_sync(ctx, cfg, module, servers) -> None:
                     continue
                 slot = src_spec.server_image or "poster"
                 try:
-                    data = server_image("plex", src, src_spec.server_id, slot)
+                    data = src.artwork(src_spec.server_id, slot)
                     try:
-                        current = server_image(ttype, tclient, dst_spec.server_id, slot)
+                        current = tclient.artwork(dst_spec.server_id, slot)
                     except NotFound:
                         current = b""
                     if hashlib.sha256(current).digest() == hashlib.sha256(data).digest():
                         ctx.result.count("in_sync")
                         continue
                     if not ctx.dry_run:
-                        if slot == "background":
-                            tclient.replace_backdrop(dst_spec.server_id, data)
-                        else:
-                            tclient.upload_image(dst_spec.server_id, "Primary", data)
+                        tclient.upload_artwork(dst_spec.server_id, slot, data)
                     ctx.result.count("synced")
                 except NotFound:
                     ctx.result.count("missing")
@@ -218,24 +216,25 @@ def run_sync(ctx, cfg, module, servers) -> None:
 
 
 def run_reset(ctx, cfg, servers) -> None:
-    """Plex only: re-select the first poster Plex offers for every item of one library."""
+    """Servers that keep their posters (Plex): re-select the first poster offered for every item of one
+    library."""
     library = str(ctx.overrides.get("library") or "")
     if not library:
         raise ModuleError("poster reset needs a library name")
-    plex = [s for s in servers if s[1] == "plex"]
-    if not plex:
+    selectable = [s for s in servers if Capability.POSTER_SELECT in s[2].capabilities]
+    if not selectable:
         raise ModuleError("poster reset works on Plex only")
     found = False
-    for name, _stype, client in plex:
-        for item in iter_server(client, name, "plex", only=[library]):
+    for name, _type, client in selectable:
+        for item in iter_server(client, name, only=[library]):
             found = True
             keys = [item.server_id] + [s.server_id for s in item.seasons] + [e.server_id for e in item.episodes]
             for key in keys:
                 ctx.check_cancelled()
                 try:
-                    images = client.images(key)
+                    images = client.poster_choices(key)
                     if images and not ctx.dry_run:
-                        client.select_image(key, images[0])
+                        client.select_poster(key, images[0])
                     ctx.result.count("reset")
                 except ConnectorError as exc:
                     ctx.result.count("errors")

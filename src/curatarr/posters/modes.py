@@ -16,7 +16,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from curatarr.posters.libraries import MediaItem, iter_server, library_language, mb_item, plex_item, with_details
+from curatarr.connectors.media_server import Capability, MediaServer, ServerItem, ServerLibrary
+from curatarr.posters.libraries import MediaItem, iter_server, library_language, media_item, with_details
 
 # Every mode (job override "mode"); the runners live in modules/poster_maker.py and extra_modes.py.
 MODES = ("normal", "single", "cleanup", "testing", "manual", "backup", "sync", "reset")
@@ -49,64 +50,51 @@ def _matches(item: MediaItem, target: ItemTarget) -> bool:
     return False
 
 
-def _show_key(raw: Any, server_type: str) -> str | None:
-    """The id of the show a season or episode belongs to (None for a movie or show, or when the
-    server names no show)."""
-    if server_type == "plex":
-        key = {"season": raw.parent_rating_key, "episode": raw.grandparent_rating_key}.get(raw.type)
-        return str(key) if key else None
-    return raw.series_id if raw.type in ("Season", "Episode") and raw.series_id else None
-
-
-def find_items(client: Any, server: str, server_type: str, target: ItemTarget, *, exclude=(),
-               db: Any = None) -> list[MediaItem]:
+def find_items(client: MediaServer, server: str, target: ItemTarget, *, exclude=(), db: Any = None) -> list[MediaItem]:
     """The library items a trigger names on one server ([] when the server does not have it yet).
     With ``db``, an item an earlier run recorded under the trigger's ids is fetched by its server id
     first (upgrades and new episodes of known shows: found even when the titles differ)."""
-    from curatarr.connectors.errors import NotFound
-
     excluded = {x.lower() for x in exclude}
-    if target.rating_key and server_type == "plex":
-        try:
-            raw = client.item(target.rating_key)
-        except NotFound:
-            return []
-        if raw.type in ("season", "episode"):
-            if target.season is None:
-                target.season = raw.index if raw.type == "season" else raw.parent_index
-            if raw.type == "episode" and not target.episodes and raw.index is not None:
-                target.episodes = [raw.index]
-            raw = client.item(_show_key(raw, server_type))
-        for section in client.sections():
-            if section.key == str(raw.section_key):
-                if section.title.lower() in excluded:
-                    return []
-                item = plex_item(client, server, section.title, raw, language=library_language(section))
-                return [item] if item else []
-        return []
-    if target.rating_key and server_type in ("jellyfin", "emby"):
-        try:
-            raw = client.item(target.rating_key)
-        except NotFound:
-            return []
-        if show_key := _show_key(raw, server_type):
-            raw = client.item(show_key)
-        item = mb_item(client, server, server_type, "", raw)
-        return [item] if item else []
+    if target.rating_key:
+        return _by_server_id(client, server, target, excluded)
     kind = "show" if target.media_type in ("show", "season", "episode") else "movie"
-    found = _known_lookup(db, client, server, server_type, target, kind, excluded) if db is not None else []
+    found = _known_lookup(db, client, server, target, kind, excluded) if db is not None else []
     if not found:
-        if server_type == "plex":
-            found = _plex_lookup(client, server, target, kind, excluded)
-        else:
-            found = _mb_lookup(client, server, server_type, target, kind, excluded)
+        found = _server_lookup(client, server, target, kind, excluded)
     if found is None:  # the server offers no lookup for what the trigger names: walk the libraries
-        found = [i for i in iter_server(client, server, server_type, exclude=exclude, details=False)
+        found = [i for i in iter_server(client, server, exclude=exclude, details=False)
                  if i.kind == kind and _matches(i, target)]
     return [with_details(client, i) for i in found]
 
 
-def _known_lookup(db: Any, client: Any, server: str, server_type: str, target: ItemTarget, kind: str,
+def _by_server_id(client: MediaServer, server: str, target: ItemTarget, excluded: set[str]) -> list[MediaItem]:
+    """The movie/show of a server id. Where ids are Tautulli rating keys, a season/episode id names
+    that season/episode (the run is narrowed to it)."""
+    from curatarr.connectors.errors import NotFound
+
+    try:
+        raw = client.media_item(target.rating_key)
+    except NotFound:
+        return []
+    if raw.kind in ("season", "episode"):
+        if Capability.RATING_KEYS in client.capabilities:
+            if target.season is None:
+                target.season = raw.index if raw.kind == "season" else raw.parent_index
+            if raw.kind == "episode" and not target.episodes and raw.index is not None:
+                target.episodes = [raw.index]
+        if raw.show_id:
+            raw = client.media_item(raw.show_id)
+    library = None
+    if raw.library_id is not None:  # the server tells the item's library: honour the exclusions
+        library = next((lib for lib in client.media_libraries() if lib.id == raw.library_id), None)
+        if library is None or library.title.lower() in excluded:
+            return []
+    item = media_item(client, server, library.title if library else "", raw,
+                      language=library_language(library) if library else "")
+    return [item] if item else []
+
+
+def _known_lookup(db: Any, client: MediaServer, server: str, target: ItemTarget, kind: str,
                   excluded: set[str]) -> list[MediaItem]:
     from sqlalchemy import or_, select
 
@@ -122,22 +110,16 @@ def _known_lookup(db: Any, client: Any, server: str, server_type: str, target: I
             PosterAsset.server == server, PosterAsset.kind.in_(("poster", "background")), or_(*conditions))).all()
     languages: dict[str, str] = {}  # library → metadata language (the text language of its art)
     if known:
-        libraries = client.sections() if server_type == "plex" else client.libraries()
-        languages = {lib.title if server_type == "plex" else lib.name:
-                     library_language(lib) for lib in libraries}
+        languages = {lib.title: library_language(lib) for lib in client.media_libraries()}
     found = []
     for server_id, library in known:
         if not server_id or (library or "").lower() in excluded:
             continue
         try:
-            raw = client.item(server_id)
+            raw = client.media_item(server_id)
         except NotFound:  # gone from the server since: the search below decides
             continue
-        if server_type == "plex":
-            item = plex_item(client, server, library, raw, details=False, language=languages.get(library, ""))
-        else:
-            item = mb_item(client, server, server_type, library, raw, details=False,
-                           language=languages.get(library, ""))
+        item = media_item(client, server, library, raw, details=False, language=languages.get(library, ""))
         if item is not None and item.kind == kind and _matches(item, target):
             found.append(item)
     return found
@@ -153,25 +135,11 @@ def title_queries(title: str) -> list[str]:
     return out
 
 
-def _plex_lookup(client: Any, server: str, target: ItemTarget, kind: str,
-                 excluded: set[str]) -> list[MediaItem] | None:
-    if not target.title:
-        return None
-    sections = [s for s in client.sections() if s.type == kind and s.title.lower() not in excluded]
-    for query in title_queries(target.title):
-        found = []
-        for section in sections:
-            for raw in client.iter_items(section.key, title=query):
-                item = plex_item(client, server, section.title, raw, details=False, language=library_language(section))
-                if item is not None and _matches(item, target):
-                    found.append(item)
-        if found:
-            return found
-    return []
-
-
-def _library_of(raw: Any, libraries: list) -> Any:
-    """The library folder an item lives in: by path under one of its locations, else by parent id."""
+def _library_of(raw: ServerItem, libraries: list[ServerLibrary]) -> ServerLibrary | None:
+    """The library an item lives in: the one the server names, else by path under one of its
+    locations, else by parent id."""
+    if raw.library_id is not None:
+        return next((lib for lib in libraries if lib.id == raw.library_id), None)
     path = (raw.path or "").replace("\\", "/")
     for lib in libraries:
         for location in lib.locations:
@@ -181,25 +149,29 @@ def _library_of(raw: Any, libraries: list) -> Any:
     return next((lib for lib in libraries if lib.id == raw.parent_id), libraries[0] if len(libraries) == 1 else None)
 
 
-def _mb_lookup(client: Any, server: str, server_type: str, target: ItemTarget, kind: str,
-               excluded: set[str]) -> list[MediaItem] | None:
+def _server_lookup(client: MediaServer, server: str, target: ItemTarget, kind: str,
+                   excluded: set[str]) -> list[MediaItem] | None:
+    """The server's own search: by provider ids where it can (Emby), else by title (the title, then
+    without a trailing ``(2005)``); None when neither applies."""
     ids = {k: str(getattr(target, k)) for k in ("tmdb", "tvdb", "imdb") if getattr(target, k)}
-    types = ["Movie"] if kind == "movie" else ["Series"]
-    by_ids = server_type == "emby" and bool(ids)
+    by_ids = Capability.PROVIDER_ID_LOOKUP in client.capabilities and bool(ids)
     if not by_ids and not target.title:
         return None
-    collection = "movies" if kind == "movie" else "tvshows"
-    libraries = [lib for lib in client.libraries() if lib.collection_type == collection]
+    libraries = [lib for lib in client.media_libraries() if lib.kind == kind]
+    searched = [lib for lib in libraries if lib.title.lower() not in excluded]
     queries = [None] if by_ids else title_queries(target.title or "")
     for query in queries:
         found = []
-        for raw in client.find_items(types, title=query, provider_ids=ids if by_ids else None) or []:
+        hits = client.find_media(kind, title=query, provider_ids=ids if by_ids else None, libraries=searched)
+        for raw in hits or []:
             lib = _library_of(raw, libraries)
-            if lib is None or lib.name.lower() in excluded:
+            if lib is None or lib.title.lower() in excluded:
                 continue
-            item = mb_item(client, server, server_type, lib.name, raw, details=False, language=library_language(lib))
+            item = media_item(client, server, lib.title, raw, details=False, language=library_language(lib))
             if item is not None and _matches(item, target):
                 found.append(item)
+        if hits is None:
+            return None
         if found:
             return found
     return []
@@ -207,23 +179,19 @@ def _mb_lookup(client: Any, server: str, server_type: str, target: ItemTarget, k
 
 # ---- the skip label on the server (POST /api/assets/skip) -------------------------------------------
 
-def top_item_id(client: Any, server_type: str, server_id: str) -> str:
+def top_item_id(client: MediaServer, server_id: str) -> str:
     """The movie/show a server id belongs to (season and episode ids point to their show): the
     skip label is read from the movie/show, so that is where it must go."""
-    raw = client.item(server_id)
-    return _show_key(raw, server_type) or (str(raw.rating_key) if server_type == "plex" else raw.id)
+    raw = client.media_item(server_id)
+    return raw.show_id or raw.id
 
 
-def set_skip_label(client: Any, server_type: str, server_id: str, label: str, skip: bool) -> str:
+def set_skip_label(client: MediaServer, server_id: str, label: str, skip: bool) -> str:
     """Add (``skip``) or remove the skip label/tag on the item's movie/show; returns that item's id.
     Raises the connector's errors (NotFound, Unreachable …) unchanged."""
-    top = top_item_id(client, server_type, server_id)
-    if server_type == "plex":
-        if skip:
-            client.add_labels(top, [label])
-        else:
-            client.remove_labels(top, [label])
+    top = top_item_id(client, server_id)
+    if skip:
+        client.add_labels(top, [label])
     else:
-        client.update_tags(top, add=[label] if skip else [], remove=[] if skip else [label])
+        client.remove_labels(top, [label])
     return top
-

@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from curatarr.artwork.choice import Candidate, ChoiceRules, pick
 from curatarr.connectors.errors import ConnectorError, NotFound
+from curatarr.connectors.media_server import MediaServer
 from curatarr.connectors.provider_images import ImageCandidate
 from curatarr.library.records import SERVER_TYPES
 from curatarr.posters.libraries import MediaItem
@@ -34,21 +35,12 @@ LANGUAGE_KEYS = {"poster": "language_order", "season": "season_language_order",
 class ServerArt:
     """The server's current image of one slot, used as a last-resort source."""
 
-    provider: str             # plex | jellyfin | emby (the ImageChoices provider)
+    provider: str             # the server's type name (the ImageChoices provider)
     server: str               # instance name
     server_id: str
     slot: str                 # poster | background
     url: str                  # what DownloadSource records: server, object, slot and a content hash
     data: bytes = field(default=b"", repr=False)
-
-
-def server_image(stype: str, client: Any, server_id: str, slot: str) -> bytes:
-    """The current poster/background of a server object (Plex thumb/art; Jellyfin/Emby Primary/Backdrop)."""
-    if stype == "plex":
-        return client.download(f"/library/metadata/{server_id}/{'art' if slot == 'background' else 'thumb'}")
-    if slot == "background":
-        return client.image(server_id, "Backdrop", 0)
-    return client.image(server_id, "Primary")
 
 
 def server_art_url(server: str, server_id: str, slot: str, data: bytes) -> str:
@@ -87,7 +79,7 @@ class Sourcer:
     """Chooses the source of each asset of a run (thread-safe: items are decided concurrently)."""
 
     def __init__(self, cfg: Any, lookups: Any, *, manual_root: Path | None = None,
-                 servers: dict[str, tuple[str, Any]] | None = None, known: dict[str, dict] | None = None,
+                 servers: dict[str, MediaServer] | None = None, known: dict[str, dict] | None = None,
                  asset_root: Path | None = None, log: Callable[[str], None] | None = None):
         self.cfg = cfg
         self.lookups = lookups
@@ -103,8 +95,8 @@ class Sourcer:
         self.remembered: set[str] = set()
         self._lock = threading.Lock()
 
-    def _download(self, stype: str, client: Any, server_id: str, slot: str) -> bytes:
-        data = server_image(stype, client, server_id, slot)
+    def _download(self, client: MediaServer, server_id: str, slot: str) -> bytes:
+        data = client.artwork(server_id, slot)
         with self._lock:
             self.downloads += 1
         return data
@@ -153,10 +145,10 @@ class Sourcer:
         """The server's current image, unless it carries a tool marker (``disable_hash_validation``
         skips that check). An asset already made from server art is kept without downloading again:
         once we upload, the server's image is ours and would be refused."""
-        entry = self.servers.get(item.server)
-        if entry is None or not spec.server_id:
+        client = self.servers.get(item.server)
+        if client is None or not spec.server_id:
             return None
-        stype, client = entry
+        stype = client.server_type
         slot = spec.server_image or "poster"
         row = self.known.get(spec.key) or {}
         if (row.get("status") == "written" and row.get("provider") in SERVER_TYPES and self.asset_root is not None
@@ -170,7 +162,7 @@ class Sourcer:
         if self.lookups.is_offline:
             raise NeedsNetwork(f"server art of {spec.key}")
         try:
-            data = self._download(stype, client, spec.server_id, slot)
+            data = self._download(client, spec.server_id, slot)
         except NotFound:
             return None
         except ConnectorError as exc:
@@ -200,8 +192,8 @@ class Sourcer:
         """Bytes of a server-art source (downloaded again when the choice was kept from a past run)."""
         if art.data:
             return art.data
-        stype, client = self.servers[art.server]
-        data = self._download(stype, client, art.server_id, art.slot)
+        client = self.servers[art.server]
+        data = self._download(client, art.server_id, art.slot)
         if not getattr(self.cfg, "disable_hash_validation", False) and tool_marker(data) is not None:
-            raise ConnectorError("the server's image now carries a tool marker", service=stype)
+            raise ConnectorError("the server's image now carries a tool marker", service=client.server_type)
         return data

@@ -8,46 +8,31 @@
   hash-checked the same way, so nothing is uploaded twice.
 * ``replace_thumb_with_backdrop`` (Jellyfin/Emby): a Backdrop upload also sets ``Thumb``.
 
-Plex takes raw bytes; Jellyfin/Emby base64 (the connector encodes). After a Plex poster upload the
-Kometa ``Overlay`` label is removed so Kometa re-applies its overlays on the fresh poster.
+The connector sends the bytes its server's way (``MediaServer.upload_artwork``). Where the server
+carries Kometa's ``Overlay`` label (``Capability.OVERLAY_LABEL``), a poster upload removes it so
+Kometa re-applies its overlays on the fresh poster.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
 from curatarr.connectors.errors import ConnectorError, NotFound
+from curatarr.connectors.media_server import Capability, MediaServer
 from curatarr.posters import choices as store
 from curatarr.posters.markers import tool_marker
 from curatarr.posters.plan import needs_upload
-from curatarr.posters.sourcing import server_image
 from curatarr.posters.writer import file_sha256
 
 
-def _send(stype: str, client: Any, server_id: str, slot: str, data: bytes, *, thumb_too: bool) -> None:
-    if stype == "plex":
-        if slot == "background":
-            client.upload_art(server_id, data=data)
-        else:
-            client.upload_poster(server_id, data=data)
-    elif slot == "background":
-        client.replace_backdrop(server_id, data, "image/jpeg")
-        if thumb_too:
-            client.upload_image(server_id, "Thumb", data, "image/jpeg")
-    else:
-        client.upload_image(server_id, "Primary", data, "image/jpeg")
-
-
-def _server_marker(stype: str, client: Any, server_id: str, slot: str) -> str | None:
+def _server_marker(client: MediaServer, server_id: str, slot: str) -> str | None:
     """The tool marker on the server's current image (None when it has none, or no image at all)."""
     try:
-        return tool_marker(server_image(stype, client, server_id, slot))
+        return tool_marker(client.artwork(server_id, slot))
     except NotFound:
         return None
 
 
-def upload_assets(ctx, cfg, root: Path, specs, servers: dict[str, tuple[str, Any]], rendered: set[str]) -> None:
+def upload_assets(ctx, cfg, root: Path, specs, servers: dict[str, MediaServer], rendered: set[str]) -> None:
     """Upload what needs uploading (hash-checked per server slot)."""
     sent = store.uploads(ctx.rt.db)
     rows = store.load_assets(ctx.rt.db)
@@ -68,23 +53,24 @@ def upload_assets(ctx, cfg, root: Path, specs, servers: dict[str, tuple[str, Any
         file_hash = stored_hash or file_sha256(path)
         if not needs_upload(file_hash, sent.get(slot)):
             continue
-        stype, client = servers[item.server]
+        client = servers[item.server]
         try:
             if not fresh and not cfg.disable_hash_validation:
-                marker = _server_marker(stype, client, spec.server_id, slot[2])
+                marker = _server_marker(client, spec.server_id, slot[2])
                 if marker is not None:
                     ctx.result.count("upload_skipped_marker")
                     ctx.log.info("not uploading %s: the server's image carries %r", spec.key, marker)
                     continue
-            _send(stype, client, spec.server_id, slot[2], path.read_bytes(),
-                  thumb_too=bool(getattr(cfg, "replace_thumb_with_backdrop", False)))
+            client.upload_artwork(spec.server_id, slot[2], path.read_bytes(), content_type="image/jpeg",
+                                  thumb_too=bool(getattr(cfg, "replace_thumb_with_backdrop", False)))
         except ConnectorError as exc:
             ctx.result.count("errors")
             ctx.result.error_item(spec.key, f"upload to {item.server} failed: {exc}")
             continue
         store.record_upload(ctx.rt.db, *slot, spec.key, file_hash)
         ctx.result.count("uploads")
-        if stype == "plex" and spec.kind == "poster" and any(lbl.lower() == "overlay" for lbl in item.labels):
+        if (Capability.OVERLAY_LABEL in client.capabilities and spec.kind == "poster"
+                and any(lbl.lower() == "overlay" for lbl in item.labels)):
             # Kometa marks items whose poster carries its overlays with the "Overlay" label; a
             # fresh poster has none, so the label goes and Kometa re-applies them on its next run.
             try:
