@@ -41,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from curatarr.config.store import deep_merge
 from curatarr.errors import ModuleError
+from curatarr.instances.pool import ConnectorPool as Connectors  # the run's connectors (re-exported)
 
 if TYPE_CHECKING:
     from curatarr.runtime import Runtime
@@ -156,43 +157,6 @@ class ResultBuilder:
 
 
 # ---- connectors ----------------------------------------------------------------------------------
-
-class Connectors:
-    """Typed access to configured instances for one run. Clients are built on first use, reused
-    for the rest of the run and closed when the run ends."""
-
-    def __init__(self, rt: "Runtime"):
-        self._rt = rt
-        self._open: dict[tuple[str, str | None], Any] = {}
-        self._lock = threading.Lock()
-
-    def get(self, name: str, type: str | None = None) -> Any:
-        """The connector for instance ``name`` (KeyError if it is not configured)."""
-        from curatarr.instances.factory import connector_for
-
-        key = (name, type)
-        with self._lock:
-            if key not in self._open:
-                self._open[key] = connector_for(self._rt, name, type)
-            return self._open[key]
-
-    def instances(self, type: str | None = None, *, enabled_only: bool = True) -> list:
-        """InstanceRefs of the configured instances (of ``type``)."""
-        from curatarr.instances.factory import list_instances
-
-        return list_instances(self._rt, type, enabled_only=enabled_only)
-
-    def close(self) -> None:
-        with self._lock:
-            clients, self._open = list(self._open.values()), {}
-        for client in clients:
-            close = getattr(client, "close", None)
-            if callable(close):
-                try:
-                    close()
-                except Exception:  # closing must never mask the run's outcome
-                    logging.getLogger("curatarr.modules").debug("closing %r failed", client, exc_info=True)
-
 
 # ---- context -------------------------------------------------------------------------------------
 

@@ -44,7 +44,7 @@ from curatarr.posters.libraries import MediaItem, iter_server
 from curatarr.posters.modes import ItemTarget, find_items
 from curatarr.posters.plan import (COUNT_KEYS, AssetSpec, display_title, input_hash, needs_render, render_language,
                                    texts_for)
-from curatarr.posters.providers import NeedsNetwork, ProviderLookups
+from curatarr.posters.providers import NeedsNetwork, ProviderLookups, provider_lookups
 from curatarr.posters.sourcing import SERVER_TYPES, ServerArt, Sourcer
 from curatarr.posters.upload import upload_assets
 from curatarr.posters.writer import FolderListing, cleanup, file_sha256, resolve
@@ -110,14 +110,7 @@ class PosterMaker(Module):
         return [(r.name, r.type, ctx.connectors.get(r.name, r.type)) for r in refs]
 
     def _lookups(self, ctx: RunContext, cfg: PosterMakerConfig) -> ProviderLookups:
-        clients: dict[str, Any] = {}
-        for provider in ("tmdb", "fanart", "tvdb"):
-            name = cfg.providers.get(provider)
-            refs = ctx.connectors.instances(provider)
-            ref = next((r for r in refs if r.name == name), None) if name else (refs[0] if refs else None)
-            if ref is not None:
-                clients[provider] = ctx.connectors.get(ref.name, provider)
-        return ProviderLookups(clients, db=ctx.rt.db, ttl_hours=cfg.provider_cache_hours)
+        return provider_lookups(ctx.connectors, ctx.rt.db, cfg)
 
     # ---- specs ------------------------------------------------------------------------------------
     def _target(self, cfg, item: MediaItem, kind: str, season=None, episode=None) -> str:

@@ -237,3 +237,20 @@ class ProviderLookups:
             close = getattr(client, "close", None)
             if callable(close):
                 close()
+
+
+PROVIDERS = ("tmdb", "fanart", "tvdb")
+
+
+def provider_lookups(connectors: Any, db: Any, cfg: Any) -> ProviderLookups:
+    """The artwork providers a poster-maker config names (``cfg.providers``: provider → instance name;
+    the first configured instance otherwise), as one :class:`ProviderLookups` with the answer cache.
+    ``connectors`` is a :class:`curatarr.instances.pool.ConnectorPool` (a run's, or one of its own)."""
+    clients: dict[str, Any] = {}
+    for provider in PROVIDERS:
+        name = cfg.providers.get(provider)
+        refs = connectors.instances(provider)
+        ref = next((r for r in refs if r.name == name), None) if name else (refs[0] if refs else None)
+        if ref is not None:
+            clients[provider] = connectors.get(ref.name, provider)
+    return ProviderLookups(clients, db=db, ttl_hours=cfg.provider_cache_hours)

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from curatarr.errors import DomainError, Invalid, Unavailable
 from curatarr.fsutil import atomic_write_bytes
+from curatarr.instances.pool import ConnectorPool
 from curatarr.posters import folders, gallery_index
+from curatarr.posters.providers import provider_lookups
 from curatarr.posters.writer import UnsafeAssetPath, classify, resolve
 
 if TYPE_CHECKING:
@@ -40,8 +42,6 @@ def provider_order(cfg: Any) -> list[str]:
 def replacement_candidates(rt: "Runtime", *, asset_path: str, media_type: str, asset_type: str,
                            ids: dict[str, str], season: int | None, episode: int | None) -> dict:
     """Every provider image for the asset, wanted languages first, then provider order, then score."""
-    from curatarr.modules.base import RunContext
-    from curatarr.modules.poster_maker import PosterMaker
     from curatarr.posters.plan import language_order
 
     if not ids:
@@ -49,8 +49,8 @@ def replacement_candidates(rt: "Runtime", *, asset_path: str, media_type: str, a
     if asset_type in ("season", "titlecard") and season is None:
         raise Unprocessable("season and title card replacements need season_number")
     cfg = folders.poster_config(rt)
-    ctx = RunContext.standalone(rt, "poster_maker")
-    lookups = PosterMaker()._lookups(ctx, cfg)  # the run's own provider clients and cache
+    connectors = ConnectorPool(rt)
+    lookups = provider_lookups(connectors, rt.db, cfg)  # the provider clients and answer cache a run uses
     providers = provider_order(cfg)
     try:
         item_kind = "movie" if media_type == "movie" else "show"
@@ -59,7 +59,7 @@ def replacement_candidates(rt: "Runtime", *, asset_path: str, media_type: str, a
             pool += lookups.candidates(provider, item_kind, asset_type, ids, season=season, episode=episode)
     finally:
         lookups.close()
-        ctx.connectors.close()
+        connectors.close()
     orders = {"poster": cfg.language_order, "season": cfg.season_language_order,
               "background": cfg.background_language_order, "titlecard": cfg.titlecard_language_order}
     langs = language_order(asset_type, orders)
