@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request
 from pydantic import BaseModel, Field
 
 from curatarr.api.deps import current_principal, get_runtime
 from curatarr.auth.deps import public
-from curatarr.auth.ratelimit import login_limiter
+from curatarr.auth.policy import SCOPES
+from curatarr.auth.ratelimit import client_address, login_limiter
 from curatarr.auth.service import Principal
 from curatarr.db.base import iso
 from curatarr.runtime import Runtime
@@ -27,6 +30,8 @@ class PasswordChange(BaseModel):
 
 class NewKey(BaseModel):
     name: str = Field(..., min_length=1, max_length=150)
+    scope: Literal[SCOPES] | None = Field(  # type: ignore[valid-type]
+        None, description="read | operator | admin; default read (see docs/security.md, Privileges)")
 
 
 def _token_answer(token: str, claims) -> dict:
@@ -50,7 +55,7 @@ def auth_setup(body: Credentials, rt: Runtime = Depends(get_runtime)):
 @router.post("/api/auth/login")
 @public
 def auth_login(body: Credentials, request: Request, rt: Runtime = Depends(get_runtime)):
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request, rt.settings.general.trusted_proxies)
     limiter = login_limiter(rt)
     wait = limiter.acquire(client)
     if wait > 0:
@@ -62,7 +67,8 @@ def auth_login(body: Credentials, request: Request, rt: Runtime = Depends(get_ru
 
 @router.get("/api/auth/me")
 def auth_me(principal: Principal = Depends(current_principal)):
-    return {"username": principal.username, "method": principal.method, "expires_at": iso(principal.expires_at)}
+    return {"username": principal.username, "method": principal.method, "expires_at": iso(principal.expires_at),
+            "scope": principal.scope}
 
 
 @router.post("/api/auth/logout")
@@ -85,7 +91,7 @@ def auth_password(body: PasswordChange, principal: Principal = Depends(current_p
 
 @router.get("/api/auth/keys")
 def list_keys(rt: Runtime = Depends(get_runtime)):
-    keys = [{"id": k.id, "name": k.name, "prefix": k.prefix, "created_at": iso(k.created_at),
+    keys = [{"id": k.id, "name": k.name, "prefix": k.prefix, "scope": k.scope, "created_at": iso(k.created_at),
              "last_used_at": iso(k.last_used_at)} for k in rt.auth.list_api_keys()]
     return {"keys": keys, "total": len(keys)}
 
@@ -96,8 +102,9 @@ def create_key(body: NewKey = Body(...), principal: Principal = Depends(current_
     username = principal.username
     if principal.method == "webhook_secret":
         raise HTTPException(403, "The webhook secret cannot create API keys")
-    row, key = rt.auth.create_api_key(username, body.name)
-    return {"id": row.id, "name": row.name, "prefix": row.prefix, "created_at": iso(row.created_at), "key": key,
+    row, key = rt.auth.create_api_key(username, body.name, body.scope)
+    return {"id": row.id, "name": row.name, "prefix": row.prefix, "scope": row.scope,
+            "created_at": iso(row.created_at), "key": key,
             "message": "Copy this key now; it is not shown again"}
 
 
