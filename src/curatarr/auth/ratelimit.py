@@ -67,6 +67,12 @@ def login_limiter(rt) -> TokenBucketLimiter:
     return limiter
 
 
+# How the server is run (``curatarr serve``, ``curatarr demo``): uvicorn's own proxy-header handling
+# is off, because it trusts X-Forwarded-For from 127.0.0.1 by default and rewrites the peer address
+# before the app sees it. ``general.trusted_proxies`` (read by :func:`client_address`) decides instead.
+UVICORN_OPTIONS: dict = {"proxy_headers": False}
+
+
 def _in_networks(address: str, networks: list) -> bool:
     try:
         ip = ipaddress.ip_address(address.strip())

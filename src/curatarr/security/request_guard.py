@@ -34,11 +34,14 @@ from curatarr.auth import policy
 UPLOAD_ROUTES = ("/api/restore", "/api/*/upload", "/api/assets/upload-replacement")
 METHODS_WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MB = 1024 * 1024
+# Answers given before the body was read close the connection: otherwise the server would go on
+# receiving (and discarding) the rest of the body just to keep the connection alive.
+CLOSE = {"Connection": "close"}
 
 
 class BodyTooLarge(HTTPException):
     def __init__(self, limit: int):
-        super().__init__(413, f"request body is larger than {limit // MB} MB")
+        super().__init__(413, f"request body is larger than {limit // MB} MB", headers=CLOSE)
 
 
 def body_limit(rt: Any, route_path: str) -> int:
@@ -101,8 +104,9 @@ class RequestGuard:
             try:
                 principal = await to_thread.run_sync(authenticate_route, request, flags)
             except HTTPException as exc:
-                await JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
-                                   headers=getattr(exc, "headers", None))(scope, receive, send)
+                headers = {**(getattr(exc, "headers", None) or {}), **CLOSE}
+                await JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)(
+                    scope, receive, send)
                 return
             scope.setdefault("state", {})[EARLY_PRINCIPAL] = principal
         limit = body_limit(rt, route.path)
@@ -124,7 +128,7 @@ def _declared_length(scope: Scope) -> int | None:
 
 
 def _too_large(limit: int) -> JSONResponse:
-    return JSONResponse({"detail": f"request body is larger than {limit // MB} MB"}, status_code=413)
+    return JSONResponse({"detail": f"request body is larger than {limit // MB} MB"}, status_code=413, headers=CLOSE)
 
 
 def _counting(receive: Receive, limit: int) -> Receive:
