@@ -167,3 +167,31 @@ def test_data_dir_subfolders_serve_assets_but_not_secrets(client, runtime):
     assert client.put("/api/modules/poster_maker/config", json={"asset_path": str(assets)}).status_code == 200
     assert client.get("/poster_assets/Movie (2020)/poster.jpg").status_code == 200
     assert client.get("/poster_assets/leak").status_code in (400, 403)
+
+
+# ---- the migration --------------------------------------------------------------------------------------
+
+def test_existing_keys_become_operator_and_setup_stays_closed(db_url):
+    """foundation_0002 on a database made before scopes: keys → operator, the setup row written."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from curatarr.db import Database
+
+    db = Database(db_url)
+    try:
+        cfg = db.alembic_config()
+        with db.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "foundation_0001")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO users (id, username, password_hash, is_admin, created_at, password_changed_at) "
+                              "VALUES (1, 'old', 'x', true, '2025-01-01 00:00:00', '2025-01-01 00:00:00')"))
+            conn.execute(text("INSERT INTO api_keys (id, name, prefix, key_hash, user_id, created_at) "
+                              "VALUES (1, 'old key', 'cur_abcdef', 'h', 1, '2025-01-01 00:00:00')"))
+        db.migrate()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT scope FROM api_keys")).scalar_one() == "operator"
+            assert conn.execute(text("SELECT id FROM auth_setup")).scalar_one() == 1
+    finally:
+        db.dispose()
