@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-__all__ = ["DomainError", "NotFound", "Conflict", "Invalid", "Unavailable", "Forbidden"]
+__all__ = ["DomainError", "NotFound", "Conflict", "Invalid", "Unprocessable", "Unavailable", "Forbidden",
+           "TooLarge", "TooManyRequests", "ModuleError"]
 
 
 class DomainError(Exception):
@@ -31,6 +32,16 @@ class DomainError(Exception):
         self.code = code or self.default_code
         self.data = data
         self.headers = headers
+
+    @property
+    def http_status(self) -> int:
+        """The status the API answers with: ``status``, unless a subclass whose ``status`` means
+        something else (a connector error's is the remote service's) overrides this."""
+        return self.status
+
+    def body(self) -> dict[str, Any]:
+        """The JSON body the API answers with."""
+        return {"detail": self.message}
 
 
 class NotFound(DomainError):
@@ -54,6 +65,17 @@ class Invalid(DomainError):
     default_code = "INVALID"
 
 
+class Unprocessable(DomainError):
+    """Values fail validation (422). ``data``, when given (a pydantic-style error list), is the
+    answer's detail; otherwise the message is."""
+
+    status = 422
+    default_code = "VALIDATION_ERROR"
+
+    def body(self) -> dict[str, Any]:
+        return {"detail": self.data if self.data is not None else self.message}
+
+
 class Forbidden(DomainError):
     """The caller may not do this (403)."""
 
@@ -66,3 +88,24 @@ class Unavailable(DomainError):
 
     status = 503
     default_code = "UNAVAILABLE"
+
+
+class TooManyRequests(DomainError):
+    """The caller sends too fast (429); pass ``headers={"Retry-After": …}``."""
+
+    status = 429
+    default_code = "RATE_LIMITED"
+
+
+class TooLarge(DomainError):
+    """The request's payload is larger than allowed (413)."""
+
+    status = 413
+    default_code = "TOO_LARGE"
+
+
+class ModuleError(Exception):
+    """A module run's own, expected failure (bad configuration, nothing to work on…): the job ends
+    ``error`` with this message and no traceback noise. Not a DomainError: it ends a job, it is not
+    an HTTP answer. Lives here (not in ``curatarr.modules``) so that the services a module drives
+    (``curatarr.posters`` …) can raise it without importing the module framework."""

@@ -15,7 +15,8 @@ import importlib
 import logging
 import os
 from pathlib import Path
-from typing import Any
+import threading
+from typing import TYPE_CHECKING, Any, Callable
 
 from curatarr import __version__
 from curatarr.auth.service import AuthService
@@ -26,7 +27,21 @@ from curatarr.logs import LogManager
 from curatarr.logs.redact import secret_values
 from curatarr.security.roots import compute_roots
 
+if TYPE_CHECKING:  # annotations only: the runtime imports nothing above auth/config/db/logs at run time
+    from curatarr.artwork.service import ArtworkService
+    from curatarr.auth.ratelimit import TokenBucketLimiter
+    from curatarr.instances.health import HealthCache
+    from curatarr.instances.logstore import InstanceLogStore
+    from curatarr.jobs.events import EventBus
+    from curatarr.jobs.queue import LocalJobQueue
+    from curatarr.jobs.scheduler import Scheduler
+    from curatarr.jobs.webhooks import Deduper
+    from curatarr.library.service import LibraryService
+
 log = logging.getLogger("curatarr")
+
+# A system report provider: (runtime, days) -> {"digest": {...}, "cleanup": {...}} (either part optional).
+SystemReport = Callable[["Runtime", int], dict]
 
 # One line per area that needs start/stop work. Each names an object with start(rt) and stop(rt).
 LIFECYCLE_HOOKS: list[str] = [
@@ -63,11 +78,25 @@ class Runtime:
             self.db.migrate()
         self.jwt_secret = load_or_create_secret(self.data_dir / "jwt.secret")
         self.auth = AuthService(self.db, self.jwt_secret, lambda: self.config.settings.auth.token_expiry_hours)
-        self.extensions: dict[str, Any] = {}  # services attached by other areas (jobs, events, …)
-        # Set by the jobs lifecycle hook on start(); None means "not running" (e.g. CLI commands).
-        self.jobs: Any = None
-        self.events: Any = None
-        self.scheduler: Any = None
+        # Services other areas attach. None means "not running / not created yet" (e.g. CLI commands).
+        # Set by the jobs lifecycle hook on start():
+        self.jobs: LocalJobQueue | None = None
+        self.events: EventBus | None = None
+        self.scheduler: Scheduler | None = None
+        # Created on first use by their area (library_for, artwork_service, get_store, health_cache, …):
+        self.library: LibraryService | None = None
+        self.artwork: ArtworkService | None = None
+        self.instance_logs: InstanceLogStore | None = None
+        self.instance_health: HealthCache | None = None
+        self.login_limiter: TokenBucketLimiter | None = None
+        self.webhook_limiter: TokenBucketLimiter | None = None
+        self.webhook_dedupe: Deduper | None = None
+        # Providers behind /api/system/digest and /api/system/cleanup-candidates, by area name.
+        self.system_reports: dict[str, SystemReport] = {}
+        # True when something else records the instances' health snapshots (the periodic probe then idles).
+        self.health_probe_scheduled: bool = False
+        # Guards the create-on-first-use services above against two threads creating one each.
+        self.attach_lock = threading.Lock()
         self._started: list[Any] = []
 
     # ---- paths ---------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 
 from curatarr.connectors.arr import LidarrClient, RadarrClient, SonarrClient, client_for, detect
 from curatarr.connectors.errors import AuthFailed, BadResponse, NotFound, Unreachable
-from curatarr.connectors.http import RetryPolicy
+from curatarr.connectors.http import Pong, RetryPolicy
 
 FAST_RETRY = RetryPolicy(attempts=3, backoff_initial=0.01, backoff_max=0.02)
 
@@ -141,6 +141,49 @@ def test_detect_and_client_for(arr_sims):
         client_for("readarr", arr_sims.urls["radarr"], "k")
 
 
+def test_ping_is_one_status_request(arr_sims):
+    for app, cls in (("radarr", RadarrClient), ("sonarr", SonarrClient), ("lidarr", LidarrClient)):
+        sim = arr_sims.sims[app]
+        before = len(sim.find_requests(f"{cls.api}/system/status", "GET"))
+        with cls(arr_sims.urls[app], arr_sims.api_keys[app]) as client:
+            pong = client.ping()
+            assert len(sim.find_requests(f"{cls.api}/system/status", "GET")) == before + 1
+            status = client.system_status()
+        assert isinstance(pong, Pong) and (pong.service, pong.status_code) == (app, 200)
+        assert pong.version == status.version and pong.name in (status.instance_name, status.app_name)
+    with RadarrClient(arr_sims.urls["radarr"], "wrong-key") as client, pytest.raises(AuthFailed):
+        client.ping()
+
+
+def test_streamed_listings_match_the_typed_ones(arr_sims):
+    with radarr(arr_sims) as client:
+        streamed = [raw for raw, _text in client.stream_items()]
+        assert [m["id"] for m in streamed] == [m.id for m in client.movies()]
+        first = streamed[0]["id"]
+        assert client.item_document(first) == streamed[0]
+        assert '"id"' in client.item_text(first)
+        assert client.exclusion_endpoint == "/api/v3/exclusions"
+        assert client.tag_labels() == {t.id: t.label for t in client.tags()}
+    with SonarrClient(arr_sims.urls["sonarr"], arr_sims.api_keys["sonarr"]) as sonarr:
+        episodes = [raw["id"] for raw, _ in sonarr.stream_episodes(2)]
+        assert episodes == [e.id for e in sonarr.episodes(2)]
+        assert sonarr.exclusion_endpoint == "/api/v3/importlistexclusion"
+    with LidarrClient(arr_sims.urls["lidarr"], arr_sims.api_keys["lidarr"]) as lidarr:
+        artist = lidarr.artists()[0].id
+        assert [raw["id"] for raw, _ in lidarr.stream_albums(artist)] == [a.id for a in lidarr.albums(artist)]
+        assert {raw["artistId"] for raw, _ in lidarr.stream_albums()} >= {artist}
+
+
+def test_rescan_sends_each_apps_command(arr_sims):
+    with radarr(arr_sims) as client:
+        assert [(c.name, c.body["movieIds"]) for c in client.rescan([1, 2])] == [("RescanMovie", [1, 2])]
+    with SonarrClient(arr_sims.urls["sonarr"], arr_sims.api_keys["sonarr"]) as sonarr:
+        assert [(c.name, c.body["seriesId"]) for c in sonarr.rescan([1, 2])] == [("RescanSeries", 1),
+                                                                                 ("RescanSeries", 2)]
+    with LidarrClient(arr_sims.urls["lidarr"], arr_sims.api_keys["lidarr"]) as lidarr:
+        assert [c.name for c in lidarr.rescan([1, 2])] == ["RescanFolders"]
+
+
 # ---- failures ------------------------------------------------------------------------------------
 def test_wrong_key_is_auth_failed(arr_sims):
     with RadarrClient(arr_sims.urls["radarr"], "wrong-key") as client:
@@ -156,8 +199,9 @@ def test_wrong_key_is_auth_failed(arr_sims):
 def test_timeout_is_unreachable(arr_sims):
     arr_sims.sims["radarr"].faults.add("timeout", path="/system/status", hang_s=10)
     with radarr(arr_sims, timeout=httpx.Timeout(0.3), retry=RetryPolicy(attempts=1)) as client:
-        with pytest.raises(Unreachable, match="timed out"):
+        with pytest.raises(Unreachable, match="timed out") as caught:
             client.system_status()
+        assert caught.value.timed_out  # a health probe reports it as "timeout"
 
 
 def test_rate_limit_is_retried_after_retry_after(arr_sims):

@@ -149,7 +149,7 @@ def test_report_providers_fill_digest_and_cleanup(client, runtime):
         calls.append(days)
         return {"digest": {"media_added": 7}, "cleanup": {"errored_jobs": 3}}
 
-    runtime.extensions.setdefault("system_reports", {})["test"] = provider
+    runtime.system_reports["test"] = provider
     assert client.get("/api/system/digest", params={"days": 3}).json()["media_added"] == 7
     assert client.get("/api/system/cleanup-candidates").json()["errored_jobs"] == 3
     assert 3 in calls

@@ -62,11 +62,11 @@ def test_connectors_talk_to_the_simulators(rt_with_sims, sim_cluster):
                 assert type(mb).__name__ == "MediaBrowserClient" and mb.flavor == flavor
                 assert {lib_.collection_type for lib_ in mb.libraries()} >= {"movies", "tvshows"}
     with connector_for(rt_with_sims, "tmdb") as tmdb:
-        assert tmdb.ping() is True
+        assert tmdb.ping().status_code == 200
         poster = tmdb.movie_images(lib.movies[0].tmdb_id)[0]
         assert poster.url.startswith(sim_cluster.urls["tmdb"] + "/t/p/")  # images_url setting was passed
     with connector_for(rt_with_sims, "tvdb") as tvdb:
-        assert tvdb.ping() is True
+        assert tvdb.ping().status_code == 200
     with connector_for(rt_with_sims, "fanart") as fanart:
         assert isinstance(fanart.movie_images(lib.movies[0].tmdb_id), list)
 
@@ -89,3 +89,30 @@ def test_arr_stats_count_live_items(client, rt_with_sims):
     assert client.get("/api/instances/radarr/stats", params={"service_type": "sonarr"}).status_code == 404
     tmdb = client.get("/api/instances/tmdb/stats").json()
     assert tmdb["total_media"] is None and tmdb["source"] is None  # providers have no library
+
+
+def test_every_connector_is_built_from_its_instance_and_answers_ping(rt_with_sims):
+    from curatarr.connectors.http import Pong
+    from curatarr.instances.factory import build_connector
+
+    refs = list_instances(rt_with_sims)
+    assert {r.type for r in refs} >= {"radarr", "sonarr", "plex", "tmdb", "fanart", "tvdb"}
+    for ref in refs:
+        connector = ref.spec.connector_class.from_instance(ref)
+        assert type(connector) is type(build_connector(ref)), ref.name
+        with connector:
+            pong = connector.ping()
+        assert isinstance(pong, Pong) and pong.status_code in (200, 404), (ref.name, pong)
+        if ref.spec.category != "provider":  # servers say which version answered
+            assert pong.version, (ref.name, pong)
+
+
+def test_from_instance_options_win_over_settings(rt_with_sims):
+    from curatarr.connectors.http import RetryPolicy
+    from curatarr.instances.factory import build_connector
+
+    ref = get_instance(rt_with_sims, "radarr")
+    with build_connector(ref, retry=RetryPolicy(attempts=1), name="renamed") as radarr:
+        assert radarr.http.retry.attempts == 1 and radarr.http.service == "renamed"
+    with connector_for(rt_with_sims, ref.name) as radarr:
+        assert radarr.http.service == ref.name  # errors name the instance

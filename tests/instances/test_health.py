@@ -189,3 +189,24 @@ def test_probe_config_errors_are_reported_not_raised(bad):
 
     result = probe_config("radarr", {"url": bad, "api": "x"}, timeout=1)
     assert result.status in ("unreachable", "error") and result.error
+
+
+async def _redirect_app(scope, receive, send):
+    """Answers every request with a redirect (a probe URL that points at the wrong place)."""
+    if scope["type"] == "lifespan":
+        while (await receive())["type"] != "lifespan.shutdown":
+            await send({"type": "lifespan.startup.complete"})
+        await send({"type": "lifespan.shutdown.complete"})
+        return
+    await send({"type": "http.response.start", "status": 302, "headers": [(b"location", b"http://example.invalid/")]})
+    await send({"type": "http.response.body", "body": b""})
+
+
+def test_probe_reports_a_redirect_without_following_it():
+    from curatarr.instances.health import probe_config
+
+    with SimServer(_redirect_app, name="redirect") as server:
+        for service in ("radarr", "plex", "jellyfin", "tmdb", "fanart", "tvdb"):
+            result = probe_config(service, {"url": server.url, "api": "k" * 32}, timeout=2)
+            assert (result.status, result.status_code) == ("unhealthy", 302), (service, result)
+            assert result.error == "redirected (HTTP 302); check the URL"

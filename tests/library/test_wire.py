@@ -9,7 +9,8 @@ import random
 import pytest
 
 from curatarr.connectors.errors import BadResponse
-from curatarr.library.wire import ArrayStream, Expected, Known, Predictor, digest, iter_json_array
+from curatarr.connectors.json_stream import ArrayStream, iter_json_array
+from curatarr.library.wire import Expected, Known, Predictor, digest
 
 DOC = json.dumps([{"id": 1, "title": "A [b] {c}", "n": [1, 2, {"x": "]"}]}, {"id": 2, "title": "Ünïcode \"q\""},
                   {"id": 3, "alternateTitles": []}], indent=1)

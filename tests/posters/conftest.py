@@ -104,13 +104,12 @@ def asset_rows(rt) -> dict:
         return {r.asset_key: r for r in s.execute(select(PosterAsset)).scalars()}
 
 
-def run(rt, overrides=None, dry_run=False):
-    from curatarr.modules.base import RunContext
+def run(rt, overrides=None, dry_run=None):
+    from curatarr.modules.base import standalone
     from curatarr.modules.poster_maker import PosterMaker
 
     module = PosterMaker()
-    cfg = module.parse_config(rt.config.get_section("poster_maker"))
-    ctx = RunContext.standalone(rt, "poster_maker", overrides=overrides or {}, dry_run=dry_run)
+    ctx, cfg = standalone(rt, module, overrides=overrides or {}, dry_run=dry_run)
     try:
         return module.run(ctx, cfg)
     finally:

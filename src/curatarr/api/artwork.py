@@ -6,20 +6,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from curatarr.api.deps import get_runtime
+from curatarr.api.deps import ArtworkDep
 from curatarr.artwork.compose import RenderInputs, render
 from curatarr.artwork.errors import ArtworkError, TemplateError
-from curatarr.artwork.service import artwork_service
 from curatarr.artwork.source import MAX_IMAGE_BYTES
 from curatarr.artwork.templates import Kind, template_json_schema, validate_template
 from curatarr.artwork.testsheet import sample_backdrop, test_sheet
 from curatarr.artwork.textprep import TextInputs
-from curatarr.runtime import Runtime
 from curatarr.security.urls import UnsafeURL
 
 router = APIRouter(tags=["artwork"])
@@ -42,8 +40,7 @@ def _template_json(template) -> dict:
 
 
 @router.get("/api/artwork/templates")
-def list_templates(rt: Runtime = Depends(get_runtime)):
-    service = artwork_service(rt)
+def list_templates(service: ArtworkDep):
     templates = [_template_json(t) for t in service.store.list()]
     return {"templates": templates, "families": service.store.families(), "total": len(templates),
             "kinds": [k.value for k in Kind]}
@@ -65,36 +62,36 @@ async def validate(request: Request):
 
 
 @router.get("/api/artwork/templates/{template_id}")
-def get_template(template_id: str, rt: Runtime = Depends(get_runtime)):
+def get_template(service: ArtworkDep, template_id: str):
     try:
-        return _template_json(artwork_service(rt).store.get(template_id))
+        return _template_json(service.store.get(template_id))
     except ArtworkError as exc:
         return artwork_error(exc)
 
 
 @router.post("/api/artwork/templates", status_code=201)
-async def create_template(request: Request, rt: Runtime = Depends(get_runtime)):
+async def create_template(service: ArtworkDep, request: Request):
     body = await _json_body(request)
     try:
-        template = artwork_service(rt).store.create(body)
+        template = service.store.create(body)
     except ArtworkError as exc:
         return artwork_error(exc)
     return _template_json(template)
 
 
 @router.put("/api/artwork/templates/{template_id}")
-async def update_template(template_id: str, request: Request, rt: Runtime = Depends(get_runtime)):
+async def update_template(service: ArtworkDep, template_id: str, request: Request):
     body = await _json_body(request)
     try:
-        return _template_json(artwork_service(rt).store.update(template_id, body))
+        return _template_json(service.store.update(template_id, body))
     except ArtworkError as exc:
         return artwork_error(exc)
 
 
 @router.delete("/api/artwork/templates/{template_id}")
-def delete_template(template_id: str, rt: Runtime = Depends(get_runtime)):
+def delete_template(service: ArtworkDep, template_id: str):
     try:
-        artwork_service(rt).store.delete(template_id)
+        service.store.delete(template_id)
     except ArtworkError as exc:
         return artwork_error(exc)
     return {"success": True, "deleted": template_id}
@@ -195,10 +192,9 @@ def _render_headers(result) -> dict[str, str]:
 
 
 @router.post("/api/artwork/preview")
-async def preview(request: Request, rt: Runtime = Depends(get_runtime)):
+async def preview(service: ArtworkDep, request: Request):
     """Render one image: ``template`` (JSON) or ``template_id``/family + ``kind``; ``image`` upload
     or ``image_url``; texts. Answers the image bytes; the fit report is in ``X-Curatarr-*``."""
-    service = artwork_service(rt)
     spec = await _preview_request(request)
     try:
         template = _resolve_template(service, spec)
@@ -226,10 +222,9 @@ async def preview(request: Request, rt: Runtime = Depends(get_runtime)):
 
 
 @router.post("/api/artwork/test-sheet")
-async def test_sheet_endpoint(request: Request, rt: Runtime = Depends(get_runtime)):
+async def test_sheet_endpoint(service: ArtworkDep, request: Request):
     """Posterizarr's testing mode as one contact sheet. Body: ``{"family": "classic"}``,
     ``{"template_ids": [...]}`` or ``{"templates": [...]}`` (unsaved drafts); default classic."""
-    service = artwork_service(rt)
     raw = await request.body()
     body = {}
     if raw.strip():

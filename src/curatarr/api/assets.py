@@ -3,12 +3,12 @@ folder browser, and the asset files themselves (``/poster_assets/…``, ``/manua
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from curatarr.api.deps import get_runtime
+from curatarr.api.deps import RuntimeDep
 from curatarr.api.galleries import asset_paths, cached_json, files_view
 from curatarr.auth.deps import allow_query_token
 from curatarr.db.models.posters import PosterAsset
@@ -58,7 +58,7 @@ def categorize(rows: list[dict], primary_language: str, primary_provider: str) -
 
 
 @router.get("/api/assets/overview")
-def overview(rt: Runtime = Depends(get_runtime)):
+def overview(rt: RuntimeDep):
     cfg = folders.poster_config(rt)
     root, _manual = folders.roots(rt)
     with rt.db.session() as s:
@@ -107,7 +107,7 @@ def _label_on_server(rt: Runtime, server: str, server_id: str, label: str, skip:
 
 
 @router.post("/api/assets/skip")
-def skip(body: SkipBody, rt: Runtime = Depends(get_runtime)):
+def skip(rt: RuntimeDep, body: SkipBody):
     """Posterizarr v3's skip: put the skip label/tag on the item's movie/show on its server (so
     every later run skips it), then hide its action-center rows (they move to ``resolved``).
     ``skip: false`` removes the label and shows the rows again. If the server cannot be changed,
@@ -141,19 +141,19 @@ def _folder_stats(rt: Runtime, root) -> dict:
 
 
 @router.get("/api/assets/stats")
-def stats(request: Request, rt: Runtime = Depends(get_runtime)):
+def stats(rt: RuntimeDep, request: Request):
     root, _manual = folders.roots(rt)
     return cached_json(request, root, lambda: {"success": True, "stats": _folder_stats(rt, root)})
 
 
 @router.get("/api/assets-folders")
-def assets_folders(request: Request, rt: Runtime = Depends(get_runtime)):
+def assets_folders(rt: RuntimeDep, request: Request):
     root, _manual = folders.roots(rt)
     return cached_json(request, root, lambda: {"folders": [f for f in _folder_stats(rt, root)["folders"] if f["path"]]})
 
 
 @router.get("/api/manual-assets-gallery")
-def manual_assets_gallery(request: Request, rt: Runtime = Depends(get_runtime)):
+def manual_assets_gallery(rt: RuntimeDep, request: Request):
     _root, manual = folders.roots(rt)
     if manual is None:
         return folders.manual_gallery(None)
@@ -162,7 +162,7 @@ def manual_assets_gallery(request: Request, rt: Runtime = Depends(get_runtime)):
 
 
 @router.get("/api/folder-view/browse")
-def folder_browse(path: str = Query("", max_length=2000), rt: Runtime = Depends(get_runtime)):
+def folder_browse(rt: RuntimeDep, path: str = Query("", max_length=2000)):
     root, _manual = folders.roots(rt)
     try:
         return folders.browse(root, path)
@@ -184,14 +184,14 @@ def _serve(root, path: str) -> FileResponse:
 
 @router.get("/poster_assets/{path:path}")
 @allow_query_token
-def poster_asset_file(path: str, rt: Runtime = Depends(get_runtime)):
+def poster_asset_file(rt: RuntimeDep, path: str):
     root, _manual = folders.roots(rt)
     return _serve(root, path)
 
 
 @router.get("/manual_poster_assets/{path:path}")
 @allow_query_token
-def manual_asset_file(path: str, rt: Runtime = Depends(get_runtime)):
+def manual_asset_file(rt: RuntimeDep, path: str):
     _root, manual = folders.roots(rt)
     if manual is None:
         raise HTTPException(404, "no manual asset folder is configured")

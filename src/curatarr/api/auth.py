@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request
+from fastapi import APIRouter, Body, HTTPException, Path, Request
 from pydantic import BaseModel, Field
 
-from curatarr.api.deps import current_principal, get_runtime
+from curatarr.api.deps import PrincipalDep, RuntimeDep
 from curatarr.auth.deps import public
 from curatarr.auth.policy import SCOPES
 from curatarr.auth.ratelimit import client_address, login_limiter
-from curatarr.auth.service import Principal
-from curatarr.db.base import iso
-from curatarr.runtime import Runtime
+from curatarr.clock import iso
 
 router = APIRouter(tags=["auth"])
 
@@ -40,21 +38,21 @@ def _token_answer(token: str, claims) -> dict:
 
 @router.get("/api/auth/status")
 @public
-def auth_status(rt: Runtime = Depends(get_runtime)):
+def auth_status(rt: RuntimeDep):
     configured = rt.auth.is_configured()
     return {"configured": configured, "required": True, "setup_required": not configured}
 
 
 @router.post("/api/auth/setup")
 @public
-def auth_setup(body: Credentials, rt: Runtime = Depends(get_runtime)):
+def auth_setup(rt: RuntimeDep, body: Credentials):
     token, claims = rt.auth.setup(body.username, body.password)
     return _token_answer(token, claims)
 
 
 @router.post("/api/auth/login")
 @public
-def auth_login(body: Credentials, request: Request, rt: Runtime = Depends(get_runtime)):
+def auth_login(rt: RuntimeDep, body: Credentials, request: Request):
     client = client_address(request, rt.settings.general.trusted_proxies)
     limiter = login_limiter(rt)
     wait = limiter.acquire(client)
@@ -66,13 +64,13 @@ def auth_login(body: Credentials, request: Request, rt: Runtime = Depends(get_ru
 
 
 @router.get("/api/auth/me")
-def auth_me(principal: Principal = Depends(current_principal)):
+def auth_me(principal: PrincipalDep):
     return {"username": principal.username, "method": principal.method, "expires_at": iso(principal.expires_at),
             "scope": principal.scope}
 
 
 @router.post("/api/auth/logout")
-def auth_logout(principal: Principal = Depends(current_principal), rt: Runtime = Depends(get_runtime)):
+def auth_logout(rt: RuntimeDep, principal: PrincipalDep):
     if principal.method == "jwt" and principal.jti and principal.expires_at:
         rt.auth.revoke(principal.jti, principal.expires_at)
         return {"success": True, "message": "Token revoked"}
@@ -80,8 +78,7 @@ def auth_logout(principal: Principal = Depends(current_principal), rt: Runtime =
 
 
 @router.post("/api/auth/password")
-def auth_password(body: PasswordChange, principal: Principal = Depends(current_principal),
-                  rt: Runtime = Depends(get_runtime)):
+def auth_password(rt: RuntimeDep, principal: PrincipalDep, body: PasswordChange):
     if principal.method not in ("jwt", "basic"):
         raise HTTPException(403, "Only a logged-in user can change the password")
     rt.auth.change_password(principal.username, body.current_password, body.new_password)
@@ -90,15 +87,14 @@ def auth_password(body: PasswordChange, principal: Principal = Depends(current_p
 
 
 @router.get("/api/auth/keys")
-def list_keys(rt: Runtime = Depends(get_runtime)):
+def list_keys(rt: RuntimeDep):
     keys = [{"id": k.id, "name": k.name, "prefix": k.prefix, "scope": k.scope, "created_at": iso(k.created_at),
              "last_used_at": iso(k.last_used_at)} for k in rt.auth.list_api_keys()]
     return {"keys": keys, "total": len(keys)}
 
 
 @router.post("/api/auth/keys", status_code=201)
-def create_key(body: NewKey = Body(...), principal: Principal = Depends(current_principal),
-               rt: Runtime = Depends(get_runtime)):
+def create_key(rt: RuntimeDep, principal: PrincipalDep, body: NewKey = Body(...)):
     username = principal.username
     if principal.method == "webhook_secret":
         raise HTTPException(403, "The webhook secret cannot create API keys")
@@ -109,7 +105,7 @@ def create_key(body: NewKey = Body(...), principal: Principal = Depends(current_
 
 
 @router.delete("/api/auth/keys/{key_id}")
-def delete_key(key_id: int = Path(..., ge=1, le=2**31 - 1), rt: Runtime = Depends(get_runtime)):
+def delete_key(rt: RuntimeDep, key_id: int = Path(..., ge=1, le=2**31 - 1)):
     if not rt.auth.delete_api_key(key_id):
         raise HTTPException(404, "API key not found")
     return {"success": True, "id": key_id}

@@ -5,31 +5,30 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, File, HTTPException, UploadFile
+from fastapi import APIRouter, File, HTTPException, UploadFile
 from fastapi.responses import FileResponse
 
-from curatarr.api.deps import get_runtime
+from curatarr.api.deps import RuntimeDep
 from curatarr.backup import RestoreRejected, create_backup, list_backups, restore_backup
-from curatarr.runtime import Runtime
 from curatarr.security.paths import safe_child
 
 router = APIRouter(tags=["backup"])
 
 
 @router.post("/api/backup")
-def make_backup(rt: Runtime = Depends(get_runtime)):
+def make_backup(rt: RuntimeDep):
     path = create_backup(rt)
     return FileResponse(path, media_type="application/zip", filename=path.name)
 
 
 @router.get("/api/backups")
-def get_backups(rt: Runtime = Depends(get_runtime)):
+def get_backups(rt: RuntimeDep):
     items = list_backups(rt)
     return {"backups": items, "total": len(items)}
 
 
 @router.get("/api/backups/{filename}")
-def download_backup(filename: str, rt: Runtime = Depends(get_runtime)):
+def download_backup(rt: RuntimeDep, filename: str):
     path = safe_child(rt.backups_dir, filename)
     if not path.is_file() or path.suffix != ".zip":
         raise HTTPException(404, "backup not found")
@@ -37,7 +36,7 @@ def download_backup(filename: str, rt: Runtime = Depends(get_runtime)):
 
 
 @router.post("/api/restore")
-def restore(file: UploadFile = File(...), rt: Runtime = Depends(get_runtime)):
+def restore(rt: RuntimeDep, file: UploadFile = File(...)):
     limit = rt.settings.backup.max_upload_mb * 1024 * 1024
     with tempfile.NamedTemporaryFile(dir=rt.data_dir / "cache", suffix=".zip", delete=False) as tmp:
         tmp_path = Path(tmp.name)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query
+from fastapi import APIRouter, Body, HTTPException, Query
 
-from curatarr.api.deps import get_runtime
+from curatarr.api.deps import RuntimeDep
 from curatarr.config import mask_secrets
 from curatarr.config.models import DISPLAY_NAMES, UI_GROUPS, tooltips
 from curatarr.runtime import Runtime
@@ -25,12 +25,12 @@ def config_answer(rt: Runtime, section: str | None = None) -> dict:
 
 
 @router.get("/api/config")
-def get_config(section: str | None = Query(None, max_length=100), rt: Runtime = Depends(get_runtime)):
+def get_config(rt: RuntimeDep, section: str | None = Query(None, max_length=100)):
     return config_answer(rt, section)
 
 
 @router.post("/api/config")
-def post_config(body: dict[str, Any] = Body(...), rt: Runtime = Depends(get_runtime)):
+def post_config(rt: RuntimeDep, body: dict[str, Any] = Body(...)):
     patch = body["config"] if set(body) == {"config"} and isinstance(body.get("config"), dict) else body
     rt.config.update(patch)
     answer = config_answer(rt)

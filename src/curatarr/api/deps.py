@@ -1,15 +1,52 @@
-"""Dependencies handlers use: the runtime, the caller, pagination."""
+"""Dependencies handlers use — as ``Annotated`` aliases, so a signature says what it needs:
+
+    def handler(rt: RuntimeDep, jobs: JobsDep, principal: PrincipalDep): ...
+
+``JobsDep`` answers 503 "the job service is not running" when the queue is not running (what every
+route that needs it answered before); use it where the queue is the first thing a route needs, and
+``jobs_of(rt)`` where a route checks its input first. The scheduler and the event bus are reached
+through the services (``None`` when not running). ``LibraryDep`` and ``ArtworkDep`` create their
+service on first use.
+"""
 
 from __future__ import annotations
 
-from fastapi import Query, Request
+from typing import Annotated
 
-from curatarr.auth.deps import current_principal  # noqa: F401  (re-exported for handlers)
+from fastapi import Depends, Query, Request
+
+from curatarr.artwork.service import ArtworkService, artwork_service
+from curatarr.auth.deps import current_principal
+from curatarr.auth.service import Principal
+from curatarr.jobs.queue import LocalJobQueue
+from curatarr.jobs.service import jobs_of
+from curatarr.library.service import LibraryService, library_for
 from curatarr.runtime import Runtime
 
 
 def get_runtime(request: Request) -> Runtime:
     return request.app.state.runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def running_jobs(rt: RuntimeDep) -> LocalJobQueue:
+    return jobs_of(rt)
+
+
+def library(rt: RuntimeDep) -> LibraryService:
+    return library_for(rt)
+
+
+def artwork(rt: RuntimeDep) -> ArtworkService:
+    return artwork_service(rt)
+
+
+JobsDep = Annotated[LocalJobQueue, Depends(running_jobs)]
+LibraryDep = Annotated[LibraryService, Depends(library)]
+ArtworkDep = Annotated[ArtworkService, Depends(artwork)]
 
 
 class Page:

@@ -1,4 +1,7 @@
-"""Every error leaves as JSON ``{"detail": …}`` with the right status; never a stack trace."""
+"""Every error leaves as JSON ``{"detail": …}`` with the right status; never a stack trace.
+
+Domain errors (:mod:`curatarr.errors`, which connector errors are too) are mapped here, once: their
+``http_status``, their ``body()`` and their ``headers``."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from curatarr.auth.service import AuthError
 from curatarr.config.store import ConfigError
-from curatarr.connectors.errors import ConnectorError
+from curatarr.errors import DomainError
 from curatarr.security.archives import ArchiveRejected
 from curatarr.security.paths import PathRejected
 from curatarr.security.urls import UnsafeURL
@@ -58,9 +61,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def archive_error(_request: Request, exc: ArchiveRejected):
         return JSONResponse({"detail": str(exc)}, status_code=400)
 
-    @app.exception_handler(ConnectorError)
-    async def connector_error(_request: Request, exc: ConnectorError):
-        return JSONResponse({"detail": str(exc), "error": exc.__class__.__name__}, status_code=exc.http_status)
+    @app.exception_handler(DomainError)
+    async def domain_error(_request: Request, exc: DomainError):
+        return JSONResponse(exc.body(), status_code=exc.http_status, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):

@@ -3,32 +3,31 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from curatarr.api.deps import get_runtime
+from curatarr.api.deps import RuntimeDep
 from curatarr.posters.choices import export_runs, export_stats
-from curatarr.runtime import Runtime
 
 router = APIRouter()
 
 
 @router.get("/api/plex-export/statistics")
-def plex_statistics(rt: Runtime = Depends(get_runtime)):
+def plex_statistics(rt: RuntimeDep):
     return {"success": True, "statistics": export_stats(rt.db, "plex")}
 
 
 @router.get("/api/plex-export/runs")
-def plex_runs(rt: Runtime = Depends(get_runtime)):
+def plex_runs(rt: RuntimeDep):
     runs = export_runs(rt.db, "plex")
     return {"success": True, "runs": runs, "count": len(runs)}
 
 
 @router.get("/api/other-media-export/statistics")
-def other_statistics(rt: Runtime = Depends(get_runtime)):
+def other_statistics(rt: RuntimeDep):
     return {"success": True, "statistics": export_stats(rt.db, "other")}
 
 
 @router.get("/api/other-media-export/runs")
-def other_runs(rt: Runtime = Depends(get_runtime)):
+def other_runs(rt: RuntimeDep):
     runs = export_runs(rt.db, "other")
     return {"success": True, "runs": runs, "count": len(runs)}

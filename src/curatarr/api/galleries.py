@@ -9,11 +9,11 @@ import io
 import uuid
 from typing import Any, Callable, Literal, TypeVar
 
-from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from curatarr.api.deps import get_runtime
+from curatarr.api.deps import RuntimeDep
 from curatarr.fsutil import atomic_write_bytes
 from curatarr.posters import folders, gallery_index
 from curatarr.posters.choices import forget_assets
@@ -73,9 +73,8 @@ def cached_json(request: Request, root, body: Callable[[], Any]) -> Response:
 
 
 def _gallery_route(name: str, kind: str):
-    def handler(request: Request, limit: int = Query(200, ge=1, le=1000), offset: int = Query(0, ge=0),
-                library: str | None = Query(None, max_length=200), q: str | None = Query(None, max_length=200),
-                rt: Runtime = Depends(get_runtime)):
+    def handler(rt: RuntimeDep, request: Request, limit: int = Query(200, ge=1, le=1000), offset: int = Query(0, ge=0),
+                library: str | None = Query(None, max_length=200), q: str | None = Query(None, max_length=200)):
         root, _manual = folders.roots(rt)
         return cached_json(request, root, lambda: _images(rt, root, kind, limit, offset, library, q))
 
@@ -108,13 +107,13 @@ class BulkDelete(BaseModel):
 
 
 def _delete_routes(prefix: str, kind: str):
-    def delete_one(path: str, rt: Runtime = Depends(get_runtime)):
+    def delete_one(rt: RuntimeDep, path: str):
         result = delete_asset(rt, path, kind)
         if not result["success"]:
             raise HTTPException(result["status"], result["error"])
         return {"success": True, "message": f"deleted {path}"}
 
-    def bulk(body: BulkDelete, rt: Runtime = Depends(get_runtime)):
+    def bulk(rt: RuntimeDep, body: BulkDelete):
         results = [delete_asset(rt, p, kind) for p in body.paths]
         deleted = sum(1 for r in results if r["success"])
         return {"success": deleted == len(results), "deleted": deleted, "failed": len(results) - deleted,
@@ -143,7 +142,7 @@ class ReplacementQuery(BaseModel):
 
 
 @router.post("/api/assets/fetch-replacements")
-def fetch_replacements(body: ReplacementQuery, rt: Runtime = Depends(get_runtime)):
+def fetch_replacements(rt: RuntimeDep, body: ReplacementQuery):
     from curatarr.modules.base import RunContext
     from curatarr.modules.poster_maker import PosterMaker
     from curatarr.posters.plan import language_order
@@ -236,7 +235,7 @@ class ReplaceFromUrl(BaseModel):
 
 
 @router.post("/api/assets/replace-from-url")
-def replace_from_url(body: ReplaceFromUrl, rt: Runtime = Depends(get_runtime)):
+def replace_from_url(rt: RuntimeDep, body: ReplaceFromUrl):
     from curatarr.artwork.errors import ArtworkError
     from curatarr.artwork.service import artwork_service
     from curatarr.security.urls import UnsafeURL
@@ -254,9 +253,9 @@ def replace_from_url(body: ReplaceFromUrl, rt: Runtime = Depends(get_runtime)):
 
 
 @router.post("/api/assets/upload-replacement")
-async def upload_replacement(file: UploadFile = File(...), asset_path: str = Query(..., min_length=3, max_length=2000),
-                             process_with_overlays: bool = Query(False), title_text: str | None = Query(None, max_length=300),
-                             rt: Runtime = Depends(get_runtime)):
+async def upload_replacement(rt: RuntimeDep,
+                             file: UploadFile = File(...), asset_path: str = Query(..., min_length=3, max_length=2000),
+                             process_with_overlays: bool = Query(False), title_text: str | None = Query(None, max_length=300)):
     data = await file.read(MAX_UPLOAD + 1)
     if not data:
         raise HTTPException(400, "the uploaded file is empty")

@@ -10,9 +10,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query
+from fastapi import APIRouter, Body, HTTPException, Query
 
-from curatarr.api.deps import get_runtime
+from curatarr.api.deps import RuntimeDep
 from curatarr.instances import service
 from curatarr.instances.factory import list_instances
 from curatarr.instances.health import cached_or_probe, probe, probe_config
@@ -63,8 +63,8 @@ def instance_type_schema(instance_type: str):
 
 
 @router.get("/api/instances/health")
-def instances_health(fresh: bool = Query(False, description="probe now instead of reusing results < 15 s old"),
-                     rt: Runtime = Depends(get_runtime)):
+def instances_health(rt: RuntimeDep,
+                     fresh: bool = Query(False, description="probe now instead of reusing results < 15 s old")):
     """Health of every instance; enabled ones are probed concurrently (bounded, 5 s timeout each)."""
     refs = list_instances(rt)
     enabled = [r for r in refs if r.enabled]
@@ -78,7 +78,7 @@ def instances_health(fresh: bool = Query(False, description="probe now instead o
 
 
 @router.get("/api/instances")
-def instances_list(type: str | None = Query(None, max_length=32), rt: Runtime = Depends(get_runtime)):
+def instances_list(rt: RuntimeDep, type: str | None = Query(None, max_length=32)):
     if type:
         try:
             get_type(type)
@@ -88,7 +88,7 @@ def instances_list(type: str | None = Query(None, max_length=32), rt: Runtime = 
 
 
 @router.post("/api/instances/test")
-def instances_test_candidate(body: Any = Body(...), rt: Runtime = Depends(get_runtime)):
+def instances_test_candidate(rt: RuntimeDep, body: Any = Body(...)):
     """Probe a candidate config before it is saved."""
     with _answers():
         spec, fields, name = service.candidate_config(rt, _body(body))
@@ -99,7 +99,7 @@ def instances_test_candidate(body: Any = Body(...), rt: Runtime = Depends(get_ru
 
 
 @router.post("/api/instances", status_code=201)
-def instances_create(body: Any = Body(...), rt: Runtime = Depends(get_runtime)):
+def instances_create(rt: RuntimeDep, body: Any = Body(...)):
     with _answers():
         ref = service.create(rt, _body(body))
     return {"service": ref.type, "type": ref.type, "name": ref.name, "instance": service.instance_view(ref)}
@@ -113,12 +113,12 @@ def _ref(rt: Runtime, instance_id: str):
 
 
 @router.get("/api/instances/{instance_id}")
-def instance_get(instance_id: str, rt: Runtime = Depends(get_runtime)):
+def instance_get(rt: RuntimeDep, instance_id: str):
     return service.instance_view(_ref(rt, instance_id))
 
 
 @router.put("/api/instances/{instance_id}")
-def instance_put(instance_id: str, body: Any = Body(...), rt: Runtime = Depends(get_runtime)):
+def instance_put(rt: RuntimeDep, instance_id: str, body: Any = Body(...)):
     """Update (and optionally rename) an instance; ``********`` or a missing secret keeps the stored one."""
     with _answers():
         ref = service.update(rt, instance_id, _body(body), partial=False)
@@ -127,7 +127,7 @@ def instance_put(instance_id: str, body: Any = Body(...), rt: Runtime = Depends(
 
 
 @router.patch("/api/instances/{instance_id}")
-def instance_patch(instance_id: str, body: Any = Body(...), rt: Runtime = Depends(get_runtime)):
+def instance_patch(rt: RuntimeDep, instance_id: str, body: Any = Body(...)):
     """Change only the fields sent (e.g. ``{"enabled": false}``)."""
     with _answers():
         ref = service.update(rt, instance_id, _body(body), partial=True)
@@ -136,16 +136,16 @@ def instance_patch(instance_id: str, body: Any = Body(...), rt: Runtime = Depend
 
 
 @router.delete("/api/instances/{instance_id}")
-def instance_delete(instance_id: str, service_type: str | None = Query(None, alias="service", max_length=32),
-                    type: str | None = Query(None, max_length=32), force: bool = False,
-                    rt: Runtime = Depends(get_runtime)):
+def instance_delete(rt: RuntimeDep,
+                    instance_id: str, service_type: str | None = Query(None, alias="service", max_length=32),
+                    type: str | None = Query(None, max_length=32), force: bool = False):
     with _answers():
         ref = service.delete(rt, instance_id, type_name=service_type or type, force=force)
     return {"name": ref.name, "service": ref.type, "type": ref.type, "deleted": True}
 
 
 @router.post("/api/instances/{instance_id}/test")
-def instance_test(instance_id: str, rt: Runtime = Depends(get_runtime)):
+def instance_test(rt: RuntimeDep, instance_id: str):
     """Probe the stored instance now."""
     ref = _ref(rt, instance_id)
     result = probe(rt, ref)
@@ -153,7 +153,7 @@ def instance_test(instance_id: str, rt: Runtime = Depends(get_runtime)):
 
 
 @router.get("/api/instances/{instance_id}/health")
-def instance_health(instance_id: str, fresh: bool = False, rt: Runtime = Depends(get_runtime)):
+def instance_health(rt: RuntimeDep, instance_id: str, fresh: bool = False):
     ref = _ref(rt, instance_id)
     if not ref.enabled and not fresh:
         return {"name": ref.name, "service": ref.type, "status": "disabled", "status_code": None,
@@ -163,8 +163,7 @@ def instance_health(instance_id: str, fresh: bool = False, rt: Runtime = Depends
 
 
 @router.get("/api/instances/{instance_id}/stats")
-def instance_stats_route(instance_id: str, service_type: str | None = Query(None, max_length=32),
-                         rt: Runtime = Depends(get_runtime)):
+def instance_stats_route(rt: RuntimeDep, instance_id: str, service_type: str | None = Query(None, max_length=32)):
     ref = _ref(rt, instance_id)
     if service_type and get_type_or_400(service_type) != ref.type:
         raise HTTPException(404, f"instance {instance_id!r} is a {ref.type} instance, not {service_type}")
@@ -179,9 +178,9 @@ def get_type_or_400(name: str) -> str:
 
 
 @router.get("/api/instances/{instance_id}/logs")
-def instance_logs(instance_id: str, limit: int = Query(100, ge=1, le=5000), offset: int = Query(0, ge=0, le=10_000_000),
-                  level: str | None = Query(None, max_length=16, description="minimum level: debug|info|warning|error"),
-                  rt: Runtime = Depends(get_runtime)):
+def instance_logs(rt: RuntimeDep,
+                  instance_id: str, limit: int = Query(100, ge=1, le=5000), offset: int = Query(0, ge=0, le=10_000_000),
+                  level: str | None = Query(None, max_length=16, description="minimum level: debug|info|warning|error")):
     ref = _ref(rt, instance_id)
     try:
         logs, total = get_store(rt).query(ref.name, limit=limit, offset=offset, level=level)
@@ -202,12 +201,12 @@ def _queue_refresh(rt: Runtime, instance_id: str, full: bool) -> dict:
 
 
 @router.post("/api/instances/{instance_id}/refresh")
-def instance_refresh(instance_id: str, rt: Runtime = Depends(get_runtime)):
+def instance_refresh(rt: RuntimeDep, instance_id: str):
     """Queue a cache refresh of this instance (module ``cache_refresh``) → ``{job_id}``."""
     return _queue_refresh(rt, instance_id, False)
 
 
 @router.post("/api/instances/{instance_id}/sync")
-def instance_sync(instance_id: str, rt: Runtime = Depends(get_runtime)):
+def instance_sync(rt: RuntimeDep, instance_id: str):
     """Queue a full sync of this instance (``cache_refresh`` with ``full: true``) → ``{job_id}``."""
     return _queue_refresh(rt, instance_id, True)

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import PlainTextResponse
 
-from curatarr.api.deps import get_runtime
+from curatarr.api.deps import RuntimeDep
 from curatarr.logs.files import list_log_files, module_log_path, tail_bytes, tail_lines
-from curatarr.runtime import Runtime
 from curatarr.security.paths import PathRejected
 
 router = APIRouter(tags=["logs"])
 
 
 @router.get("/api/logs")
-def list_logs(rt: Runtime = Depends(get_runtime)):
+def list_logs(rt: RuntimeDep):
     files = list_log_files(rt.logs_dir)
     modules: dict[str, list[dict]] = {}
     for f in files:
@@ -23,8 +22,8 @@ def list_logs(rt: Runtime = Depends(get_runtime)):
 
 
 @router.get("/api/logs/{name}")
-def read_log(name: str, bytes: int | None = Query(None, ge=1, le=5_000_000),
-             tail: int | None = Query(None, ge=0, le=200_000), rt: Runtime = Depends(get_runtime)):
+def read_log(rt: RuntimeDep, name: str, bytes: int | None = Query(None, ge=1, le=5_000_000),
+             tail: int | None = Query(None, ge=0, le=200_000)):
     """``name`` is a module (its current log) or a log file name from ``GET /api/logs``."""
     files = list_log_files(rt.logs_dir)
     match = next((f for f in files if f.module == name and f.name == f"{name}.log"), None)
@@ -44,8 +43,7 @@ def read_log(name: str, bytes: int | None = Query(None, ge=1, le=5_000_000),
 
 
 @router.get("/api/logs/{module}/{filename}", response_class=PlainTextResponse)
-def read_log_file(module: str, filename: str, tail: int | None = Query(None, ge=0, le=200_000),
-                  rt: Runtime = Depends(get_runtime)):
+def read_log_file(rt: RuntimeDep, module: str, filename: str, tail: int | None = Query(None, ge=0, le=200_000)):
     path = module_log_path(rt.logs_dir, module, filename)
     if not path.is_file():
         raise HTTPException(404, "log file not found")

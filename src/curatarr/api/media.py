@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Header, HTTPException, Query, Response
+from fastapi import APIRouter, Body, Header, HTTPException, Query, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from curatarr.api.deps import current_principal, get_runtime
+from curatarr.api.deps import LibraryDep, PrincipalDep, RuntimeDep
 from curatarr.auth.deps import allow_query_token
 from curatarr.library import actions
 from curatarr.library.collections import CollectionError
 from curatarr.library.export import check_fields, stream_export
 from curatarr.library.posters import NoPoster, get_poster
 from curatarr.library.search import SORT_COLUMNS, InvalidQuery, SearchParams
-from curatarr.library.service import INCOMPLETE_FIELDS, LibraryService, item_summary, library_for
+from curatarr.library.service import INCOMPLETE_FIELDS, item_summary
 from curatarr.runtime import Runtime
 
 router = APIRouter(tags=["media"])
@@ -28,10 +28,6 @@ router = APIRouter(tags=["media"])
 SortField = Literal[tuple(SORT_COLUMNS)]  # type: ignore[valid-type]
 Period = Literal["7d", "30d", "90d", "1y", "all"]
 MAX_BULK = 5000
-
-
-def lib(rt: Runtime = Depends(get_runtime)) -> LibraryService:
-    return library_for(rt)
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -70,6 +66,7 @@ def _check_instances(rt: Runtime, names: list[str]) -> list[str]:
 
 @router.get("/api/media/search")
 def search_media(
+    service: LibraryDep,
     query: str | None = Query(None, max_length=200, description="Free text: title, original or alternate title; "
                                                                "also tt…, tmdb:N, tvdb:N"),
     q: str | None = Query(None, max_length=200, include_in_schema=False),
@@ -85,7 +82,6 @@ def search_media(
     sort: SortField = "title", order: Literal["asc", "desc"] = "asc",
     limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=10_000_000),
     facets: bool = Query(False, description="Add facet counts (type, instance, status, decade, genre, tag)"),
-    service: LibraryService = Depends(lib),
 ):
     try:
         params = SearchParams(query=query or q, type=type, status=_split(status), tags=_split((tag or []) + (tags or [])),
@@ -100,7 +96,7 @@ def search_media(
 
 
 @router.get("/api/media/stats")
-def media_stats(period: Period = "30d", type: str | None = None, service: LibraryService = Depends(lib)):
+def media_stats(service: LibraryDep, period: Period = "30d", type: str | None = None):
     try:
         return service.stats(period, type)
     except (InvalidQuery, ValueError) as exc:
@@ -108,7 +104,7 @@ def media_stats(period: Period = "30d", type: str | None = None, service: Librar
 
 
 @router.get("/api/media/stats/detailed")
-def media_stats_detailed(period: Period = "all", type: str | None = None, service: LibraryService = Depends(lib)):
+def media_stats_detailed(service: LibraryDep, period: Period = "all", type: str | None = None):
     try:
         return service.stats_detailed(period, type)
     except (InvalidQuery, ValueError) as exc:
@@ -116,7 +112,7 @@ def media_stats_detailed(period: Period = "all", type: str | None = None, servic
 
 
 @router.get("/api/media/genres")
-def media_genres(type: str | None = None, service: LibraryService = Depends(lib)):
+def media_genres(service: LibraryDep, type: str | None = None):
     try:
         return {"genres": service.genres(type)}
     except InvalidQuery as exc:
@@ -124,10 +120,10 @@ def media_genres(type: str | None = None, service: LibraryService = Depends(lib)
 
 
 @router.get("/api/media/duplicates")
-def media_duplicates(similarity: float = Query(1.0, ge=0.0, le=1.0, description="1.0 = exact title+year; lower = fuzzy"),
+def media_duplicates(service: LibraryDep,
+                     similarity: float = Query(1.0, ge=0.0, le=1.0, description="1.0 = exact title+year; lower = fuzzy"),
                      type: str | None = None, instance: list[str] | None = Query(None),
-                     limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
-                     service: LibraryService = Depends(lib)):
+                     limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)):
     try:
         return service.duplicates(similarity, kind=type, instances=_split(instance) or None, limit=limit, offset=offset)
     except (InvalidQuery, ValueError) as exc:
@@ -139,7 +135,7 @@ class MembersBody(BaseModel):
 
 
 @router.post("/api/media/duplicates/members")
-def duplicate_members(body: MembersBody, service: LibraryService = Depends(lib)):
+def duplicate_members(service: LibraryDep, body: MembersBody):
     out = []
     for media in body.ids:
         try:
@@ -159,7 +155,7 @@ class ResolveBody(BaseModel):
 
 
 @router.post("/api/media/duplicates/{group_id}/resolve")
-def resolve_duplicates(group_id: str, body: ResolveBody, service: LibraryService = Depends(lib)):
+def resolve_duplicates(service: LibraryDep, group_id: str, body: ResolveBody):
     try:
         return actions.resolve_group(service, group_id, body.keep_id, body.remove_ids,
                                      delete_files=body.delete_files, add_exclusion=body.add_import_exclusion)
@@ -170,10 +166,10 @@ def resolve_duplicates(group_id: str, body: ResolveBody, service: LibraryService
 
 
 @router.get("/api/media/low-rated")
-def low_rated(max_rating: float = Query(5.0, ge=0, le=10, description="Audience/critic rating on 0–10"),
+def low_rated(service: LibraryDep,
+              max_rating: float = Query(5.0, ge=0, le=10, description="Audience/critic rating on 0–10"),
               type: str | None = None, min_votes: int = Query(0, ge=0),
-              limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
-              service: LibraryService = Depends(lib)):
+              limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
     try:
         return service.low_rated(max_rating, kind=type, min_votes=min_votes, limit=limit, offset=offset)
     except InvalidQuery as exc:
@@ -181,9 +177,9 @@ def low_rated(max_rating: float = Query(5.0, ge=0, le=10, description="Audience/
 
 
 @router.get("/api/media/incomplete-metadata")
-def incomplete_metadata(fields: str = Query("rating,studio,language,genre", description=", ".join(INCOMPLETE_FIELDS)),
-                        type: str | None = None, limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0),
-                        service: LibraryService = Depends(lib)):
+def incomplete_metadata(service: LibraryDep,
+                        fields: str = Query("rating,studio,language,genre", description=", ".join(INCOMPLETE_FIELDS)),
+                        type: str | None = None, limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0)):
     wanted = _split([fields])
     if not wanted:
         raise HTTPException(422, "fields must name at least one field")
@@ -203,8 +199,7 @@ class RefreshBody(BaseModel):
 
 
 @router.post("/api/media/refresh")
-def refresh_media(body: RefreshBody | None = Body(None), rt: Runtime = Depends(get_runtime),
-                  principal=Depends(current_principal)):
+def refresh_media(rt: RuntimeDep, principal: PrincipalDep, body: RefreshBody | None = Body(None)):
     body = body or RefreshBody()
     names = _split((body.instances or []) + (body.arr_instances or []) + (body.plex_instances or []))
     if names:
@@ -222,8 +217,7 @@ class ScanBody(BaseModel):
 
 
 @router.post("/api/media/scan")
-def scan_media(body: ScanBody | None = Body(None), rt: Runtime = Depends(get_runtime),
-               service: LibraryService = Depends(lib), principal=Depends(current_principal)):
+def scan_media(rt: RuntimeDep, service: LibraryDep, principal: PrincipalDep, body: ScanBody | None = Body(None)):
     body = body or ScanBody()
     origin = {"source": "api", "endpoint": "media/scan", "user": principal.username}
     names = _check_instances(rt, _split(body.instances)) if body.instances else []
@@ -252,8 +246,7 @@ def _fix(rt: Runtime, ids: list[str], principal, endpoint: str) -> dict[str, Any
 
 
 @router.post("/api/media/fix-metadata")
-def fix_metadata_bulk(body: FixBody | None = Body(None), rt: Runtime = Depends(get_runtime),
-                      service: LibraryService = Depends(lib), principal=Depends(current_principal)):
+def fix_metadata_bulk(rt: RuntimeDep, service: LibraryDep, principal: PrincipalDep, body: FixBody | None = Body(None)):
     body = body or FixBody()
     if body.ids:
         ids = list(dict.fromkeys(body.ids))
@@ -280,7 +273,7 @@ class ExportBody(BaseModel):
 
 
 @router.post("/api/media/export")
-def export_media(body: ExportBody | None = Body(None), rt: Runtime = Depends(get_runtime)):
+def export_media(rt: RuntimeDep, body: ExportBody | None = Body(None)):
     body = body or ExportBody()
     try:
         fields = check_fields(body.fields)
@@ -324,33 +317,33 @@ def _collection_call(fn, *args, **kwargs):
 
 
 @router.get("/api/media/collections")
-def list_collections(service: LibraryService = Depends(lib)):
+def list_collections(service: LibraryDep):
     return {"collections": service.collections()}
 
 
 @router.post("/api/media/collections", status_code=201)
-def create_collection(body: CollectionBody, service: LibraryService = Depends(lib)):
+def create_collection(service: LibraryDep, body: CollectionBody):
     return _collection_call(service.create_collection, name=body.name, description=body.description,
                             media_ids=body.media_ids)
 
 
 @router.post("/api/media/collections/from-tag", status_code=201)
-def collection_from_tag(body: FromTagBody, service: LibraryService = Depends(lib)):
+def collection_from_tag(service: LibraryDep, body: FromTagBody):
     return _collection_call(service.collection_from_tag, body.tag, body.collection_name or body.name)
 
 
 @router.get("/api/media/collections/{collection_id}")
-def get_collection(collection_id: int, service: LibraryService = Depends(lib)):
+def get_collection(service: LibraryDep, collection_id: int):
     return _collection_call(service.collection, collection_id)
 
 
 @router.put("/api/media/collections/{collection_id}")
-def update_collection(collection_id: int, body: CollectionPatch, service: LibraryService = Depends(lib)):
+def update_collection(service: LibraryDep, collection_id: int, body: CollectionPatch):
     return _collection_call(service.update_collection, collection_id, **body.model_dump(exclude_unset=True))
 
 
 @router.delete("/api/media/collections/{collection_id}")
-def delete_collection(collection_id: int, service: LibraryService = Depends(lib)):
+def delete_collection(service: LibraryDep, collection_id: int):
     _collection_call(service.delete_collection, collection_id)
     return {"deleted_id": collection_id}
 
@@ -358,7 +351,7 @@ def delete_collection(collection_id: int, service: LibraryService = Depends(lib)
 # ---- single items ----------------------------------------------------------------------------------
 
 @router.get("/api/media/{media_id}")
-def get_media(media_id: str, service: LibraryService = Depends(lib)):
+def get_media(service: LibraryDep, media_id: str):
     try:
         return service.get(media_id)
     except KeyError:
@@ -367,8 +360,8 @@ def get_media(media_id: str, service: LibraryService = Depends(lib)):
 
 @router.get("/api/media/{media_id}/poster", responses={200: {"content": {"image/*": {}}}, 304: {}})
 @allow_query_token
-def media_poster(media_id: str, width: int | None = Query(None, ge=50, le=2000),
-                 if_none_match: str | None = Header(None), service: LibraryService = Depends(lib)):
+def media_poster(service: LibraryDep, media_id: str, width: int | None = Query(None, ge=50, le=2000),
+                 if_none_match: str | None = Header(None)):
     try:
         poster = get_poster(service, media_id, width=width, if_none_match=if_none_match)
     except NoPoster:
@@ -395,8 +388,7 @@ class MetadataEdit(BaseModel):
 
 
 @router.put("/api/media/{media_id}/metadata")
-def edit_metadata(media_id: str, body: MetadataEdit, service: LibraryService = Depends(lib),
-                  principal=Depends(current_principal)):
+def edit_metadata(service: LibraryDep, principal: PrincipalDep, media_id: str, body: MetadataEdit):
     changes = {k: getattr(body, k) for k in body.model_fields_set}
     try:
         return actions.update_metadata(service, media_id, changes, principal.username)
@@ -407,8 +399,8 @@ def edit_metadata(media_id: str, body: MetadataEdit, service: LibraryService = D
 
 
 @router.delete("/api/media/{media_id}")
-def delete_media(media_id: str, delete_files: bool = False, remove_from_arr: bool = False,
-                 add_import_exclusion: bool = False, service: LibraryService = Depends(lib)):
+def delete_media(service: LibraryDep, media_id: str, delete_files: bool = False, remove_from_arr: bool = False,
+                 add_import_exclusion: bool = False):
     try:
         return actions.delete_item(service, media_id, delete_files=delete_files, remove_from_arr=remove_from_arr,
                                    add_exclusion=add_import_exclusion)
@@ -419,8 +411,7 @@ def delete_media(media_id: str, delete_files: bool = False, remove_from_arr: boo
 
 
 @router.post("/api/media/{media_id}/fix-metadata")
-def fix_metadata_one(media_id: str, rt: Runtime = Depends(get_runtime), service: LibraryService = Depends(lib),
-                     principal=Depends(current_principal)):
+def fix_metadata_one(rt: RuntimeDep, service: LibraryDep, principal: PrincipalDep, media_id: str):
     try:
         service.record(media_id)
     except KeyError:
@@ -429,7 +420,7 @@ def fix_metadata_one(media_id: str, rt: Runtime = Depends(get_runtime), service:
 
 
 @router.get("/api/media/{media_id}/history")
-def media_history(media_id: str, limit: int = Query(100, ge=1, le=500), service: LibraryService = Depends(lib)):
+def media_history(service: LibraryDep, media_id: str, limit: int = Query(100, ge=1, le=500)):
     try:
         return {"id": media_id, "history": service.history(media_id, limit)}
     except KeyError:
@@ -437,7 +428,7 @@ def media_history(media_id: str, limit: int = Query(100, ge=1, le=500), service:
 
 
 @router.get("/api/media/{media_id}/import-exclusion")
-def media_import_exclusion(media_id: str, service: LibraryService = Depends(lib)):
+def media_import_exclusion(service: LibraryDep, media_id: str):
     try:
         return actions.import_exclusion(service, media_id)
     except KeyError:

@@ -10,34 +10,32 @@ import asyncio
 import json
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Body, HTTPException, Query, Request
 from sse_starlette.sse import EventSourceResponse
 
-from curatarr.api.deps import get_runtime
+from curatarr.api.deps import JobsDep, RuntimeDep
 from curatarr.auth.deps import allow_query_token
+from curatarr.jobs import module_runs
 from curatarr.jobs.service import (all_states, jobs_of, masked_section, module_or_404, module_summary,
-                                   schedule_rule, test_module_instances, validate_overrides, validate_section)
-from curatarr.jobs.store import ALL_STATES, FINAL_STATES
+                                   schedule_rule, set_schedule_enabled, test_module_instances, validate_section)
 from curatarr.modules import registry
-from curatarr.runtime import Runtime
 
 router = APIRouter(tags=["modules"])
 
 SSE_TOPICS = ("module.*", "schedule.*")
-CONTROL_KEYS = ("overrides", "dry_run", "priority")
 
 
 # ---- collection-level routes -------------------------------------------------------------------
 
 @router.get("/api/modules")
-def list_modules(include_hidden: bool = False, rt: Runtime = Depends(get_runtime)):
+def list_modules(rt: RuntimeDep, include_hidden: bool = False):
     states = all_states(rt, include_hidden=include_hidden)
     return {"modules": [module_summary(rt, m, states.get(m.name))
                         for m in registry.all_modules(include_hidden=include_hidden)]}
 
 
 @router.get("/api/modules/run-states")
-async def run_states(include_hidden: bool = False, rt: Runtime = Depends(get_runtime)):
+async def run_states(rt: RuntimeDep, include_hidden: bool = False):
     return all_states(rt, include_hidden=include_hidden)
 
 
@@ -51,16 +49,15 @@ def _client_message(topic: str, data: dict) -> dict:
 
 @router.get("/api/modules/events")
 @allow_query_token
-async def module_events(request: Request, include_jobs: bool = False,
+async def module_events(rt: RuntimeDep, queue: JobsDep, request: Request, include_jobs: bool = False,
                         heartbeat: float = Query(15.0, ge=0.5, le=120),
-                        last_event_id: int | None = Query(None, ge=0), rt: Runtime = Depends(get_runtime)):
+                        last_event_id: int | None = Query(None, ge=0)):
     """Server-sent events pushed from the workers through the event bus (no database polling).
 
     On connect: one ``status_change`` per module (a snapshot). With ``Last-Event-ID`` (header or
     ``?last_event_id=``): the events missed since then, or a fresh snapshot when they are gone.
     Heartbeat comments every ``heartbeat`` seconds keep proxies from closing the stream.
     """
-    queue = jobs_of(rt)
     bus = queue.events
     header_id = request.headers.get("last-event-id")
     resume = last_event_id
@@ -109,7 +106,7 @@ async def module_events(request: Request, include_jobs: bool = False,
 
 
 @router.get("/api/modules/status")
-def module_status(module: str = Query(..., max_length=64), rt: Runtime = Depends(get_runtime)):
+def module_status(rt: RuntimeDep, module: str = Query(..., max_length=64)):
     module_or_404(module)
     state = jobs_of(rt).states.state(module)
     origin = None
@@ -120,26 +117,17 @@ def module_status(module: str = Query(..., max_length=64), rt: Runtime = Depends
             "job_id": state.get("job_id"), "origin": origin, "progress": state.get("progress")}
 
 
-def _history(rt: Runtime, module: str | None, status: str | None, limit: int, offset: int) -> dict:
-    if status and status not in ALL_STATES:
-        raise HTTPException(400, f"unknown status {status!r}; use one of {', '.join(ALL_STATES)}")
-    rows, total = jobs_of(rt).store.list(module=module, status=[status] if status else None, limit=limit,
-                                         offset=offset)
-    return {"history": rows, "total": total, "limit": limit, "offset": offset}
-
-
 @router.get("/api/modules/history")
-def modules_history(module: str | None = Query(None, max_length=64), status: str | None = Query(None, max_length=20),
-                    limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0),
-                    rt: Runtime = Depends(get_runtime)):
+def modules_history(rt: RuntimeDep,
+                    module: str | None = Query(None, max_length=64), status: str | None = Query(None, max_length=20),
+                    limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
     if module:
         module_or_404(module)
-    return _history(rt, module, status, limit, offset)
+    return module_runs.history(rt, module, status, limit, offset)
 
 
 @router.get("/api/modules/stats")
-def modules_stats(module: str | None = Query(None, max_length=64), rt: Runtime = Depends(get_runtime)):
-    queue = jobs_of(rt)
+def modules_stats(rt: RuntimeDep, queue: JobsDep, module: str | None = Query(None, max_length=64)):
     if module:
         module_or_404(module)
     by_status, by_module = queue.store.counts()
@@ -149,48 +137,18 @@ def modules_stats(module: str | None = Query(None, max_length=64), rt: Runtime =
     return {"job_stats": {"status_counts": stats, "total": sum(stats.values())}, "run_states": run_states}
 
 
-def _start(rt: Runtime, name: str, body: dict | None, *, source: str, client: str | None) -> dict:
-    module = module_or_404(name)
-    body = body or {}
-    if not isinstance(body, dict):
-        raise HTTPException(400, "the body must be a JSON object")
-    overrides = body.get("overrides") if "overrides" in body else {k: v for k, v in body.items()
-                                                                   if k not in CONTROL_KEYS + ("module",)}
-    if overrides is None:
-        overrides = {}
-    if not isinstance(overrides, dict):
-        raise HTTPException(400, "overrides must be a JSON object")
-    dry_run = body.get("dry_run")
-    if dry_run is not None and not isinstance(dry_run, bool):
-        raise HTTPException(400, "dry_run must be true or false")
-    priority = body.get("priority", 5)
-    if not isinstance(priority, int) or isinstance(priority, bool) or not -100 <= priority <= 100:
-        raise HTTPException(400, "priority must be an integer -100…100")
-    queue = jobs_of(rt)
-    state = queue.states.state(name)
-    if not module.allow_concurrent and state.get("status") in ("running", "queued", "cancelling"):
-        raise HTTPException(409, f"{name} is already {state['status']} (job {state.get('job_id')})")
-    from curatarr.jobs.context import resolve_dry_run
-
-    section = rt.config.get_section(name) or {}
-    validate_overrides(rt, module, overrides, resolve_dry_run(module, section, overrides, dry_run))
-    job_id = queue.submit(name, overrides=overrides or None, dry_run=dry_run, priority=priority, source=source,
-                          origin={"source": source, "client_host": client, "endpoint": "api"})
-    return {"module": name, "status": "started", "job_id": job_id}
-
-
 @router.post("/api/modules/run")
-def run_module_by_body(request: Request, body: dict[str, Any] = Body(...), rt: Runtime = Depends(get_runtime)):
+def run_module_by_body(rt: RuntimeDep, request: Request, body: dict[str, Any] = Body(...)):
     name = body.get("module")
     if not isinstance(name, str) or not name:
         raise HTTPException(400, "module is required")
-    return _start(rt, name, body, source="manual", client=request.client.host if request.client else None)
+    return module_runs.start_run(rt, name, body, source="manual", client=request.client.host if request.client else None)
 
 
 # ---- per-module routes ---------------------------------------------------------------------------
 
 @router.get("/api/modules/{name}")
-def get_module(name: str, rt: Runtime = Depends(get_runtime)):
+def get_module(rt: RuntimeDep, name: str):
     module = module_or_404(name)
     state = jobs_of(rt).states.state(name)
     info = module_summary(rt, module, state)
@@ -208,7 +166,7 @@ def module_schema(name: str):
 
 
 @router.put("/api/modules/{name}/config")
-def replace_module_config(name: str, body: dict[str, Any] = Body(...), rt: Runtime = Depends(get_runtime)):
+def replace_module_config(rt: RuntimeDep, name: str, body: dict[str, Any] = Body(...)):
     module = module_or_404(name)
     section = body["config"] if set(body) == {"config"} and isinstance(body.get("config"), dict) else body
     full = validate_section(rt, module, section)
@@ -217,76 +175,43 @@ def replace_module_config(name: str, body: dict[str, Any] = Body(...), rt: Runti
 
 
 @router.patch("/api/modules/{name}")
-def patch_module(name: str, body: dict[str, Any] = Body(...), rt: Runtime = Depends(get_runtime)):
+def patch_module(rt: RuntimeDep, name: str, body: dict[str, Any] = Body(...)):
     """``{"enabled": false}`` removes the schedule (remembered); ``{"enabled": true}`` restores it, or
     sets ``schedule`` when given."""
     module_or_404(name)
     enabled = body.get("enabled")
     if not isinstance(enabled, bool):
         raise HTTPException(400, "enabled (true/false) is required")
-    from curatarr.jobs.rules import RuleError, normalize_rule
-
-    if enabled:
-        wanted = body.get("schedule") or schedule_rule(rt, name) or _remembered_rule(rt, name)
-        if not wanted:
-            raise HTTPException(400, f"{name} has no schedule to enable; send one as \"schedule\"")
-        try:
-            rule = normalize_rule(wanted)
-        except RuleError as exc:
-            raise HTTPException(400, str(exc)) from None
-        rt.config.update({"schedule": {name: rule}})
-    else:
-        rt.config.delete_key("schedule", name)
+    set_schedule_enabled(rt, name, enabled, body.get("schedule"))
     return {"module": name, "enabled": schedule_rule(rt, name) is not None, "schedule": schedule_rule(rt, name)}
 
 
-def _remembered_rule(rt: Runtime, name: str) -> str | None:
-    from curatarr.db.models.jobs import ScheduleState
-
-    with rt.db.session() as s:
-        row = s.get(ScheduleState, name)
-        return row.rule if row else None
-
-
 @router.post("/api/modules/{name}/execute")
-def execute_module(name: str, request: Request, body: dict[str, Any] | None = Body(None),
-                   rt: Runtime = Depends(get_runtime)):
-    return _start(rt, name, body, source="manual", client=request.client.host if request.client else None)
+def execute_module(rt: RuntimeDep, name: str, request: Request, body: dict[str, Any] | None = Body(None)):
+    return module_runs.start_run(rt, name, body, source="manual", client=request.client.host if request.client else None)
 
 
 @router.get("/api/modules/{name}/status/{job_id}")
-def job_status(name: str, job_id: int, rt: Runtime = Depends(get_runtime)):
+def job_status(rt: RuntimeDep, name: str, job_id: int):
     module_or_404(name)
-    job = jobs_of(rt).get(job_id)
-    if job is None or job["module"] != name:
-        raise HTTPException(404, f"job {job_id} of {name} not found")
-    return job
+    return module_runs.module_job(jobs_of(rt), name, job_id)
 
 
 @router.delete("/api/modules/{name}/execution/{job_id}")
-def cancel_execution(name: str, job_id: int, rt: Runtime = Depends(get_runtime)):
+def cancel_execution(rt: RuntimeDep, name: str, job_id: int):
     module_or_404(name)
-    queue = jobs_of(rt)
-    job = queue.get(job_id)
-    if job is None or job["module"] != name:
-        raise HTTPException(404, f"job {job_id} of {name} not found")
-    if job["status"] in FINAL_STATES:
-        raise HTTPException(400, f"job {job_id} is not running (it ended {job['status']})")
-    queue.cancel(job_id)
-    after = queue.get(job_id) or job
-    status = "cancelled" if after["status"] == "cancelled" else "cancelling"
-    return {"module": name, "job_id": job_id, "status": status}
+    return {"module": name, "job_id": job_id, "status": module_runs.cancel_module_job(jobs_of(rt), name, job_id)}
 
 
 @router.get("/api/modules/{name}/history")
-def module_history(name: str, limit: int = Query(25, ge=1, le=200), offset: int = Query(0, ge=0),
-                   status: str | None = Query(None, max_length=20), rt: Runtime = Depends(get_runtime)):
+def module_history(rt: RuntimeDep, name: str, limit: int = Query(25, ge=1, le=200), offset: int = Query(0, ge=0),
+                   status: str | None = Query(None, max_length=20)):
     module_or_404(name)
-    return _history(rt, name, status, limit, offset)
+    return module_runs.history(rt, name, status, limit, offset)
 
 
 @router.get("/api/modules/{name}/stats")
-def module_stats(name: str, rt: Runtime = Depends(get_runtime)):
+def module_stats(rt: RuntimeDep, name: str):
     module_or_404(name)
     _, by_module = jobs_of(rt).store.counts()
     stats = by_module.get(name, {})
@@ -295,7 +220,7 @@ def module_stats(name: str, rt: Runtime = Depends(get_runtime)):
 
 
 @router.post("/api/modules/{name}/test")
-def test_module(name: str, rt: Runtime = Depends(get_runtime)):
+def test_module(rt: RuntimeDep, name: str):
     module = module_or_404(name)
     results = test_module_instances(rt, module)
     return {"module": name, "results": results, "ok": all(r.get("status") == "healthy" for r in results)}

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException
+from fastapi import APIRouter, Body, HTTPException
 from fastapi.responses import JSONResponse
 
-from curatarr.api.deps import get_runtime
+from curatarr.api.deps import RuntimeDep
 from curatarr.config.secrets import mask_secrets, unmask_secrets
 from curatarr.jobs.notifications import (GLOBAL_KEYS, KINDS, POLICIES, TargetError, configured_targets, parse_target,
                                          send, test_notification)
@@ -44,14 +44,14 @@ def _check_name(name: Any) -> str:
 
 
 @router.get("/api/notifications")
-def list_notifications(rt: Runtime = Depends(get_runtime)):
+def list_notifications(rt: RuntimeDep):
     targets, errors = configured_targets(_section(rt))
     return {"notifications": _masked(rt), "targets": [t.describe() for t in targets], "errors": errors,
             "types": list(KINDS), "policies": list(POLICIES)}
 
 
 @router.post("/api/notifications/test")
-def test_notifications(body: dict[str, Any] = Body(default_factory=dict), rt: Runtime = Depends(get_runtime)):
+def test_notifications(rt: RuntimeDep, body: dict[str, Any] = Body(default_factory=dict)):
     """Send a real test message. Body: ``{"module": m, "notifications": {name: cfg, …}}`` (values
     equal to ``********`` use the stored secret), ``{"module": m, "service_type": name}`` for one
     stored target, or ``{"module": m}`` for every stored target of that scope."""
@@ -91,14 +91,14 @@ def test_notifications(body: dict[str, Any] = Body(default_factory=dict), rt: Ru
 
 
 @router.get("/api/notifications/{module_id}")
-def module_notifications(module_id: str, rt: Runtime = Depends(get_runtime)):
+def module_notifications(rt: RuntimeDep, module_id: str):
     _check_scope(module_id)
     masked = _masked(rt).get(module_id) or {}
     return {"module": module_id, "notifications": masked}
 
 
 @router.post("/api/notifications")
-def save_notification(body: dict[str, Any] = Body(...), rt: Runtime = Depends(get_runtime)):
+def save_notification(rt: RuntimeDep, body: dict[str, Any] = Body(...)):
     """``{"module": m, "service_type": name, "config": {...}}`` adds or replaces one target;
     ``{"notifications": {...}}`` replaces the whole section. Every target is validated first."""
     if set(body) == {"notifications"}:
@@ -130,7 +130,7 @@ def save_notification(body: dict[str, Any] = Body(...), rt: Runtime = Depends(ge
 
 
 @router.delete("/api/notifications/{module_id}/{service_type}")
-def delete_notification(module_id: str, service_type: str, rt: Runtime = Depends(get_runtime)):
+def delete_notification(rt: RuntimeDep, module_id: str, service_type: str):
     if service_type not in (_section(rt).get(module_id) or {}):
         raise HTTPException(404, f"no {service_type} target configured for {module_id}")
     rt.config.delete_key("notifications", module_id, service_type)

@@ -6,19 +6,18 @@ Answers ``{"libraries": [{"title", "type", "key"}]}`` — the seed document show
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, HTTPException
 
-from curatarr.api.deps import get_runtime
+from curatarr.api.deps import RuntimeDep
 from curatarr.instances.factory import find_instance
 from curatarr.instances.libraries import list_libraries
-from curatarr.runtime import Runtime
 from curatarr.security.urls import UnsafeURL, check_url
 
 router = APIRouter(tags=["instances"])
 
 
 @router.get("/api/plex/{instance}/libraries")
-def plex_libraries(instance: str, rt: Runtime = Depends(get_runtime)):
+def plex_libraries(rt: RuntimeDep, instance: str):
     ref = find_instance(rt, instance)
     if ref is None:
         raise HTTPException(404, f"no instance named {instance!r}")

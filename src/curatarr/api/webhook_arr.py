@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 
-from curatarr.api.deps import get_runtime
+from curatarr.api.deps import RuntimeDep
 from curatarr.auth.deps import webhook_auth
 from curatarr.runtime import Runtime
 
@@ -109,7 +109,7 @@ def arr_target(body: dict) -> tuple[str, dict | None, str]:
 
 @router.post("/api/webhook/arr")
 @webhook_auth
-async def webhook_arr(request: Request, rt: Runtime = Depends(get_runtime)):
+async def webhook_arr(rt: RuntimeDep, request: Request):
     body = await _json_object(request)
     platform, target, event = arr_target(body)
     if event == "Test":
@@ -132,7 +132,7 @@ def _pick(body: dict, *names: str) -> Any:
 
 @router.post("/api/webhook/tautulli")
 @webhook_auth
-async def webhook_tautulli(request: Request, rt: Runtime = Depends(get_runtime)):
+async def webhook_tautulli(rt: RuntimeDep, request: Request):
     body = await _json_object(request)
     media_type = _pick(body, "media_type", "mediatype")
     if not isinstance(media_type, str) or media_type.strip().lower() not in TAUTULLI_TYPES:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 
-from curatarr.api.deps import get_runtime
+from curatarr.api.deps import RuntimeDep
 from curatarr.auth.deps import webhook_auth
 from curatarr.jobs.service import jobs_of
 from curatarr.jobs.webhooks import (arr_media, event_type_of, first_installed, is_duplicate, is_test_event,
                                     origin_from_request, payload_key, submit_webhook_job, webhook_rate_limit)
 from curatarr.runtime import Runtime
+from curatarr.system.reports import orphaned_posters
 
 router = APIRouter(tags=["webhooks"])
 
@@ -46,7 +47,7 @@ async def _json_body(request: Request) -> dict:
 
 @router.post("/api/webhooks/poster/add")
 @webhook_auth
-async def poster_add(request: Request, rt: Runtime = Depends(get_runtime)):
+async def poster_add(rt: RuntimeDep, request: Request):
     webhook_rate_limit(rt, request, "poster/add")
     payload = await _json_body(request)
     event = event_type_of(payload)
@@ -80,14 +81,14 @@ def _last_summary(rt: Runtime, module: str | None) -> dict:
 
 @router.get("/api/webhooks/unmatched/status")
 @webhook_auth
-def unmatched_status(rt: Runtime = Depends(get_runtime)):
+def unmatched_status(rt: RuntimeDep):
     module = first_installed(TARGETS["unmatched"])
     return {"summary": _last_summary(rt, module), "status": "active" if module else "unavailable", "module": module}
 
 
 @router.post("/api/webhooks/unmatched/process")
 @webhook_auth
-def unmatched_process(request: Request, rt: Runtime = Depends(get_runtime)):
+def unmatched_process(rt: RuntimeDep, request: Request):
     webhook_rate_limit(rt, request, "unmatched/process")
     module = _target("unmatched")
     key = payload_key("unmatched/process", request.client.host if request.client else None)
@@ -98,28 +99,17 @@ def unmatched_process(request: Request, rt: Runtime = Depends(get_runtime)):
     return {"status": "enqueued", "job_id": submit_webhook_job(rt, module, origin=origin, dedupe=key), "module": module}
 
 
-def _orphaned(rt: Runtime) -> int:
-    total = 0
-    for provider in (rt.extensions.get("system_reports") or {}).values():
-        try:
-            part = provider(rt, 0).get("cleanup") or {}
-        except Exception:
-            continue
-        total += int(part.get("orphaned_posters") or 0)
-    return total
-
-
 @router.get("/api/webhooks/cleanarr/status")
 @webhook_auth
-def cleanarr_status(rt: Runtime = Depends(get_runtime)):
+def cleanarr_status(rt: RuntimeDep):
     module = first_installed(TARGETS["cleanarr"])
-    return {"orphaned_count": _orphaned(rt), "summary": _last_summary(rt, module),
+    return {"orphaned_count": orphaned_posters(rt), "summary": _last_summary(rt, module),
             "status": "active" if module else "unavailable", "module": module}
 
 
 @router.post("/api/webhooks/cleanarr/process")
 @webhook_auth
-def cleanarr_process(request: Request, rt: Runtime = Depends(get_runtime)):
+def cleanarr_process(rt: RuntimeDep, request: Request):
     webhook_rate_limit(rt, request, "cleanarr/process")
     module = _target("cleanarr")
     key = payload_key("cleanarr/process", request.client.host if request.client else None)

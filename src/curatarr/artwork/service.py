@@ -154,13 +154,13 @@ _lock = threading.Lock()
 
 def artwork_service(rt) -> ArtworkService:
     """The runtime's artwork service, created on first use."""
-    service = rt.extensions.get("artwork")
+    service = rt.artwork
     if service is None:
         with _lock:
-            service = rt.extensions.get("artwork")
+            service = rt.artwork
             if service is None:
                 service = ArtworkService(rt.data_dir, rt.db)
-                rt.extensions["artwork"] = service
+                rt.artwork = service
     return service
 
 

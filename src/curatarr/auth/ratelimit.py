@@ -60,10 +60,10 @@ class TokenBucketLimiter:
 
 def login_limiter(rt) -> TokenBucketLimiter:
     """The runtime's login limiter, rebuilt when ``auth.login_rate_per_second``/``login_burst`` change."""
-    limiter = rt.extensions.get("login_limiter")
+    limiter = rt.login_limiter
     a = rt.settings.auth
     if limiter is None or (limiter.rate, limiter.burst) != (a.login_rate_per_second, a.login_burst):
-        limiter = rt.extensions["login_limiter"] = TokenBucketLimiter(a.login_rate_per_second, a.login_burst)
+        limiter = rt.login_limiter = TokenBucketLimiter(a.login_rate_per_second, a.login_burst)
     return limiter
 
 

@@ -12,229 +12,34 @@ The per-app differences that bite live here and nowhere else (contracts.md §1�
 * ``SeriesSearch``/``ArtistSearch`` take ONE id; ``MoviesSearch``/``EpisodeSearch``/
   ``AlbumSearch``/``Rename*``/``Refresh*`` take lists.
 * Tag labels are lower-case ``[a-z0-9-]``; :meth:`ArrClient.ensure_tag` normalises first.
+
+The big listings (every movie, series, artist, album, a series' episodes) are also read here, in
+their wire format: :meth:`ArrClient.stream_items` and friends yield ``(decoded element, element
+text)`` while the body arrives (``connectors.json_stream``), so the library cache never holds a
+list of 100,000 parsed models and never names an *arr API path. Models: ``connectors.arr_models``.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from typing import Any, Callable, ClassVar, Iterable, Iterator, TypeVar
+from typing import Any, Callable, ClassVar, Iterable, Iterator, Self, TypeVar
 
 import httpx
-from pydantic import AliasPath, BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic.alias_generators import to_camel
+from pydantic import BaseModel, ValidationError
 
+from curatarr.connectors.arr_models import (  # noqa: F401  (the models are part of this interface)
+    Album, ArrModel, Artist, Command, Episode, Exclusion, HealthItem, MediaFile, MediaImage, Movie, QualityProfile,
+    RenamePreview, RootFolder, SeasonInfo, Series, SystemStatus, Tag,
+)
 from curatarr.connectors.errors import BadResponse, ConnectorError, NotFound
-from curatarr.connectors.http import DEFAULT_TIMEOUT, HttpService, RetryPolicy
+from curatarr.connectors.http import (
+    DEFAULT_TIMEOUT, HttpService, InstanceRecord, Pong, RetryPolicy, instance_settings, json_fields,
+)
+from curatarr.connectors.json_stream import ElementPredictor, stream_json_array
 
 T = TypeVar("T", bound=BaseModel)
 TAG_RE = re.compile(r"[^a-z0-9-]+")
-
-
-# ---- models ------------------------------------------------------------------------------------
-class ArrModel(BaseModel):
-    """camelCase on the wire, snake_case in Python; unknown fields ignored; nulls tolerated."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True)
-
-
-def _titles(value: Any) -> list[str]:
-    return [v.get("title", "") if isinstance(v, dict) else str(v) for v in value or []]
-
-
-class SystemStatus(ArrModel):
-    app_name: str
-    instance_name: str = ""
-    version: str = ""
-
-
-class HealthItem(ArrModel):
-    source: str = ""
-    type: str = ""
-    message: str = ""
-    wiki_url: str | None = None
-
-    @field_validator("wiki_url", mode="before")
-    @classmethod
-    def _uri(cls, value: Any) -> Any:  # Sonarr's spec says object; servers send a string
-        return value.get("fullUri") if isinstance(value, dict) else value
-
-
-class Tag(ArrModel):
-    id: int
-    label: str
-
-
-class RootFolder(ArrModel):
-    id: int
-    path: str
-    accessible: bool = True
-    free_space: int | None = None
-
-
-class QualityProfile(ArrModel):
-    id: int
-    name: str
-
-
-class MediaImage(ArrModel):
-    cover_type: str
-    url: str | None = None
-    remote_url: str | None = None
-
-
-class MediaFile(ArrModel):
-    """A movie file or an episode file."""
-
-    id: int
-    relative_path: str = ""
-    path: str = ""
-    size: int = 0
-    quality: str = Field("", validation_alias=AliasPath("quality", "quality", "name"))
-    release_group: str | None = None
-    movie_id: int | None = None
-    series_id: int | None = None
-    season_number: int | None = None
-
-
-class Movie(ArrModel):
-    id: int
-    title: str
-    original_title: str | None = None
-    year: int = 0
-    tmdb_id: int = 0
-    imdb_id: str | None = None
-    alternate_titles: list[str] = []
-    tags: list[int] = []
-    root_folder_path: str | None = None
-    path: str | None = None
-    folder_name: str | None = None        # Radarr puts the full folder PATH here
-    folder: str | None = None             # the folder's own name
-    monitored: bool = False
-    has_file: bool = False
-    status: str = ""
-    quality_profile_id: int = 0
-    size_on_disk: int = 0
-    genres: list[str] = []
-    certification: str | None = None
-    studio: str | None = None
-    runtime: int = 0
-    added: str | None = None
-    original_language: str | None = Field(None, validation_alias=AliasPath("originalLanguage", "name"))
-    collection_tmdb_id: int | None = Field(None, validation_alias=AliasPath("collection", "tmdbId"))
-    collection_title: str | None = Field(None, validation_alias=AliasPath("collection", "title"))
-    images: list[MediaImage] = []
-    movie_file: MediaFile | None = None
-
-    _alt = field_validator("alternate_titles", mode="before")(classmethod(lambda cls, v: _titles(v)))
-
-
-class SeasonInfo(ArrModel):
-    season_number: int
-    monitored: bool = False
-    episode_count: int = Field(0, validation_alias=AliasPath("statistics", "episodeCount"))
-    episode_file_count: int = Field(0, validation_alias=AliasPath("statistics", "episodeFileCount"))
-    total_episode_count: int = Field(0, validation_alias=AliasPath("statistics", "totalEpisodeCount"))
-
-
-class Series(ArrModel):
-    id: int
-    title: str
-    year: int = 0
-    tvdb_id: int = 0
-    tmdb_id: int = 0
-    imdb_id: str | None = None
-    alternate_titles: list[str] = []
-    tags: list[int] = []
-    root_folder_path: str | None = None
-    path: str | None = None
-    folder: str | None = None
-    monitored: bool = False
-    status: str = ""
-    series_type: str = "standard"
-    quality_profile_id: int = 0
-    network: str | None = None
-    certification: str | None = None
-    genres: list[str] = []
-    original_language: str | None = Field(None, validation_alias=AliasPath("originalLanguage", "name"))
-    seasons: list[SeasonInfo] = []
-    images: list[MediaImage] = []
-
-    _alt = field_validator("alternate_titles", mode="before")(classmethod(lambda cls, v: _titles(v)))
-
-
-class Episode(ArrModel):
-    id: int
-    series_id: int
-    season_number: int
-    episode_number: int
-    title: str | None = None
-    air_date: str | None = None
-    has_file: bool = False
-    episode_file_id: int = 0
-    monitored: bool = False
-    tvdb_id: int = 0
-
-
-class Artist(ArrModel):
-    id: int
-    artist_name: str
-    foreign_artist_id: str = ""
-    path: str | None = None
-    root_folder_path: str | None = None
-    tags: list[int] = []
-    monitored: bool = False
-    status: str = ""
-    images: list[MediaImage] = []
-
-
-class Album(ArrModel):
-    id: int
-    title: str
-    foreign_album_id: str = ""
-    artist_id: int = 0
-    monitored: bool = False
-    release_date: str | None = None
-    album_type: str | None = None
-
-
-class Command(ArrModel):
-    id: int
-    name: str
-    status: str
-    result: str | None = None
-    message: str | None = None
-    body: dict[str, Any] = {}
-
-    @property
-    def done(self) -> bool:
-        return self.status in ("completed", "failed", "aborted", "cancelled", "orphaned")
-
-    @property
-    def succeeded(self) -> bool:
-        return self.status == "completed"
-
-
-class RenamePreview(ArrModel):
-    """One file whose name would change; paths are relative to the item's folder."""
-
-    existing_path: str
-    new_path: str
-    movie_id: int | None = None
-    movie_file_id: int | None = None
-    series_id: int | None = None
-    season_number: int | None = None
-    episode_numbers: list[int] = []
-    episode_file_id: int | None = None
-
-
-class Exclusion(ArrModel):
-    """An import-list exclusion; ``external_id`` is the tmdb id, tvdb id or MusicBrainz id."""
-
-    id: int
-    external_id: str
-    title: str = ""
-    year: int | None = None
 
 
 # ---- base client -------------------------------------------------------------------------------
@@ -259,6 +64,12 @@ class ArrClient:
         self.http = HttpService(base_url=url, service=name or self.app,
                                 headers={"X-Api-Key": api_key, "Accept": "application/json"},
                                 timeout=timeout, retry=retry or RetryPolicy(), verify_ssl=verify_ssl, client=client)
+
+    @classmethod
+    def from_instance(cls, ref: InstanceRecord, **options: Any) -> Self:
+        """The client of a configured instance; errors name the instance (``radarr_4k: …``)."""
+        return cls(ref.url, ref.api, **{"name": ref.name, **instance_settings(ref, verify_ssl="verify_ssl"),
+                                        **options})
 
     def close(self) -> None:
         self.http.close()
@@ -309,8 +120,54 @@ class ArrClient:
     def system_status(self) -> SystemStatus:
         return self._parse(SystemStatus, self._get("system/status"))
 
+    def ping(self) -> Pong:
+        """The health probe: ``system/status`` (needs the API key)."""
+        resp = self.http.probe("GET", self._path("system/status"))
+        status = json_fields(resp)
+        return Pong(self.app, resp.status_code, name=str(status.get("instanceName") or status.get("appName") or ""),
+                    version=str(status.get("version") or ""))
+
     def health(self) -> list[HealthItem]:
         return self._parse_list(HealthItem, self._get("health"))
+
+    # ---- raw listings (wire format, streamed) ---------------------------------------------------
+    def stream_listing(self, resource: str, params: dict[str, Any] | None = None, *,
+                       predictor: ElementPredictor | None = None) -> Iterator[tuple[Any, str]]:
+        """``(element, element text)`` of a JSON array resource of this app's API, decoded while it
+        arrives; elements ``predictor`` recognises come out as its token, undecoded."""
+        return stream_json_array(self.http, self._path(resource), params, predictor=predictor)
+
+    def stream_items(self, *, predictor: ElementPredictor | None = None) -> Iterator[tuple[Any, str]]:
+        """Every main item (movie, series or artist) in the wire format."""
+        return self.stream_listing(self.media, predictor=predictor)
+
+    def item_text(self, item_id: int) -> str:
+        """The JSON text of one main item, as the server sent it."""
+        return self.http.request("GET", self._path(f"{self.media}/{int(item_id)}"),
+                                 headers={"Accept": "application/json"}).text
+
+    def item_document(self, item_id: int) -> Any:
+        """One main item's full resource (wire names), to edit and :meth:`replace_item`."""
+        return self._get(f"{self.media}/{int(item_id)}")
+
+    def replace_item(self, item_id: int, document: dict[str, Any]) -> Any:
+        """PUT the full resource back, without moving files."""
+        return self._send("PUT", f"{self.media}/{int(item_id)}", params={"moveFiles": "false"}, body=document)
+
+    def tag_labels(self) -> dict[int, str]:
+        """Tag id → label, skipping entries without an id (lenient, unlike :meth:`tags`)."""
+        raw = self._get("tag") or []
+        return {int(t["id"]): str(t.get("label") or "") for t in raw if isinstance(t, dict) and "id" in t}
+
+    def image(self, url: str) -> tuple[bytes, str]:
+        """An image the server serves (``/MediaCover/…``) → bytes and content type."""
+        resp = self.http.request("GET", url, headers={"Accept": "image/*"})
+        return resp.content, resp.headers.get("content-type", "image/jpeg")
+
+    @property
+    def exclusion_endpoint(self) -> str:
+        """The API path of this app's import (list) exclusions."""
+        return self._path(self.exclusion_path)
 
     # ---- tags --------------------------------------------------------------------------------
     def tags(self) -> list[Tag]:
@@ -391,6 +248,10 @@ class ArrClient:
     def refresh(self, item_ids: Iterable[int] | None = None) -> Command:
         return self.post_command(self.refresh_command, **({self.ids_key: list(item_ids)} if item_ids is not None else {}))
 
+    def rescan(self, item_ids: Iterable[int]) -> list[Command]:
+        """Rescan the items' folders on disk (the command differs per app: see the subclasses)."""
+        raise NotImplementedError
+
     # ---- exclusions --------------------------------------------------------------------------
     def _add_exclusion(self, body: dict[str, Any]) -> Exclusion:
         return self._exclusion(self._send("POST", self.exclusion_path, body=body))
@@ -451,6 +312,9 @@ class RadarrClient(ArrClient):
     def search(self, movie_ids: Iterable[int]) -> Command:
         return self.post_command("MoviesSearch", movieIds=list(movie_ids))
 
+    def rescan(self, item_ids: Iterable[int]) -> list[Command]:
+        return [self.post_command("RescanMovie", movieIds=list(item_ids))]
+
     def wanted_missing(self, *, page_size: int = 250) -> list[Movie]:
         return [self._parse(Movie, r) for r in self.paged("wanted/missing", page_size=page_size, monitored="true")]
 
@@ -499,6 +363,13 @@ class SonarrClient(ArrClient):
     def search_episodes(self, episode_ids: Iterable[int]) -> Command:
         return self.post_command("EpisodeSearch", episodeIds=list(episode_ids))
 
+    def rescan(self, item_ids: Iterable[int]) -> list[Command]:
+        return [self.post_command("RescanSeries", seriesId=int(i)) for i in item_ids]  # one id per command
+
+    def stream_episodes(self, series_id: int) -> Iterator[tuple[Any, str]]:
+        """Every episode of a series in the wire format."""
+        return self.stream_listing("episode", {"seriesId": int(series_id)})
+
     def add_exclusion(self, tvdb_id: int, title: str = "") -> Exclusion:
         return self._add_exclusion({"tvdbId": tvdb_id, "title": title})
 
@@ -528,6 +399,13 @@ class LidarrClient(ArrClient):
 
     def search_albums(self, album_ids: Iterable[int]) -> Command:
         return self.post_command("AlbumSearch", albumIds=list(album_ids))
+
+    def rescan(self, item_ids: Iterable[int]) -> list[Command]:
+        return [self.post_command("RescanFolders")]  # Lidarr rescans whole root folders
+
+    def stream_albums(self, artist_id: int | None = None) -> Iterator[tuple[Any, str]]:
+        """Every album (of one artist, when given) in the wire format."""
+        return self.stream_listing("album", {"artistId": int(artist_id)} if artist_id is not None else None)
 
     def add_exclusion(self, foreign_id: str, name: str = "") -> Exclusion:
         return self._add_exclusion({"foreignId": foreign_id, "artistName": name})

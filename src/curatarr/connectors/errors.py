@@ -1,20 +1,30 @@
 """The one error vocabulary every connector speaks.
 
-API handlers map these to HTTP answers (see ``curatarr.api.errors``); modules catch them per item.
+They are domain errors: the API answers ``http_status`` with ``{"detail": str(exc), "error": ClassName}``
+(see ``curatarr.api.errors``); modules catch them per item.
 """
 
 from __future__ import annotations
 
+from typing import Any
 
-class ConnectorError(Exception):
-    """Base class. ``service`` names the external system, ``status`` the HTTP status if any."""
+from curatarr.errors import DomainError
 
-    http_status = 502
+
+class ConnectorError(DomainError):
+    """Base class. ``service`` names the external system, ``status`` the remote HTTP status if any
+    (so the status Curatarr answers with is ``http_status``, not ``status``)."""
+
+    http_status = 502  # type: ignore[assignment]  # a plain per-class value overrides DomainError's property
+    default_code = "CONNECTOR_ERROR"
 
     def __init__(self, message: str, *, service: str = "", status: int | None = None):
         super().__init__(message)
         self.service = service
-        self.status = status
+        self.status = status  # type: ignore[misc]  # the remote service's status, not ours
+
+    def body(self) -> dict[str, Any]:
+        return {"detail": str(self), "error": self.__class__.__name__}
 
     def __str__(self) -> str:  # short and safe for API answers: never a URL with a token
         prefix = f"{self.service}: " if self.service else ""
@@ -25,6 +35,7 @@ class Unreachable(ConnectorError):
     """Connection refused, DNS failure, timeout, or an URL the SSRF guard refused."""
 
     http_status = 502
+    timed_out = False  # True on a timeout: a health probe reports "timeout", not "unreachable"
 
 
 class AuthFailed(ConnectorError):

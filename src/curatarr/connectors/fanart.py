@@ -13,7 +13,7 @@ from typing import Any, Iterable
 import httpx
 
 from curatarr.connectors.errors import BadResponse, NotFound
-from curatarr.connectors.http import RetryPolicy
+from curatarr.connectors.http import InstanceRecord, Pong, RetryPolicy, instance_settings
 from curatarr.connectors.provider_images import (
     ImageCandidate,
     ProviderService,
@@ -116,6 +116,17 @@ class FanartClient:
                                     params=params, timeout=timeout, retry=retry or RetryPolicy(),
                                     client=client)
         self.http.limiter = RateLimiter(rate_limit, burst)
+
+    @classmethod
+    def from_instance(cls, ref: InstanceRecord, **options: Any) -> "FanartClient":
+        """``api`` is the project key; the optional ``personal_api_key`` setting is the client key."""
+        return cls(**{"api_key": ref.api, "base_url": ref.url,
+                      **instance_settings(ref, personal_api_key="client_key"), **options})
+
+    def ping(self) -> Pong:
+        """The health probe: any item look-up proves the key; an unknown id answers 404 after the
+        key was accepted, so 404 counts as an answer."""
+        return Pong(SERVICE, self.http.probe("GET", "/movies/550", accept=(404,)).status_code)
 
     def close(self) -> None:
         self.http.close()

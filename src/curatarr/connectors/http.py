@@ -2,6 +2,15 @@
 
 Retries (via tenacity) apply to connection errors, timeouts, 5xx and 429 only — never to other
 4xx — with exponential backoff; a 429's ``Retry-After`` is honoured (capped by ``max_wait``).
+
+Every connector a configured instance names is built the same way and probed the same way:
+
+* ``Connector.from_instance(ref, **options)`` reads an :class:`InstanceRecord` (url, api key,
+  stored settings) and calls the connector's own constructor; ``options`` (``timeout=``,
+  ``retry=``, ``client=`` …) go to the constructor unchanged.
+* ``connector.ping()`` sends one cheap authenticated request through :meth:`HttpService.probe`
+  and returns a :class:`Pong`, or raises the connector's errors (``AuthFailed``, ``Unreachable`` —
+  with ``timed_out`` set on a timeout —, ``BadResponse`` …).
 """
 
 from __future__ import annotations
@@ -9,7 +18,7 @@ from __future__ import annotations
 import email.utils
 import time
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping, Protocol
 
 import httpx
 from tenacity import (
@@ -56,6 +65,56 @@ def parse_retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def _timed_out(service: str) -> Unreachable:
+    error = Unreachable("timed out", service=service)
+    error.timed_out = True
+    return error
+
+
+class InstanceRecord(Protocol):
+    """What ``from_instance`` reads of a configured instance. ``curatarr.instances.types.InstanceRef``
+    has this shape; connectors sit below the instances layer and do not import it."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def api(self) -> str: ...
+    @property
+    def config(self) -> Mapping[str, Any]: ...
+
+
+def instance_settings(ref: InstanceRecord, **renamed: str) -> dict[str, Any]:
+    """Constructor keywords from the instance's optional settings: ``renamed`` maps a stored setting
+    to the keyword the connector calls it (``pin="pin"``, ``personal_api_key="client_key"``); empty
+    settings are left out so the constructor's defaults apply."""
+    return {keyword: ref.config[setting] for setting, keyword in renamed.items()
+            if ref.config.get(setting) not in (None, "")}
+
+
+@dataclass(frozen=True, slots=True)
+class Pong:
+    """What ``ping()`` learned: the service answered ``status_code``; ``name`` and ``version`` when the
+    answer says (empty otherwise: a probe checks the address and credential, not the body)."""
+
+    service: str
+    status_code: int
+    name: str = ""
+    version: str = ""
+
+
+def json_fields(resp: httpx.Response) -> dict[str, Any]:
+    """The top-level fields of a JSON object answer, ``{}`` for any other body."""
+    try:
+        data = resp.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 @dataclass
@@ -114,8 +173,10 @@ class HttpService:
         return wait_exponential(multiplier=self.retry.backoff_initial, max=self.retry.backoff_max)(state)
 
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
-                headers: Mapping[str, str] | None = None, **kwargs: Any) -> httpx.Response:
-        """Send a request; return the response for 2xx/3xx, raise a ConnectorError otherwise."""
+                headers: Mapping[str, str] | None = None, accept: Collection[int] = (),
+                **kwargs: Any) -> httpx.Response:
+        """Send a request; return the response for 2xx/3xx (and the statuses in ``accept``), raise a
+        ConnectorError otherwise."""
         url = self.url(path)
         merged_params = {**self.params, **(params or {})}
         merged_headers = {**self.headers, **(headers or {})}
@@ -125,11 +186,11 @@ class HttpService:
                 resp = self.client.request(method, url, params=merged_params or None,
                                            headers=merged_headers, **kwargs)
             except httpx.TimeoutException:
-                raise _Retryable(Unreachable("timed out", service=self.service)) from None
+                raise _Retryable(_timed_out(self.service)) from None
             except httpx.TransportError as exc:
                 raise _Retryable(Unreachable(f"cannot connect ({exc.__class__.__name__})",
                                              service=self.service)) from None
-            return self._check(resp)
+            return resp if resp.status_code in accept else self._check(resp)
 
         retrying = Retrying(
             stop=stop_after_attempt(max(1, self.retry.attempts)),
@@ -157,6 +218,15 @@ class HttpService:
         if status >= 500:
             raise _Retryable(BadResponse(f"server error (HTTP {status})", service=self.service, status=status))
         raise BadResponse(f"request refused (HTTP {status})", service=self.service, status=status)
+
+    def probe(self, method: str, path: str, *, accept: Collection[int] = (), **kwargs: Any) -> httpx.Response:
+        """The request behind a connector's ``ping()``: the answer when it is 2xx (or in ``accept``:
+        a status that still proves the credential). A redirect raises BadResponse (the URL points at
+        the wrong place; a probe does not follow it); every other failure raises as usual."""
+        resp = self.request(method, path, accept=accept, **kwargs)
+        if 300 <= resp.status_code < 400 and resp.status_code not in accept:
+            raise BadResponse(f"redirected (HTTP {resp.status_code})", service=self.service, status=resp.status_code)
+        return resp
 
     # ---- conveniences -----------------------------------------------------------------------
     def json(self, method: str, path: str, **kwargs: Any) -> Any:

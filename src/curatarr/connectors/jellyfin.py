@@ -22,7 +22,7 @@ import httpx
 
 from curatarr import __version__
 from curatarr.connectors.errors import BadResponse
-from curatarr.connectors.http import HttpService, RetryPolicy
+from curatarr.connectors.http import HttpService, InstanceRecord, Pong, RetryPolicy, json_fields
 
 IMAGE_TYPES = ("Primary", "Art", "Backdrop", "Banner", "Logo", "Thumb", "Disc", "Box", "Screenshot", "Menu",
                "Chapter", "BoxRear", "Profile")
@@ -315,3 +315,16 @@ class MediaBrowserClient:
         if any(i.type == "Backdrop" for i in self.images(item_id)):
             self.delete_image(item_id, "Backdrop", 0)
         self.upload_image(item_id, "Backdrop", data, content_type)
+
+    # ---- built from an instance record, probed by ping() (the same for every connector) -------
+    @classmethod
+    def from_instance(cls, ref: InstanceRecord, **options: Any) -> "MediaBrowserClient":
+        """The instance's type is the flavor (``jellyfin`` | ``emby``)."""
+        return cls(ref.url, ref.api, ref.type, **options)
+
+    def ping(self) -> Pong:
+        """The health probe: ``GET /System/Info`` (needs the key); server name and version."""
+        resp = self.http.probe("GET", "/System/Info")
+        info = json_fields(resp)
+        return Pong(self.flavor, resp.status_code, name=str(info.get("ServerName") or ""),
+                    version=str(info.get("Version") or ""))

@@ -19,7 +19,7 @@ import httpx
 from lxml import etree
 
 from curatarr.connectors.errors import BadResponse, ConnectorError
-from curatarr.connectors.http import HttpService, RetryPolicy
+from curatarr.connectors.http import HttpService, InstanceRecord, Pong, RetryPolicy
 from curatarr.security.urls import UnsafeURL, check_url
 
 SERVICE = "plex"
@@ -334,3 +334,18 @@ class PlexClient:
 
     def refresh_section(self, section_key: str | int, path: str | None = None) -> None:
         self.http.request("GET", f"/library/sections/{section_key}/refresh", params={"path": path} if path else None)
+
+    # ---- built from an instance record, probed by ping() (the same for every connector) -------
+    @classmethod
+    def from_instance(cls, ref: InstanceRecord, **options: Any) -> "PlexClient":
+        return cls(ref.url, ref.api, **options)
+
+    def ping(self) -> Pong:
+        """The health probe: ``GET /`` (needs the token); server name and version when it says."""
+        resp = self.http.probe("GET", "/")
+        try:
+            root = etree.fromstring(resp.content, _PARSER)
+        except (etree.XMLSyntaxError, ValueError):
+            root = None
+        attrs = root.attrib if root is not None and root.tag == "MediaContainer" else {}
+        return Pong(SERVICE, resp.status_code, name=attrs.get("friendlyName", ""), version=attrs.get("version", ""))

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Literal
 import httpx
 
 from curatarr.connectors.errors import BadResponse
-from curatarr.connectors.http import RetryPolicy
+from curatarr.connectors.http import InstanceRecord, Pong, RetryPolicy, instance_settings
 from curatarr.connectors.provider_images import (
     TEXTLESS,
     ImageCandidate,
@@ -146,6 +146,13 @@ class TmdbClient:
             self._images_base = None
         self.image_size = image_size
 
+    @classmethod
+    def from_instance(cls, ref: InstanceRecord, **options: Any) -> "TmdbClient":
+        """``api`` holds a v4 read access token (a JWT: ``eyJ…``) or a v3 API key."""
+        credential = {"read_token": ref.api} if ref.api.startswith("eyJ") else {"api_key": ref.api}
+        return cls(**{"base_url": ref.url, **credential, **instance_settings(ref, images_url="images_base_url"),
+                      **options})
+
     def close(self) -> None:
         self.http.close()
 
@@ -254,7 +261,6 @@ class TmdbClient:
         url = candidate.url if isinstance(candidate, ImageCandidate) else candidate
         return self.http.download(url)
 
-    def ping(self) -> bool:
-        """Cheap credential check for health probes: raises AuthFailed on a bad key."""
-        self.configuration()
-        return True
+    def ping(self) -> Pong:
+        """The health probe: ``GET /configuration`` (needs the key or token; AuthFailed otherwise)."""
+        return Pong(SERVICE, self.http.probe("GET", "/configuration").status_code)

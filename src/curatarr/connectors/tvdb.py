@@ -18,7 +18,7 @@ from typing import Any, Iterable
 import httpx
 
 from curatarr.connectors.errors import AuthFailed, BadResponse, NotFound
-from curatarr.connectors.http import RetryPolicy
+from curatarr.connectors.http import InstanceRecord, Pong, RetryPolicy, instance_settings
 from curatarr.connectors.provider_images import (
     ImageCandidate,
     ProviderService,
@@ -132,6 +132,11 @@ class TvdbClient:
         self._cache_key = (self.http.base_url, digest)
         self.logins = 0  # how many times this client logged in (for tests and stats)
 
+    @classmethod
+    def from_instance(cls, ref: InstanceRecord, **options: Any) -> "TvdbClient":
+        """``api`` is the API key; ``pin`` the subscriber PIN of a user-supported key."""
+        return cls(**{"api_key": ref.api, "base_url": ref.url, **instance_settings(ref, pin="pin"), **options})
+
     def close(self) -> None:
         self.http.close()
 
@@ -144,10 +149,7 @@ class TvdbClient:
     # ---- auth -------------------------------------------------------------------------------
     def login(self) -> str:
         """Log in and cache the token; AuthFailed if the key/pin is refused."""
-        body = {"apikey": self._api_key}
-        if self._pin:
-            body["pin"] = self._pin
-        data = require_mapping(self.http.json("POST", "/login", json=body), SERVICE, "/login")
+        data = require_mapping(self.http.json("POST", "/login", json=self._login_body()), SERVICE, "/login")
         token = (data.get("data") or {}).get("token") if isinstance(data.get("data"), dict) else None
         if not token:
             raise BadResponse("login answer has no token", service=SERVICE)
@@ -155,6 +157,12 @@ class TvdbClient:
         with _tokens_lock:
             _tokens[self._cache_key] = (token, time.monotonic() + TOKEN_TTL)
         return token
+
+    def _login_body(self) -> dict[str, str]:
+        body = {"apikey": self._api_key}
+        if self._pin:
+            body["pin"] = str(self._pin)
+        return body
 
     def _token(self) -> str:
         with _tokens_lock:
@@ -272,9 +280,10 @@ class TvdbClient:
         url = candidate.url if isinstance(candidate, ImageCandidate) else candidate
         return self.http.download(url)
 
-    def ping(self) -> bool:
-        self.login()
-        return True
+    def ping(self) -> Pong:
+        """The health probe: ``POST /login`` (the key and PIN are refused with 401); the token it
+        answers is not kept, a probe changes nothing."""
+        return Pong(SERVICE, self.http.probe("POST", "/login", json=self._login_body()).status_code)
 
 
 def _with_season(c: ImageCandidate, season: int) -> ImageCandidate:

@@ -9,14 +9,13 @@ name where a Radarr is expected.
     with connector_for(rt, "radarr_main") as radarr:  # RadarrClient
         ...
 
-``connector_for`` builds a new client on every call; close it when done (connectors are context
-managers). Building one does no I/O.
+``connector_for`` builds a new client on every call (``Connector.from_instance(ref)``); close it when
+done (connectors are context managers). Building one does no I/O; ``connector.ping()`` is the health
+probe (see :mod:`curatarr.instances.health`).
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
 from typing import TYPE_CHECKING, Any
 
 from curatarr.instances.health import HealthResult, probe  # noqa: F401  (part of this interface)
@@ -82,58 +81,13 @@ def instance_config(rt: "Runtime", name: str) -> dict:
 
 # ---- connectors ----------------------------------------------------------------------------------
 
-# Constructor parameter names we fill from an instance's settings (connectors differ in spelling).
-_URL_PARAMS = ("base_url", "url", "server_url", "baseurl", "host")
-_KEY_PARAMS = ("api_key", "apikey", "token", "api", "key")
-# Instance setting → connector keyword, where the names differ.
-_RENAMED = {"personal_api_key": "client_key", "images_url": "images_base_url"}
+def build_connector(ref: InstanceRef, **options: Any) -> Any:
+    """The connector of ``ref``'s type built from its settings (no I/O): every connector class an
+    instance type names has ``from_instance(ref, **options)``; ``options`` (e.g. ``timeout=``,
+    ``retry=``) go to its constructor and win over the stored settings."""
+    return ref.spec.connector_class.from_instance(ref, **options)
 
 
-def _load(target: str) -> type:
-    module_name, _, attr = target.partition(":")
-    return getattr(importlib.import_module(module_name), attr)
-
-
-def build_connector(ref: InstanceRef, **overrides: Any) -> Any:
-    """Construct the connector class of ``ref``'s type from its settings (no I/O).
-
-    Maps ``url`` and ``api`` onto whatever the constructor calls them (``base_url``/``url``,
-    ``api_key``/``token``); passes TMDB v4 tokens as ``read_token``; passes other settings whose
-    names match constructor parameters; ``overrides`` (e.g. ``timeout=``) win.
-    """
-    spec = ref.spec
-    cls = _load(spec.connector)
-    params = inspect.signature(cls).parameters
-    accepts_kwargs = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-    kwargs: dict[str, Any] = {}
-    key = ref.api
-    url_param = next((p for p in _URL_PARAMS if p in params), None)
-    if url_param and ref.url:
-        kwargs[url_param] = ref.url
-    if spec.name == "tmdb" and key.startswith("eyJ") and "read_token" in params:
-        kwargs["read_token"] = key
-    else:
-        key_param = next((p for p in _KEY_PARAMS if p in params), None)
-        if key_param:
-            kwargs[key_param] = key
-    if "flavor" in params and spec.extra.get("flavor"):
-        kwargs["flavor"] = spec.extra["flavor"]
-    if "name" in params:
-        kwargs["name"] = ref.name
-    elif "instance" in params:
-        kwargs["instance"] = ref.name
-    for setting, value in ref.config.items():
-        if setting in ("url", "api", "enabled") or value in (None, ""):
-            continue
-        target = _RENAMED.get(setting, setting)
-        if target in params and target not in kwargs:
-            kwargs[target] = value
-    for k, v in overrides.items():
-        if k in params or accepts_kwargs:
-            kwargs[k] = v
-    return cls(**kwargs)
-
-
-def connector_for(rt: "Runtime", name: str, type: str | None = None, **overrides: Any) -> Any:
+def connector_for(rt: "Runtime", name: str, type: str | None = None, **options: Any) -> Any:
     """The connector object for the instance called ``name`` (KeyError if unknown)."""
-    return build_connector(get_instance(rt, name, type), **overrides)
+    return build_connector(get_instance(rt, name, type), **options)

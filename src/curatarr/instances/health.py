@@ -1,7 +1,10 @@
 """Health probes: one cheap authenticated request per instance, run concurrently with a bound.
 
-A probe is a single attempt with a short timeout (no retries: a health check should report what
-it sees, quickly). Its answer is one of ``healthy``, ``unhealthy`` (answered, but not 2xx),
+The request is the connector's own ``ping()`` (each connector knows how its system authenticates
+and which request proves the credential); this module builds the connector with
+``from_instance`` and turns the answer, or the connector's error, into a status. A probe is a
+single attempt with a short timeout (no retries: a health check should report what it sees,
+quickly). Its answer is one of ``healthy``, ``unhealthy`` (answered, but not 2xx),
 ``auth_failed`` (401/403), ``timeout``, ``unreachable`` (refused, DNS, TLS), ``blocked`` (the SSRF
 guard refused the URL) or ``error`` (anything else). The last result per instance is kept in
 memory so ``GET /api/instances/health`` can answer without probing again within a short window.
@@ -15,12 +18,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Iterable
-from urllib.parse import urlsplit
 
 import httpx
 
+from curatarr.connectors.errors import AuthFailed, ConnectorError, Unreachable
+from curatarr.connectors.http import RetryPolicy
 from curatarr.db.base import iso, utcnow
-from curatarr.instances.types import InstanceRef, InstanceType, get_type
+from curatarr.instances.types import InstanceRef, get_type
 from curatarr.security.urls import UnsafeURL, check_url
 
 if TYPE_CHECKING:
@@ -55,35 +59,11 @@ class HealthResult:
         return out
 
 
-def _credential_request(spec: InstanceType, url: str, config: dict) -> dict:
-    """Keyword arguments for httpx.request that carry the instance's credential the way its API wants."""
-    key = str(config.get("api") or "")
-    probe = spec.probe
-    headers = {"Accept": "application/json"}
-    params: dict[str, str] = {}
-    kwargs: dict = {}
-    if probe.auth == "header":
-        headers[probe.auth_name] = key
-    elif probe.auth == "query":
-        params[probe.auth_name] = key
-    elif probe.auth == "bearer_or_query":
-        # TMDB: a v4 read access token is a JWT; a v3 API key is 32 hex characters.
-        if key.startswith("eyJ"):
-            headers["Authorization"] = f"Bearer {key}"
-        else:
-            params[probe.auth_name] = key
-    elif probe.auth == "tvdb_login":
-        body = {"apikey": key}
-        if config.get("pin"):
-            body["pin"] = str(config["pin"])
-        kwargs["json"] = body
-    kwargs.update(method=probe.method, url=url.rstrip("/") + probe.path, headers=headers, params=params)
-    return kwargs
-
-
 def probe_config(type_name: str, config: dict, *, timeout: float = DEFAULT_TIMEOUT, name: str = "",
                  client: httpx.Client | None = None) -> HealthResult:
-    """Probe an instance described by ``config`` ({url, api, ...}) without it being saved."""
+    """Probe an instance described by ``config`` ({url, api, ...}) without it being saved: build its
+    connector (one attempt, short timeout) and call ``ping()``; the connector's errors become the
+    statuses of this module's doc."""
     spec = get_type(type_name)
     url = str(config.get("url") or spec.default_url or "").strip()
     result = HealthResult(status="error", instance=name, service=spec.name)
@@ -95,37 +75,43 @@ def probe_config(type_name: str, config: dict, *, timeout: float = DEFAULT_TIMEO
     except UnsafeURL as exc:
         result.status, result.error = "blocked", f"URL refused: {exc}"
         return result
-    prefix = spec.extra.get("path_prefix")
-    if prefix and not urlsplit(url).path.rstrip("/").lower().endswith(prefix):
-        url = url.rstrip("/") + prefix  # Emby's API lives under /emby; users often omit it
-    kwargs = _credential_request(spec, url, config)
-    own_client = client is None
-    http = client or httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)), follow_redirects=False)
+    ref = InstanceRef(type=spec.name, name=name, url=url, enabled=True, config=config)
     started = time.perf_counter()
+    connector = None
     try:
-        resp = http.request(**kwargs)
-    except httpx.TimeoutException:
-        result.status, result.error = "timeout", f"no answer within {timeout:g} s"
-    except httpx.TransportError as exc:
-        result.status, result.error = "unreachable", f"cannot connect ({exc.__class__.__name__})"
+        connector = spec.connector_class.from_instance(
+            ref, timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)), retry=RetryPolicy(attempts=1),
+            client=client)
+        with connector:
+            result.status_code = connector.ping().status_code
+        result.status = "healthy"
+    except ConnectorError as exc:
+        _describe_failure(result, exc, timeout)
     except (httpx.InvalidURL, ValueError) as exc:
-        result.status, result.error = "error", f"invalid URL ({exc.__class__.__name__})"
-    else:
-        code = resp.status_code
-        result.status_code = code
-        if 200 <= code < 300 or code in spec.probe.ok_statuses:
-            result.status = "healthy"
-        elif code in (401, 403):
-            result.status, result.error = "auth_failed", f"authentication failed (HTTP {code})"
-        elif 300 <= code < 400:
-            result.status, result.error = "unhealthy", f"redirected (HTTP {code}); check the URL"
-        else:
-            result.status, result.error = "unhealthy", f"HTTP {code}"
+        # Before the connector exists: settings it refuses (e.g. no API key); after: a URL httpx cannot use.
+        result.status = "error"
+        result.error = str(exc) if connector is None else f"invalid URL ({exc.__class__.__name__})"
     finally:
         result.response_time_ms = round((time.perf_counter() - started) * 1000, 1)
-        if own_client:
-            http.close()
     return result
+
+
+def _describe_failure(result: HealthResult, exc: ConnectorError, timeout: float) -> None:
+    """A probe's status and message from the connector's error."""
+    code = exc.status
+    result.status_code = code
+    if isinstance(exc, Unreachable) and exc.timed_out:
+        result.status, result.error = "timeout", f"no answer within {timeout:g} s"
+    elif isinstance(exc, Unreachable):
+        result.status, result.error = "unreachable", exc.args[0] if exc.args else "cannot connect"
+    elif isinstance(exc, AuthFailed):
+        result.status, result.error = "auth_failed", f"authentication failed (HTTP {code})"
+    elif code is not None and 300 <= code < 400:
+        result.status, result.error = "unhealthy", f"redirected (HTTP {code}); check the URL"
+    elif code is not None:
+        result.status, result.error = "unhealthy", f"HTTP {code}"
+    else:
+        result.status, result.error = "error", exc.args[0] if exc.args else exc.__class__.__name__
 
 
 def probe(rt: "Runtime | None", ref: InstanceRef, *, timeout: float = DEFAULT_TIMEOUT) -> HealthResult:
@@ -182,9 +168,12 @@ class HealthCache:
 
 
 def health_cache(rt: "Runtime") -> HealthCache:
-    cache = rt.extensions.get("instance_health")
+    cache = rt.instance_health
     if cache is None:
-        cache = rt.extensions.setdefault("instance_health", HealthCache())
+        with rt.attach_lock:
+            if rt.instance_health is None:
+                rt.instance_health = HealthCache()
+            cache = rt.instance_health
     return cache
 
 

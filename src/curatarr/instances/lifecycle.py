@@ -4,7 +4,7 @@ The periodic probe fills ``system_health_snapshots`` (read by ``/api/system/heal
 the digest). Every ``general.health_probe_minutes`` minutes (default 15; 0 turns it off) it probes
 every enabled instance concurrently and records one row per instance; rows older than 30 days are
 dropped. The job scheduler took this over (system module ``health_snapshot``, every 6 hours): while a
-scheduler runs on the runtime (or ``rt.extensions["health_probe_scheduled"]`` is set) this loop
+scheduler with that system rule runs on the runtime (or ``rt.health_probe_scheduled`` is set) this loop
 stays idle, so it only matters for a runtime started without the jobs area.
 """
 
@@ -56,16 +56,17 @@ def probe_interval_minutes(rt: "Runtime") -> float:
         return DEFAULT_PROBE_MINUTES
 
 
-def _scheduled_elsewhere(rt: "Runtime") -> bool:
-    """True when the job scheduler runs the snapshots (module ``health_snapshot``): then this
-    loop stays idle so snapshots are not recorded twice."""
-    if rt.extensions.get("health_probe_scheduled"):
-        return True
-    if getattr(rt, "scheduler", None) is None:
-        return False
-    from curatarr.modules import registry
+SNAPSHOT_TASK = "health_snapshot"  # the scheduler's system rule that records the snapshots
 
-    return "health_snapshot" in registry.MODULES
+
+def _scheduled_elsewhere(rt: "Runtime") -> bool:
+    """True when the job scheduler runs the snapshots (its system rule ``health_snapshot``): then
+    this loop stays idle so snapshots are not recorded twice. Asking the scheduler, not the module
+    registry, keeps this area free of imports from ``curatarr.modules`` (modules sit above it)."""
+    if rt.health_probe_scheduled:
+        return True
+    scheduler = getattr(rt, "scheduler", None)
+    return scheduler is not None and SNAPSHOT_TASK in getattr(scheduler, "system_rules", {})
 
 
 class _InstancesHooks:
@@ -90,7 +91,7 @@ class _InstancesHooks:
             stop.set()
             thread.join(timeout=15)
             logging.getLogger("curatarr").removeHandler(handler)
-        store = rt.extensions.get("instance_logs")
+        store = rt.instance_logs
         if store is not None:
             store.stop()
 

@@ -231,7 +231,7 @@ class InstanceLogHandler(logging.Handler):
 
 def get_store(rt: "Runtime") -> InstanceLogStore:
     """The runtime's log store (created on first use; the lifecycle hook starts its writer thread)."""
-    store = rt.extensions.get("instance_logs")
+    store = rt.instance_logs
     if store is None:
         redactor = rt.logs.redactor
 
@@ -240,7 +240,10 @@ def get_store(rt: "Runtime") -> InstanceLogStore:
             redactor.filter(record)  # the same filter every log handler uses (patterns + config secrets)
             return str(record.msg)
 
-        store = rt.extensions.setdefault("instance_logs", InstanceLogStore(rt.db, redact=redact))
+        with rt.attach_lock:
+            if rt.instance_logs is None:
+                rt.instance_logs = InstanceLogStore(rt.db, redact=redact)
+            store = rt.instance_logs
     return store
 
 

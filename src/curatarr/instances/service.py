@@ -311,7 +311,7 @@ def _after_rename(rt: "Runtime", old: str, new: str) -> None:
     get_store(rt).rename(old, new)
     with rt.db.session() as s:
         s.execute(sql_update(HealthSnapshot).where(HealthSnapshot.instance_name == old).values(instance_name=new))
-    events = getattr(rt, "events", None) or rt.extensions.get("events")
+    events = rt.events
     if events is not None:
         try:
             events.publish("instances.renamed", {"old": old, "new": new})

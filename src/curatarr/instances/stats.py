@@ -1,7 +1,7 @@
 """Per-instance telemetry for ``GET /api/instances/{name}/stats``.
 
 Media counts come from the media cache when the library area provides them
-(``rt.extensions["library"].instance_stats(name)`` → dict), else live from the instance through
+(``rt.library.instance_stats(name)`` → dict), else live from the instance through
 its connector (one listing call). CHUB's fields are kept — *arr: ``total_media``, ``matched``,
 ``unmatched``; Plex: ``total_media``, ``libraries {title: count}`` — and health and log figures
 are added. ``matched``/``unmatched`` (poster matching) are null until the cache knows them.
@@ -101,7 +101,7 @@ def instance_stats(rt: "Runtime", ref: InstanceRef) -> dict:
                            "total_media": None, "matched": None, "unmatched": None, "source": None, "error": None}
     if ref.type == "plex":
         out["libraries"] = {}
-    library = rt.extensions.get("library")
+    library = rt.library
     cached = None
     provider = getattr(library, "instance_stats", None)
     if callable(provider):

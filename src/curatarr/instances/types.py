@@ -1,9 +1,10 @@
-"""Instance types: the external systems Curatarr connects to, their settings forms and health probes.
+"""Instance types: the external systems Curatarr connects to and their settings forms.
 
 Each type declares its fields (name, label, placeholder, whether secret/required) — the UI renders
 the add/edit form from :func:`field_schema`, and API clients read a standard JSON Schema from
-:func:`json_schema` — plus how a health probe reaches it (:class:`ProbeSpec`) and which connector
-class talks to it.
+:func:`json_schema` — plus which connector class talks to it. Every such class is built with
+``Connector.from_instance(ref, **options)`` and answers ``ping()`` (the health probe), so nothing
+here knows how a particular system authenticates or which request proves it works.
 
 Every field lives in ``config.yml`` at ``instances.<type>.<name>``; ``api`` is always the main
 credential (API key, X-Plex-Token, TMDB key or v4 read token). Secret field names are chosen so
@@ -13,11 +14,11 @@ that the config store's name-based masking (``curatarr.config.secrets``) also ma
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 FieldKind = Literal["url", "string", "password", "boolean", "number"]
-AuthStyle = Literal["header", "query", "bearer_or_query", "tvdb_login"]
 
 
 @dataclass(frozen=True)
@@ -39,31 +40,24 @@ class FieldSpec:
 
 
 @dataclass(frozen=True)
-class ProbeSpec:
-    """One cheap authenticated request that says whether an instance is usable."""
-
-    path: str
-    method: str = "GET"
-    auth: AuthStyle = "header"
-    auth_name: str = "X-Api-Key"  # header or query parameter carrying the credential
-    ok_statuses: tuple[int, ...] = ()  # non-2xx answers that still prove the credential works
-
-
-@dataclass(frozen=True)
 class InstanceType:
     name: str
     label: str
     category: Literal["arr", "media_server", "provider"]
-    connector: str  # "module:Class" import string
-    probe: ProbeSpec
+    connector: str  # "module:Class" import string; the class has from_instance() and ping()
     fields: tuple[FieldSpec, ...]
     default_url: str = ""
     description: str = ""
-    extra: dict = field(default_factory=dict)
 
     @property
     def secret_fields(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.secret)
+
+    @property
+    def connector_class(self) -> Any:
+        """The connector class (imported on first use: connectors load only when needed)."""
+        module_name, _, attr = self.connector.partition(":")
+        return getattr(importlib.import_module(module_name), attr)
 
     def as_dict(self) -> dict:
         return {"name": self.name, "label": self.label, "category": self.category,
@@ -87,21 +81,18 @@ _ARR_HELP = "Settings → General → Security → API Key"
 def _arr(name: str, label: str, port: int, api_version: str) -> InstanceType:
     return InstanceType(
         name=name, label=label, category="arr", connector=f"curatarr.connectors.arr:{label}Client",
-        probe=ProbeSpec(f"/api/{api_version}/system/status"),
         fields=(_url(f"http://{name}:{port}"), _api("API key", help=_ARR_HELP), _ENABLED),
         description=f"{label} (API {api_version})",
     )
 
 
-def _mediabrowser(name: str, label: str, url_help: str = "") -> InstanceType:
-    placeholder = "http://emby:8096/emby" if name == "emby" else f"http://{name}:8096"
+def _mediabrowser(name: str, label: str, placeholder: str, url_help: str = "") -> InstanceType:
+    # One connector for both; it takes the flavor from the instance's type (MediaBrowserClient.from_instance).
     return InstanceType(
         name=name, label=label, category="media_server",
         connector="curatarr.connectors.jellyfin:MediaBrowserClient",
-        probe=ProbeSpec("/System/Info", auth_name="X-Emby-Token"),
         fields=(_url(placeholder, help=url_help), _api("API key", help="Dashboard → API Keys"), _ENABLED),
         description=f"{label} media server",
-        extra={"flavor": name, **({"path_prefix": "/emby"} if name == "emby" else {})},
     )
 
 
@@ -111,16 +102,14 @@ INSTANCE_TYPE_SPECS: dict[str, InstanceType] = {
     "lidarr": _arr("lidarr", "Lidarr", 8686, "v1"),
     "plex": InstanceType(
         name="plex", label="Plex", category="media_server", connector="curatarr.connectors.plex:PlexClient",
-        probe=ProbeSpec("/library/sections", auth_name="X-Plex-Token"),
         fields=(_url("http://plex:32400"), _api("X-Plex-Token", help="The token of a Plex account with admin rights"),
                 _ENABLED),
         description="Plex Media Server",
     ),
-    "jellyfin": _mediabrowser("jellyfin", "Jellyfin"),
-    "emby": _mediabrowser("emby", "Emby", "Emby serves its API under /emby: http://host:8096/emby"),
+    "jellyfin": _mediabrowser("jellyfin", "Jellyfin", "http://jellyfin:8096"),
+    "emby": _mediabrowser("emby", "Emby", "http://emby:8096/emby", "Emby serves its API under /emby: http://host:8096/emby"),
     "tmdb": InstanceType(
         name="tmdb", label="TMDB", category="provider", connector="curatarr.connectors.tmdb:TmdbClient",
-        probe=ProbeSpec("/configuration", auth="bearer_or_query", auth_name="api_key"),
         fields=(_url("https://api.themoviedb.org/3", required=False, help="Leave empty for the public API"),
                 _api("API key or read access token", help="A v3 API key or a v4 read access token"),
                 FieldSpec("images_url", "Images base URL", "url", placeholder="https://image.tmdb.org/t/p",
@@ -130,8 +119,6 @@ INSTANCE_TYPE_SPECS: dict[str, InstanceType] = {
     ),
     "fanart": InstanceType(
         name="fanart", label="Fanart.tv", category="provider", connector="curatarr.connectors.fanart:FanartClient",
-        # Any item look-up proves the key; an unknown id answers 404 after the key was accepted.
-        probe=ProbeSpec("/movies/550", auth="query", auth_name="api_key", ok_statuses=(404,)),
         fields=(_url("https://webservice.fanart.tv/v3", required=False, help="Leave empty for the public API"),
                 _api("Project API key"),
                 FieldSpec("personal_api_key", "Personal API key", "password", secret=True,
@@ -141,7 +128,6 @@ INSTANCE_TYPE_SPECS: dict[str, InstanceType] = {
     ),
     "tvdb": InstanceType(
         name="tvdb", label="TheTVDB", category="provider", connector="curatarr.connectors.tvdb:TvdbClient",
-        probe=ProbeSpec("/login", method="POST", auth="tvdb_login"),
         fields=(_url("https://api4.thetvdb.com/v4", required=False, help="Leave empty for the public API"),
                 _api("API key"),
                 FieldSpec("pin", "Subscriber PIN", "password", secret=True, help="Only for user-supported keys"),

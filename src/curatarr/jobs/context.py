@@ -1,5 +1,7 @@
-"""Building what one job run needs: its logger (per-job file), its effective configuration, its
-progress sink (throttled database writes + live events) and its RunContext."""
+"""Building what one job run needs: its logger (per-job file), its progress sink (throttled database
+writes + live events) and its RunContext. Its settings (frozen config, dry-run) are decided by the
+module framework's run contract, :func:`curatarr.modules.base.prepare_run`; ``effective_config`` and
+``resolve_dry_run`` are re-exported here for the callers that validate a job before queueing it."""
 
 from __future__ import annotations
 
@@ -9,11 +11,11 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from pydantic import BaseModel, ValidationError
-
-from curatarr.config.store import deep_merge
 from curatarr.logs.setup import FORMAT
-from curatarr.modules.base import Module, ModuleError, RunContext
+from curatarr.modules.base import Module, RunContext, effective_config, resolve_dry_run
+
+__all__ = ["JobLogger", "ProgressSink", "build_context", "job_log_path", "job_logs_dir", "percent_of",
+           "effective_config", "resolve_dry_run"]
 
 if TYPE_CHECKING:
     from curatarr.runtime import Runtime
@@ -54,35 +56,6 @@ class JobLogger:
             self.logger.removeHandler(self.handler)
             self.handler.close()
             self.handler = None
-
-
-def effective_config(module: Module, section: Any, overrides: dict | None, dry_run: bool) -> BaseModel:
-    """The module's config section, with the job's one-shot overrides on top, validated.
-
-    ``dry_run`` is set on the config when the model has such a field, so a module reading either
-    ``ctx.dry_run`` or ``config.dry_run`` sees the same answer. Raises ModuleError on bad config.
-    """
-    base = section if isinstance(section, dict) else {}
-    merged = deep_merge(base, {k: v for k, v in (overrides or {}).items() if k != "dry_run"})
-    if "dry_run" in getattr(module.Config, "model_fields", {}):
-        merged["dry_run"] = dry_run
-    try:
-        return module.parse_config(merged)
-    except ValidationError as exc:
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ())) or "(section)"
-        raise ModuleError(f"invalid configuration for {module.name}: {where}: {first.get('msg', 'invalid')}") from None
-
-
-def resolve_dry_run(module: Module, section: Any, overrides: dict | None, requested: bool | None) -> bool:
-    """Explicit request > one-shot override > config section > the module's default."""
-    if requested is not None:
-        return bool(requested)
-    if overrides and isinstance(overrides.get("dry_run"), bool):
-        return overrides["dry_run"]
-    if isinstance(section, dict) and isinstance(section.get("dry_run"), bool):
-        return section["dry_run"]
-    return bool(module.default_dry_run)
 
 
 def percent_of(state: dict) -> float:

@@ -13,10 +13,11 @@ import uuid
 from typing import TYPE_CHECKING, Callable
 
 from curatarr.jobs import queue as queue_mod
-from curatarr.jobs.context import JobLogger, ProgressSink, job_log_path, resolve_dry_run
+from curatarr.jobs.context import JobLogger, ProgressSink, job_log_path
 from curatarr.jobs.store import RUNNING, JobStore
 from curatarr.jobs.worker import run_module
 from curatarr.modules import registry
+from curatarr.modules.base import dry_run_for
 
 if TYPE_CHECKING:
     from curatarr.runtime import Runtime
@@ -42,8 +43,7 @@ def run_in_foreground(rt: "Runtime", module: str, *, overrides: dict | None = No
             raise AlreadyRunning(f"{module} is already running")
     token = uuid.uuid4().hex[:12]
     worker = queue_mod.worker_id(token)
-    section = rt.config.get_section(module) or {}
-    resolved = resolve_dry_run(mod, section, overrides, dry_run)
+    resolved = dry_run_for(rt, mod, overrides, dry_run)
     job_id, _ = store.create(module=module, source=source, priority=0, dry_run=resolved, overrides=overrides,
                              origin={"source": source}, dedupe_key=None, max_attempts=1, status=RUNNING,
                              worker=worker)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from curatarr.jobs.events import EventBus
 from curatarr.jobs.queue import LocalJobQueue
 from curatarr.jobs.scheduler import Scheduler
-from curatarr.jobs.system_tasks import jobs_report
+from curatarr.jobs.report import jobs_report
 
 if TYPE_CHECKING:
     from curatarr.runtime import Runtime
@@ -47,14 +47,10 @@ class JobsLifecycle:
             rt.config.subscribe(on_change)
             rt._jobs_config_listener = True  # type: ignore[attr-defined]
         scheduler.start()
-        rt.extensions.setdefault("system_reports", {})["jobs"] = jobs_report
-        rt.extensions["jobs"] = queue  # /api/health asks its health_check()
-        rt.extensions["scheduler"] = scheduler
+        rt.system_reports["jobs"] = jobs_report
         log.info("jobs: %d workers, scheduler in %s", queue.max_workers, scheduler.tz)
 
     def stop(self, rt: "Runtime") -> None:
-        rt.extensions.pop("scheduler", None)
-        rt.extensions.pop("jobs", None)
         scheduler = getattr(rt, "scheduler", None)
         if scheduler is not None:
             scheduler.stop()

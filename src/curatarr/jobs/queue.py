@@ -33,12 +33,13 @@ import psutil
 
 from curatarr.db.base import iso, utcnow
 from curatarr.db.models.jobs import Job
-from curatarr.jobs.context import JobLogger, ProgressSink, job_log_path, resolve_dry_run
+from curatarr.jobs.context import JobLogger, ProgressSink, job_log_path
 from curatarr.jobs.events import EventBus
 from curatarr.jobs.states import ModuleStates
 from curatarr.jobs.store import CANCELLED, ERROR, FINAL_STATES, INTERRUPTED, QUEUED, RUNNING, JobStore
 from curatarr.jobs.worker import Outcome, run_module
 from curatarr.modules import registry
+from curatarr.modules.base import dry_run_for
 
 if TYPE_CHECKING:
     from curatarr.runtime import Runtime
@@ -201,8 +202,7 @@ class LocalJobQueue(JobQueue):
         """Queue a run of ``module``; returns the job id (of an active duplicate with ``dedupe_key``).
         KeyError for an unknown module."""
         mod = registry.get(module)  # raises UnknownModule (a KeyError)
-        section = self.rt.config.get_section(module) or {}
-        resolved = resolve_dry_run(mod, section, overrides, dry_run)
+        resolved = dry_run_for(self.rt, mod, overrides, dry_run)
         src = source or (origin or {}).get("source") or "api"
         job_id, created = self.store.create(module=module, source=str(src)[:32], priority=int(priority),
                                             dry_run=resolved, overrides=overrides, origin=origin,

@@ -3,14 +3,16 @@ lookups, module summaries (list, dashboard), config validation and connectivity 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from fastapi import HTTPException
 from pydantic import ValidationError
 
 from curatarr.config.secrets import mask_secrets, unmask_secrets
-from curatarr.db.base import iso
+from curatarr.clock import iso, utcnow
+from curatarr.errors import Invalid, NotFound, Unavailable, Unprocessable
 from curatarr.jobs.context import effective_config
+from curatarr.jobs.store import ALL_STATES, ERROR, FINAL_STATES, INTERRUPTED, SOURCES
 from curatarr.modules import registry
 from curatarr.modules.base import Module, ModuleError
 
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 def jobs_of(rt: "Runtime") -> "LocalJobQueue":
     queue = getattr(rt, "jobs", None)
     if queue is None:
-        raise HTTPException(503, "the job service is not running")
+        raise Unavailable("the job service is not running")
     return queue
 
 
@@ -33,10 +35,10 @@ def scheduler_of(rt: "Runtime") -> "Scheduler | None":
 
 def module_or_404(name: str) -> Module:
     if not registry.exists(name):
-        raise HTTPException(404, f"module {name!r} not found")
+        raise NotFound(f"module {name!r} not found")
     module = registry.try_get(name)
     if module is None:
-        raise HTTPException(503, f"module {name!r} could not be loaded (see the general log)")
+        raise Unavailable(f"module {name!r} could not be loaded (see the general log)")
     return module
 
 
@@ -60,7 +62,7 @@ def validate_section(rt: "Runtime", module: Module, body: dict) -> dict:
     try:
         module.parse_config(full)
     except ValidationError as exc:
-        raise HTTPException(422, validation_detail(exc)) from None
+        raise Unprocessable(f"{module.name} configuration is invalid", data=validation_detail(exc)) from None
     return full
 
 
@@ -68,11 +70,38 @@ def validate_overrides(rt: "Runtime", module: Module, overrides: dict, dry_run: 
     try:
         effective_config(module, rt.config.get_section(module.name) or {}, overrides, dry_run)
     except ModuleError as exc:
-        raise HTTPException(422, str(exc)) from None
+        raise Unprocessable(str(exc)) from None
 
 
 def schedule_rule(rt: "Runtime", name: str) -> str | None:
     return (rt.config.settings.schedule or {}).get(name) or None
+
+
+def remembered_rule(rt: "Runtime", name: str) -> str | None:
+    """The rule the scheduler last knew for ``name`` (kept after the module was disabled)."""
+    from curatarr.db.models.jobs import ScheduleState
+
+    with rt.db.session() as s:
+        row = s.get(ScheduleState, name)
+        return row.rule if row else None
+
+
+def set_schedule_enabled(rt: "Runtime", name: str, enabled: bool, schedule: Any = None) -> None:
+    """Disabling removes the module's schedule (the scheduler remembers it); enabling sets
+    ``schedule`` when given, else keeps the current rule or restores the remembered one."""
+    from curatarr.jobs.rules import RuleError, normalize_rule
+
+    if not enabled:
+        rt.config.delete_key("schedule", name)
+        return
+    wanted = schedule or schedule_rule(rt, name) or remembered_rule(rt, name)
+    if not wanted:
+        raise Invalid(f"{name} has no schedule to enable; send one as \"schedule\"")
+    try:
+        rule = normalize_rule(wanted)
+    except RuleError as exc:
+        raise Invalid(str(exc)) from None
+    rt.config.update({"schedule": {name: rule}})
 
 
 def module_summary(rt: "Runtime", module: Module, state: dict | None = None) -> dict:
@@ -125,3 +154,79 @@ def test_module_instances(rt: "Runtime", module: Module) -> list[dict[str, Any]]
         results.append({"instance": ref.name, "service": ref.type, "status": res.status, "ok": res.ok,
                         "status_code": res.status_code, "response_time_ms": res.response_time_ms, "error": res.error})
     return results
+
+
+# ---- job records ---------------------------------------------------------------------------------
+
+STATUS_ALIASES = {"pending": "queued", "failed": "error", "completed": "success"}
+
+
+def parse_statuses(raw: str | None) -> list[str] | None:
+    """``"running,failed"`` → ``["running", "error"]`` (CHUB's words accepted); Invalid if unknown."""
+    if not raw:
+        return None
+    wanted = [STATUS_ALIASES.get(s, s) for s in (p.strip() for p in raw.split(",")) if s]
+    bad = [s for s in wanted if s not in ALL_STATES]
+    if bad:
+        raise Invalid(f"unknown status {bad[0]!r}; use one of {', '.join(ALL_STATES)}")
+    return wanted
+
+
+def check_source(source: str | None) -> None:
+    if source and source not in SOURCES:
+        raise Invalid(f"unknown source {source!r}; use one of {', '.join(SOURCES)}")
+
+
+def job_or_404(queue: "LocalJobQueue", job_id: int) -> dict:
+    job = queue.get(job_id)
+    if job is None:
+        raise NotFound(f"job {job_id} not found")
+    return job
+
+
+def job_stats(queue: "LocalJobQueue", days: int) -> dict:
+    """Counts of the last ``days`` days, the recent failures and the newest job."""
+    since = utcnow() - timedelta(days=days)
+    stats = queue.stats(since)
+    recent = queue.store.recent(status=[ERROR, INTERRUPTED], since=since, limit=10)
+    last, _ = queue.store.list(limit=1)
+    return {**stats, "days": days, "recent_errors": recent, "last_job": last[0] if last else None}
+
+
+def webhook_origin_summary(queue: "LocalJobQueue", days: int) -> dict:
+    """Webhook jobs of the last ``days`` days counted by sender (host, endpoint), status and event."""
+    rows = queue.store.webhook_origins(utcnow() - timedelta(days=days))
+    by_origin: dict[tuple, int] = {}
+    by_status: dict[str, int] = {}
+    by_event: dict[str, int] = {}
+    for origin, status in rows:
+        origin = origin or {}
+        key = (origin.get("client_host"), origin.get("endpoint"))
+        by_origin[key] = by_origin.get(key, 0) + 1
+        by_status[status] = by_status.get(status, 0) + 1
+        event = origin.get("event_type") or "unknown"
+        by_event[event] = by_event.get(event, 0) + 1
+    ordered = sorted(by_origin.items(), key=lambda kv: -kv[1])
+    return {"days": days, "total": len(rows),
+            "by_origin": [{"client_host": k[0], "endpoint": k[1], "count": n} for k, n in ordered],
+            "by_status": by_status, "by_event_type": by_event}
+
+
+def retry_job(queue: "LocalJobQueue", job_id: int) -> int:
+    """Queue a finished job again; returns the new job's id."""
+    job = job_or_404(queue, job_id)
+    if job["status"] not in FINAL_STATES:
+        raise Invalid(f"job {job_id} is {job['status']}; only finished jobs can be retried")
+    if not registry.exists(job["module"]):
+        raise Invalid(f"module {job['module']!r} no longer exists")
+    return queue.retry(job_id)
+
+
+def cancel_job(queue: "LocalJobQueue", job_id: int) -> str:
+    """Ask a job to stop; ``"cancelled"`` when it already has, else ``"cancelling"``."""
+    job = job_or_404(queue, job_id)
+    if job["status"] in FINAL_STATES:
+        raise Invalid(f"job {job_id} already ended ({job['status']})")
+    queue.cancel(job_id)
+    after = queue.get(job_id) or job
+    return "cancelled" if after["status"] == "cancelled" else "cancelling"

@@ -24,13 +24,14 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, Iterable
 
-from fastapi import HTTPException, Request
-
 from curatarr.auth.ratelimit import TokenBucketLimiter
 from curatarr.db.base import iso, utcnow
+from curatarr.errors import TooManyRequests, Unavailable
 from curatarr.modules import registry
 
 if TYPE_CHECKING:
+    from starlette.requests import Request
+
     from curatarr.runtime import Runtime
 
 DEFAULT_DEDUPE_SECONDS = 5.0
@@ -104,18 +105,14 @@ class Deduper:
             self._seen.pop(key, None)
 
 
-def _extension(rt: "Runtime", name: str, factory):
-    ext = rt.extensions.get(name)
-    if ext is None:
-        ext = rt.extensions.setdefault(name, factory())
-    return ext
-
-
 def deduper(rt: "Runtime") -> Deduper:
     section = rt.config.get_section("jobs") or {}
     window = float(section.get("webhook_dedupe_seconds", DEFAULT_DEDUPE_SECONDS)) if isinstance(section, dict) \
         else DEFAULT_DEDUPE_SECONDS
-    d = _extension(rt, "webhook_dedupe", lambda: Deduper(window))
+    with rt.attach_lock:
+        if rt.webhook_dedupe is None:
+            rt.webhook_dedupe = Deduper(window)
+        d = rt.webhook_dedupe
     d.window = window
     return d
 
@@ -125,11 +122,14 @@ def is_duplicate(rt: "Runtime", key: str) -> tuple[bool, int | None]:
 
 
 def webhook_rate_limit(rt: "Runtime", request: Request, endpoint: str) -> None:
-    limiter = _extension(rt, "webhook_limiter", lambda: TokenBucketLimiter(10.0, 20))
+    with rt.attach_lock:
+        if rt.webhook_limiter is None:
+            rt.webhook_limiter = TokenBucketLimiter(10.0, 20)
+        limiter = rt.webhook_limiter
     client = request.client.host if request.client else "?"
     wait = limiter.acquire(f"{endpoint}|{client}")
     if wait > 0:
-        raise HTTPException(429, "Too many webhook requests", headers={"Retry-After": str(max(1, int(wait + 0.999)))})
+        raise TooManyRequests("Too many webhook requests", headers={"Retry-After": str(max(1, int(wait + 0.999)))})
 
 
 def first_installed(candidates: Iterable[str]) -> str | None:
@@ -142,9 +142,9 @@ def first_installed(candidates: Iterable[str]) -> str | None:
 def submit_webhook_job(rt: "Runtime", module: str, *, origin: dict, overrides: dict | None = None,
                        dedupe: str | None = None, priority: int = 3) -> int:
     """Queue ``module`` for a webhook; with ``dedupe`` the job is remembered for the dedupe window."""
-    queue = getattr(rt, "jobs", None)
+    queue = rt.jobs
     if queue is None:
-        raise HTTPException(503, "the job service is not running")
+        raise Unavailable("the job service is not running")
     job_id = queue.submit(module, overrides=overrides or None, origin=origin, priority=priority, source="webhook")
     if dedupe:
         deduper(rt).remember_job(dedupe, job_id)

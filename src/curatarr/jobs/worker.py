@@ -17,10 +17,10 @@ import traceback
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from curatarr.jobs.context import ProgressSink, build_context, effective_config
+from curatarr.jobs.context import ProgressSink, build_context
 from curatarr.jobs.store import CANCELLED, ERROR, INTERRUPTED, SUCCESS
 from curatarr.modules import registry
-from curatarr.modules.base import Cancelled, ModuleError, RunResult
+from curatarr.modules.base import Cancelled, ModuleError, RunResult, prepare_run
 
 if TYPE_CHECKING:
     from curatarr.runtime import Runtime
@@ -55,7 +55,10 @@ def _result_dict(value: Any, ctx) -> dict:
 def run_module(rt: "Runtime", *, job_id: int | None, module_name: str, dry_run: bool, overrides: dict | None,
                origin: dict | None, cancel_event: threading.Event, shutdown_event: threading.Event | None,
                sink: ProgressSink, logger: logging.Logger) -> Outcome:
-    """Execute ``module_name`` once and return its outcome (never raises)."""
+    """Execute ``module_name`` once and return its outcome (never raises).
+
+    ``dry_run`` is the job record's answer (decided when the job was submitted); the run's frozen
+    config comes from :func:`prepare_run`, the one place config and dry-run are settled."""
     stopped_status = lambda: INTERRUPTED if shutdown_event is not None and shutdown_event.is_set() else CANCELLED  # noqa: E731
     ctx = None
     try:
@@ -66,13 +69,12 @@ def run_module(rt: "Runtime", *, job_id: int | None, module_name: str, dry_run: 
         logger.error("module %s could not be loaded: %s", module_name, exc)
         return Outcome(ERROR, None, f"module {module_name} could not be loaded: {exc}"[:MAX_ERROR_CHARS], sink.state, 0.0)
     try:
-        section = rt.config.get_section(module_name) or {}
-        config = effective_config(module, section, overrides, dry_run)
-        ctx = build_context(rt, job_id=job_id, module=module, dry_run=dry_run, overrides=overrides, origin=origin,
-                            cancel_event=cancel_event, sink=sink, logger=logger)
-        logger.info("%s started%s (job %s)", module_name, " in dry-run mode" if dry_run else "", job_id)
+        settings = prepare_run(rt, module, overrides, dry_run)
+        ctx = build_context(rt, job_id=job_id, module=module, dry_run=settings.dry_run, overrides=overrides,
+                            origin=origin, cancel_event=cancel_event, sink=sink, logger=logger)
+        logger.info("%s started%s (job %s)", module_name, " in dry-run mode" if settings.dry_run else "", job_id)
         ctx.check_cancelled()
-        value = module.run(ctx, config)
+        value = module.run(ctx, settings.config)
         result = _result_dict(value, ctx)
         state, pct = sink.flush()
         if cancel_event.is_set():

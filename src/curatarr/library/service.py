@@ -1,5 +1,5 @@
 """LibraryService: the media library as the rest of Curatarr sees it (API handlers, modules, other
-areas via ``rt.extensions["library"]``).
+areas via ``rt.library``).
 
     lib = library_for(rt)
     page = lib.search(SearchParams(query="matrix", type="movie"))
@@ -411,10 +411,10 @@ _LOCK = threading.Lock()
 
 
 def library_for(rt: "Runtime") -> LibraryService:
-    """The runtime's LibraryService (created on first use and kept in ``rt.extensions["library"]``)."""
+    """The runtime's LibraryService (created on first use and kept in ``rt.library``)."""
     with _LOCK:
-        service = rt.extensions.get("library")
+        service = rt.library
         if not isinstance(service, LibraryService):
             service = LibraryService(rt)
-            rt.extensions["library"] = service
+            rt.library = service
         return service

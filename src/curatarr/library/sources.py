@@ -1,11 +1,10 @@
 """Sources: turn what one instance reports into :class:`ItemRecord` s.
 
-*arr instances go through their typed clients (``connectors.arr``) for every write — deletes with
-the right exclusion flag, exclusions on the right path, commands, tags. The big item lists are read
-in their wire format (``/api/v3/movie``, ``/api/v3/series`` + ``/episode?seriesId=``,
-``/api/v1/artist`` + ``/album``) through the client's HTTP service (same auth, SSRF guard, retries
-and errors) and decoded one element at a time: no list of 100,000 parsed models in memory, no
-model validation per item on a 100k-item sync. Media servers go through their typed connectors
+*arr instances go through their client family (``connectors.arr``) for everything — deletes with
+the right exclusion flag, exclusions on the right path, commands, tags, and the big item lists,
+which the clients stream in their wire format (movies, series + a series' episodes, artists +
+albums) and this module decodes one element at a time: no list of 100,000 parsed models in memory,
+no model validation per item on a 100k-item sync. Media servers go through their typed connectors
 (PlexClient, MediaBrowserClient).
 
 Each source offers ``iter_items()`` (:class:`SourceItem` s: id, digest of the source's own data,
@@ -22,18 +21,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from curatarr.connectors.errors import BadResponse, NotFound
-from curatarr.connectors.http import HttpService
 from curatarr.library.records import (
     ARR_TYPES, KIND_OF_ARR, RECORD_VERSION, ChildRecord, ItemRecord, media_id, parse_datetime, to_int,
 )
-from curatarr.library.wire import Expected, Known, Predictor, digest, iter_json_array, stream_json_array
+from curatarr.library.wire import Expected, Known, Predictor, digest
 
 if TYPE_CHECKING:
     from curatarr.instances.types import InstanceRef
     from curatarr.runtime import Runtime
-
-API_BASE = {"radarr": "/api/v3", "sonarr": "/api/v3", "lidarr": "/api/v1"}
-ITEM_PATH = {"radarr": "movie", "sonarr": "series", "lidarr": "artist"}
 
 
 @dataclass(slots=True)
@@ -47,17 +42,6 @@ class SourceItem:
     build: Callable[[], ItemRecord]
     pos: int | None = None
     length: int | None = None
-
-
-def http_of(connector: Any) -> HttpService:
-    """The HttpService inside a connector (composition ``.http`` or subclassing)."""
-    if isinstance(connector, HttpService):
-        return connector
-    for attr in ("http", "_http", "service"):
-        inner = getattr(connector, attr, None)
-        if isinstance(inner, HttpService):
-            return inner
-    raise TypeError(f"connector {type(connector).__name__} exposes no HttpService")
 
 
 def open_connector(rt: "Runtime", ref: "InstanceRef") -> Any:
@@ -106,8 +90,6 @@ class ArrSource:
         self.instance = instance
         self.source_type = source_type
         self.client = client               # RadarrClient | SonarrClient | LidarrClient
-        self.http = http_of(client)
-        self.base = API_BASE[source_type]
         self._tags: dict[int, str] | None = None
         self._tags_digest = ""
         self._albums: dict[int, list[dict]] | None = None
@@ -115,20 +97,9 @@ class ArrSource:
         self.recognised = 0  # items of the last listing recognised without decoding
 
     # ---- plumbing -------------------------------------------------------------------------
-    def path(self, tail: str) -> str:
-        return f"{self.base}/{tail.lstrip('/')}"
-
-    def get_json(self, tail: str, params: dict | None = None) -> Any:
-        return self.http.get_json(self.path(tail), params=params)
-
-    def iter_array(self, tail: str, params: dict | None = None, *,
-                   predictor: Predictor | None = None) -> Iterator[tuple[Any, str]]:
-        yield from stream_json_array(self.http, self.path(tail), params, predictor=predictor)
-
     def tags(self) -> dict[int, str]:
         if self._tags is None:
-            raw = self.get_json("tag") or []
-            self._tags = {int(t["id"]): str(t.get("label") or "") for t in raw if isinstance(t, dict) and "id" in t}
+            self._tags = self.client.tag_labels()
             self._tags_digest = digest(json.dumps(sorted(self._tags.items())))
         return self._tags
 
@@ -145,13 +116,13 @@ class ArrSource:
         self.tags()
         if self.source_type == "lidarr":
             self._albums, self._album_text = {}, {}
-            for album, text in self.iter_array("album"):
+            for album, text in self.client.stream_albums():
                 if isinstance(album, dict):
                     artist = int(album.get("artistId") or 0)
                     self._albums.setdefault(artist, []).append(album)
                     self._album_text.setdefault(artist, []).append(text)
         predictor = self._predictor(known) if known else None
-        for pos, (raw, text) in enumerate(self.iter_array(ITEM_PATH[self.source_type], predictor=predictor)):
+        for pos, (raw, text) in enumerate(self.client.stream_items(predictor=predictor)):
             if isinstance(raw, Known):
                 yield SourceItem(raw.key, raw.digest, lambda text=text: self.record(json.loads(text)), pos, len(text))
             elif isinstance(raw, dict) and raw.get("id") is not None:
@@ -176,8 +147,7 @@ class ArrSource:
         return digest(self._tags_digest, text)
 
     def fetch_one(self, native_id: str) -> SourceItem:
-        tail = f"{ITEM_PATH[self.source_type]}/{int(native_id)}"
-        text = self.http.request("GET", self.path(tail), headers={"Accept": "application/json"}).text
+        text = self.client.item_text(int(native_id))
         try:
             raw = json.loads(text)
         except ValueError:
@@ -186,7 +156,7 @@ class ArrSource:
             raise BadResponse("item is not a JSON object", service=self.source_type)
         self.tags()
         if self.source_type == "lidarr":
-            albums = [(a, t) for a, t in self.iter_array("album", {"artistId": int(native_id)}) if isinstance(a, dict)]
+            albums = [(a, t) for a, t in self.client.stream_albums(int(native_id)) if isinstance(a, dict)]
             self._albums = {int(native_id): [a for a, _ in albums]}
             self._album_text = {int(native_id): [t for _, t in albums]}
         record = self.record(raw)
@@ -308,7 +278,7 @@ class ArrSource:
             return list(record.children)
         sid = record.native_id
         episodes = []
-        for ep, _text in self.iter_array("episode", {"seriesId": int(sid)}):
+        for ep, _text in self.client.stream_episodes(int(sid)):
             if not isinstance(ep, dict) or ep.get("id") is None:
                 continue
             s, e = to_int(ep.get("seasonNumber")) or 0, to_int(ep.get("episodeNumber")) or 0
@@ -326,8 +296,13 @@ class ArrSource:
         self.client.delete(int(native_id), delete_files=delete_files, add_exclusion=add_exclusion)
 
     @property
+    def base(self) -> str:
+        """The app's API root (``/api/v3`` | ``/api/v1``), reported in delete answers."""
+        return self.client.api
+
+    @property
     def exclusion_path(self) -> str:
-        return self.path(self.client.exclusion_path)
+        return self.client.exclusion_endpoint
 
     def exclusions(self) -> list[Any]:
         """Import (list) exclusions (Radarr ``/exclusions``; Sonarr/Lidarr ``/importlistexclusion``)."""
@@ -338,24 +313,19 @@ class ArrSource:
         return self.client.refresh([int(i) for i in native_ids])
 
     def rescan(self, native_ids: list[str]) -> list[Any]:
-        ids = [int(i) for i in native_ids]
-        if self.source_type == "radarr":
-            return [self.client.post_command("RescanMovie", movieIds=ids)]
-        if self.source_type == "sonarr":
-            return [self.client.post_command("RescanSeries", seriesId=i) for i in ids]
-        return [self.client.post_command("RescanFolders")]
+        """RescanMovie / RescanSeries (one per series) / RescanFolders."""
+        return self.client.rescan([int(i) for i in native_ids])
 
     def command_state(self, command_id: int) -> str:
         return self.client.command(int(command_id)).status
 
     def update_item(self, native_id: str, changes: dict[str, Any]) -> dict:
         """Read the full resource, apply ``changes`` (wire names), PUT it back."""
-        tail = f"{ITEM_PATH[self.source_type]}/{int(native_id)}"
-        current = self.get_json(tail)
+        current = self.client.item_document(int(native_id))
         if not isinstance(current, dict):
             raise BadResponse("item is not a JSON object", service=self.source_type)
         current.update(changes)
-        return self.http.json("PUT", self.path(tail), json=current, params={"moveFiles": "false"})
+        return self.client.replace_item(int(native_id), current)
 
     def tag_ids(self, labels: list[str]) -> list[int]:
         """Ids of tag labels, creating missing tags."""
@@ -363,8 +333,7 @@ class ArrSource:
         return [self.client.ensure_tag(label).id for label in labels if label.strip()]
 
     def poster(self, url: str) -> tuple[bytes, str]:
-        resp = self.http.request("GET", url, headers={"Accept": "image/*"})
-        return resp.content, resp.headers.get("content-type", "image/jpeg")
+        return self.client.image(url)
 
 
 # ---- media servers -----------------------------------------------------------------------------------
@@ -493,4 +462,4 @@ def close_source(source: Any) -> None:
 
 
 __all__ = ["ArrSource", "PlexSource", "MediaBrowserSource", "SourceItem", "source_for", "close_source",
-           "iter_json_array", "http_of", "digest", "NotFound"]
+           "digest", "NotFound"]

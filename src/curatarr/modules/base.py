@@ -22,9 +22,12 @@ A module is one class in one file under ``curatarr/modules`` plus one line in
             ctx.progress(len(items), len(items))
             return ctx.result.build()
 
-The job worker builds the :class:`RunContext`; ``config`` is the module's ``config.yml`` section
-merged with the job's one-shot overrides and validated by ``Config``. Tests of a single module may
-build a context without the queue with :meth:`RunContext.standalone`.
+The run contract: :func:`prepare_run` is the one place a run's settings are decided. It reads the
+module's ``config.yml`` section once, merges the job's one-shot overrides on top, validates the result
+once into a *frozen* ``Config`` and decides dry-run once (:func:`resolve_dry_run`: explicit request >
+override > config section > the module's default). The job worker (queued and foreground runs alike)
+calls it, builds the :class:`RunContext` with that dry-run answer and calls ``run(ctx, config)``.
+Tests of a single module and scripts get the same pair without the queue from :func:`standalone`.
 """
 
 from __future__ import annotations
@@ -34,28 +37,46 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from curatarr.config.store import deep_merge
+from curatarr.errors import ModuleError
 
 if TYPE_CHECKING:
     from curatarr.runtime import Runtime
 
 __all__ = ["Module", "ModuleConfig", "RunContext", "RunResult", "ResultBuilder", "Connectors", "Cancelled",
-           "ModuleError"]
+           "ModuleError", "RunSettings", "prepare_run", "standalone", "effective_config", "resolve_dry_run",
+           "dry_run_for", "frozen_model"]
 
 
 class Cancelled(Exception):
     """Raised by :meth:`RunContext.check_cancelled` once the job has been asked to stop."""
 
 
-class ModuleError(Exception):
-    """A module's own, expected failure (bad configuration, nothing to work on…): the job ends
-    ``error`` with this message and no traceback noise."""
-
-
 class ModuleConfig(BaseModel):
-    """Convenient base for module Config models: unknown keys in config.yml are kept."""
+    """Convenient base for module Config models: unknown keys in config.yml are kept; a validated
+    config is frozen (a run cannot change the settings it was given)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+_frozen_models: dict[type[BaseModel], type[BaseModel]] = {}
+_frozen_lock = threading.Lock()
+
+
+def frozen_model(model: type[BaseModel]) -> type[BaseModel]:
+    """``model`` itself when it is frozen already, else a frozen subclass of it (made once, cached):
+    every config a run receives is frozen, whatever base its Config model has."""
+    if model.model_config.get("frozen"):
+        return model
+    with _frozen_lock:
+        frozen = _frozen_models.get(model)
+        if frozen is None:
+            frozen = type(model.__name__, (model,), {"model_config": ConfigDict(frozen=True),
+                                                      "__module__": model.__module__, "__doc__": model.__doc__})
+            _frozen_models[model] = frozen
+        return frozen
 
 
 # ---- result --------------------------------------------------------------------------------------
@@ -227,8 +248,8 @@ class RunContext:
 
     # services -------------------------------------------------------------------------------------
     def service(self, name: str) -> Any:
-        """A service another area attached to the runtime (``rt.extensions[name]``), or None."""
-        return getattr(self.rt, "extensions", {}).get(name)
+        """A service another area attached to the runtime (the attribute ``rt.<name>``), or None."""
+        return getattr(self.rt, name, None)
 
     @classmethod
     def standalone(cls, rt: "Runtime", module: str, *, dry_run: bool = False, overrides: dict | None = None,
@@ -262,8 +283,8 @@ class Module:
 
     # helpers used by the framework -----------------------------------------------------------------
     def parse_config(self, raw: dict | None) -> BaseModel:
-        """Validate a config section (raises pydantic.ValidationError)."""
-        return self.Config.model_validate(raw or {})
+        """Validate a config section into a frozen Config (raises pydantic.ValidationError)."""
+        return frozen_model(self.Config).model_validate(raw or {})
 
     def instance_names(self, config: BaseModel) -> list[str]:
         """Names of the instances this configuration uses (connectivity test, dashboard)."""
@@ -310,3 +331,68 @@ def select_instances(ctx: "RunContext", names: list[str], types: tuple[str, ...]
     if not refs:
         raise ModuleError(f"no {label} instance to {purpose} (configure one, or fix the instances list)")
     return refs
+
+
+# ---- the run contract ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What one run is given: its frozen, validated config and the dry-run answer."""
+
+    config: BaseModel
+    dry_run: bool
+
+
+def resolve_dry_run(module: Module, section: Any, overrides: dict | None, requested: bool | None) -> bool:
+    """The one dry-run rule: explicit request > one-shot override > config section > the module's default.
+
+    The queue applies it when a job is submitted (the job record keeps the answer); the worker passes
+    that answer back in as ``requested``, so a run never decides twice."""
+    if requested is not None:
+        return bool(requested)
+    if overrides and isinstance(overrides.get("dry_run"), bool):
+        return overrides["dry_run"]
+    if isinstance(section, dict) and isinstance(section.get("dry_run"), bool):
+        return section["dry_run"]
+    return bool(module.default_dry_run)
+
+
+def dry_run_for(rt: "Runtime", module: Module, overrides: dict | None, requested: bool | None) -> bool:
+    """:func:`resolve_dry_run` against the module's current config section (job submission)."""
+    return resolve_dry_run(module, rt.config.get_section(module.name) or {}, overrides, requested)
+
+
+def effective_config(module: Module, section: Any, overrides: dict | None, dry_run: bool) -> BaseModel:
+    """The module's config section, with the job's one-shot overrides on top, validated (frozen).
+
+    ``dry_run`` is set on the config when the model has such a field, so a module reading either
+    ``ctx.dry_run`` or ``config.dry_run`` sees the same answer. Raises ModuleError on bad config.
+    """
+    base = section if isinstance(section, dict) else {}
+    merged = deep_merge(base, {k: v for k, v in (overrides or {}).items() if k != "dry_run"})
+    if "dry_run" in getattr(module.Config, "model_fields", {}):
+        merged["dry_run"] = dry_run
+    try:
+        return module.parse_config(merged)
+    except ValidationError as exc:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ())) or "(section)"
+        raise ModuleError(f"invalid configuration for {module.name}: {where}: {first.get('msg', 'invalid')}") from None
+
+
+def prepare_run(rt: "Runtime", module: Module, overrides: dict | None = None,
+                dry_run: bool | None = None) -> RunSettings:
+    """A run's settings, decided once: the config section read once, overrides merged, validated once
+    (frozen), dry-run resolved by :func:`resolve_dry_run`. Raises ModuleError on bad config."""
+    section = rt.config.get_section(module.name) or {}
+    resolved = resolve_dry_run(module, section, overrides, dry_run)
+    return RunSettings(effective_config(module, section, overrides, resolved), resolved)
+
+
+def standalone(rt: "Runtime", module: Module, *, overrides: dict | None = None, dry_run: bool | None = None,
+               origin: dict | None = None) -> tuple[RunContext, BaseModel]:
+    """``(ctx, config)`` for running ``module`` outside the job queue (module tests, scripts), decided
+    by :func:`prepare_run` exactly as a queued run's. Close ``ctx.connectors`` when done."""
+    settings = prepare_run(rt, module, overrides, dry_run)
+    ctx = RunContext.standalone(rt, module.name, dry_run=settings.dry_run, overrides=overrides, origin=origin)
+    return ctx, settings.config

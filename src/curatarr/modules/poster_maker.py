@@ -5,30 +5,41 @@ Kometa path from the media folder, picks the source image (manual asset, then pr
 language rules, size filter, the server's own art as a marker-checked last resort, season→show and
 title-card→background fallbacks), renders changed assets in the artwork engine's process pool,
 writes them atomically, records every choice (ImageChoices) and optionally uploads the result
-(hash-checked). Collections get a poster too. Modes come as job overrides:
-``{"mode": "normal" | "single" | "cleanup" | …, "item": {...}}``.
+(hash-checked). Collections get a poster too.
 
-The rules live in ``curatarr.posters``: ``sourcing`` (source choice), ``collections``, ``upload``,
-``plan`` (specs, hashes, texts), ``extra_modes`` (testing/manual/backup/sync/reset).
+The run mode is the typed ``mode`` setting of :class:`~curatarr.posters.config.PosterMakerConfig`
+(a job sets it as an override: ``{"mode": "single", "item": {...}}``). A normal or single run is a
+pipeline of named stages over one :class:`AssetRun`::
+
+    choose → fetch → render → write → record → upload
+
+``choose`` decides each asset's source and drops the unchanged ones; ``fetch`` downloads the chosen
+images (threads); ``render`` draws them in the process pool, which writes each file atomically;
+``write`` books every written file (hash, counts); ``record`` stores the choices; ``upload`` pushes
+the new files to the servers. A dry run stops after ``choose`` and lists what would be rendered.
+
+The rules live in ``curatarr.posters``: ``config`` (settings), ``sourcing`` (source choice),
+``collections``, ``upload``, ``plan`` (specs, hashes, texts), ``extra_modes``
+(testing/manual/backup/sync/reset).
 """
 
 from __future__ import annotations
 
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, Iterable, Iterator
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from curatarr.artwork.batch import RenderJob, render_many
+from curatarr.artwork.batch import BatchResult, RenderJob, render_many
 from curatarr.assets.naming import AssetTarget, asset_relpath
 from curatarr.connectors.errors import ConnectorError
 from curatarr.connectors.provider_images import ImageCandidate
-from curatarr.modules.base import Module, ModuleConfig, ModuleError, RunContext, RunResult
+from curatarr.modules.base import Module, ModuleError, RunContext, RunResult
 from curatarr.posters import choices as store
 from curatarr.posters import extra_modes as extra
 from curatarr.posters.collections import collection_spec, read_collections
-from curatarr.posters.libraries import SKIP_LABEL, MediaItem, iter_server
+from curatarr.posters.config import MODES, LanguageOverride, PosterMakerConfig, asset_root, backup_root
+from curatarr.posters.libraries import MediaItem, iter_server
 from curatarr.posters.modes import ItemTarget, find_items
 from curatarr.posters.plan import (COUNT_KEYS, AssetSpec, display_title, input_hash, needs_render, render_language,
                                    texts_for)
@@ -37,86 +48,13 @@ from curatarr.posters.sourcing import SERVER_TYPES, ServerArt, Sourcer
 from curatarr.posters.upload import upload_assets
 from curatarr.posters.writer import FolderListing, cleanup, file_sha256, resolve
 
-MODES = ("normal", "single", "cleanup", "testing", "manual", "backup", "sync", "reset")
+# Re-exported: the settings moved to curatarr.posters.config (callers and benchmarks import them from here).
+__all__ = ["PosterMaker", "PosterMakerConfig", "LanguageOverride", "MODES", "asset_root", "backup_root", "AssetRun"]
+
 FAV_LINKS = {"tmdb": "https://www.themoviedb.org/{t}/{id}/images/posters", "tvdb": "https://thetvdb.com/dereferrer/{t}/{id}",
              "fanart": "https://fanart.tv/{t}/{id}"}
-
-
-class LanguageOverride(BaseModel):
-    """Per-library language orders (Posterizarr v3 ``LibraryLanguageOverrides``); empty = global."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    language_order: list[str] = Field(default_factory=list)
-    season_language_order: list[str] = Field(default_factory=list)
-    background_language_order: list[str] = Field(default_factory=list)
-    titlecard_language_order: list[str] = Field(default_factory=list)
-
-
-class PosterMakerConfig(ModuleConfig):
-    media_servers: list[str] = Field(default_factory=list, description="Plex/Jellyfin/Emby instances; empty = all enabled")
-    providers: dict[str, str] = Field(default_factory=dict, description="provider → instance name (default: first of each type)")
-    asset_path: str = Field("", description="asset folder (default <data>/posters/assets)")
-    manual_asset_path: str = Field("", description="manual assets, same layout; used before any provider")
-    backup_path: str = Field("", description="backup mode target (default <data>/posters/backup)")
-    layout: Literal["folders", "flat"] = "folders"
-    library_folders: bool = True
-    exclude_libraries: list[str] = Field(default_factory=list)
-    skip_label: str = SKIP_LABEL
-    posters: bool = True
-    backgrounds: bool = True
-    seasons: bool = True
-    titlecards: bool = True
-    collections: bool = Field(True, description="a poster per Plex collection / Jellyfin-Emby BoxSet")
-    favourite_provider: Literal["tmdb", "fanart", "tvdb"] = "tmdb"
-    provider_order: list[str] = Field(default_factory=lambda: ["tmdb", "fanart", "tvdb"])
-    language_order: list[str] = Field(default_factory=lambda: ["xx", "en", "de"])
-    season_language_order: list[str] = Field(default_factory=list)
-    background_language_order: list[str] = Field(default_factory=list)
-    titlecard_language_order: list[str] = Field(default_factory=list)
-    library_language_overrides: dict[str, LanguageOverride] = Field(
-        default_factory=dict, description="library name → its own language orders")
-    use_original_title: bool = Field(False, description="always draw the original title when there is one")
-    server_art_fallback: bool = Field(True, description="use the server's current image when no provider has one")
-    disable_hash_validation: bool = Field(False, description="use/overwrite server images even with a tool marker")
-    poster_min_width: int = Field(0, ge=0)
-    poster_min_height: int = Field(0, ge=0)
-    background_min_width: int = Field(0, ge=0)
-    background_min_height: int = Field(0, ge=0)
-    show_fallback: bool = True
-    background_fallback: bool = True
-    template: str = Field("classic", description="template family or id used for every kind")
-    templates: dict[str, str] = Field(default_factory=dict, description="per-kind template overrides")
-    skip_truncated: bool = True
-    upload: bool = False
-    upload_existing_assets: bool = Field(False, description="also upload assets not rendered this run "
-                                                            "when the server's image has no tool marker")
-    replace_thumb_with_backdrop: bool = Field(False, description="Jellyfin/Emby: a Backdrop upload also sets Thumb")
-    workers: int | None = Field(None, ge=1, le=64)
-    download_workers: int = Field(8, ge=1, le=64)
-    provider_cache_hours: float = Field(24.0, ge=0)
-    asset_cleanup: bool = False
-    webhook_retries: int = Field(3, ge=0, le=50)
-    webhook_retry_delay: float = Field(60.0, ge=0)
-
-
-def asset_root(rt, cfg: PosterMakerConfig) -> Path:
-    from curatarr.security.paths import safe_path
-
-    if not cfg.asset_path:
-        root = rt.data_dir / "posters" / "assets"
-    else:
-        root = safe_path(cfg.asset_path, rt.roots())
-    root.mkdir(parents=True, exist_ok=True)
-    return root
-
-
-def backup_root(rt, cfg: PosterMakerConfig) -> Path:
-    from curatarr.security.paths import safe_path
-
-    root = safe_path(cfg.backup_path, rt.roots()) if cfg.backup_path else rt.data_dir / "posters" / "backup"
-    root.mkdir(parents=True, exist_ok=True)
-    return root
+RESULT_COUNTS = ("posters", "seasons", "backgrounds", "titlecards", "collections", "errors", "fallbacks",
+                 "textless", "truncated", "downloads", "writes", "uploads", "unchanged")
 
 
 def _choice_lang(lang: str | None) -> str:
@@ -129,6 +67,28 @@ def _source_id(source: Any) -> str:
         st = source.stat()
         return f"manual:{source}:{st.st_size}:{st.st_mtime_ns}"
     return source.url
+
+
+def choice_record(cfg: PosterMakerConfig, item: MediaItem, spec: AssetSpec, source: Any, fallback: str) -> dict:
+    """The ImageChoices row of one asset (what was chosen, from where, and the links to it)."""
+    fav = cfg.favourite_provider
+    fav_id = item.ids.get("tvdb" if fav in ("tvdb", "fanart") and item.kind == "show" else "tmdb")
+    link = FAV_LINKS[fav].format(t="movie" if item.kind == "movie" else ("tv" if fav == "tmdb" else "series"),
+                                 id=fav_id) if fav_id else "false"
+    if item.collection and fav == "tmdb" and item.ids.get("tmdb_collection"):
+        link = FAV_LINKS["tmdb"].format(t="collection", id=item.ids["tmdb_collection"])
+    manual = isinstance(source, Path)
+    cand = source if isinstance(source, ImageCandidate) else None
+    # Server art is never known to be textless (Posterizarr: Plex is never textless-safe).
+    language = "Textless" if manual else (_choice_lang(cand.language) if cand else "false")
+    provider = "manual" if manual else (cand.provider if cand else (source.provider if source else ""))
+    return {"kind": spec.kind, "title": spec.title, "type": spec.choice_type, "rootfolder": item.asset_name,
+            "library": item.library, "server": item.server, "server_id": spec.server_id,
+            "language": language, "fallback": fallback,
+            "download_source": "false" if source is None else (str(source) if manual else source.url),
+            "fav_provider_link": link, "provider": provider,
+            "manual": manual, "tmdbid": item.ids.get("tmdb", ""), "tvdbid": item.ids.get("tvdb", ""),
+            "imdbid": item.ids.get("imdb", ""), "text_truncated": False}
 
 
 class PosterMaker(Module):
@@ -204,35 +164,17 @@ class PosterMaker(Module):
 
     # ---- run --------------------------------------------------------------------------------------
     def run(self, ctx: RunContext, config: PosterMakerConfig) -> RunResult:
-        mode = str(ctx.overrides.get("mode") or "normal")
-        if mode not in MODES:
-            raise ModuleError(f"unknown poster maker mode {mode!r}; use one of {', '.join(MODES)}")
         root = asset_root(ctx.rt, config)
-        for key in ("posters", "seasons", "backgrounds", "titlecards", "collections", "errors", "fallbacks",
-                    "textless", "truncated", "downloads", "writes", "uploads", "unchanged"):
+        for key in RESULT_COUNTS:
             ctx.result.count(key, 0)
-        ctx.result.set_data("mode", mode)
-        if mode == "cleanup":
-            return self._cleanup(ctx, config, root, dry_run=bool(ctx.overrides.get("dry_run", ctx.dry_run)))
-        if mode in ("testing", "manual"):
-            from curatarr.artwork.service import artwork_service
+        ctx.result.set_data("mode", config.mode)
+        runners = {"cleanup": self._cleanup, "testing": self._testing, "manual": self._manual,
+                   "backup": self._backup, "sync": self._sync, "reset": self._reset}
+        return runners.get(config.mode, self._assets)(ctx, config, root)
 
-            svc = artwork_service(ctx.rt)
-            if mode == "testing":
-                extra.run_testing(ctx, config, svc)
-            else:
-                extra.run_manual(ctx, config, root, svc)
-            return ctx.result.build()
-        if mode in ("backup", "sync", "reset"):
-            servers = self._servers(ctx, config)
-            if mode == "backup":
-                extra.run_backup(ctx, config, self, servers, backup_root(ctx.rt, config))
-            elif mode == "sync":
-                extra.run_sync(ctx, config, self, servers)
-            else:
-                extra.run_reset(ctx, config, servers)
-            return ctx.result.build()
-        target = ItemTarget.model_validate(ctx.overrides.get("item") or {}) if mode == "single" else None
+    def _assets(self, ctx: RunContext, config: PosterMakerConfig, root: Path) -> RunResult:
+        """Modes ``normal`` (every library) and ``single`` (the item a webhook names)."""
+        target = ItemTarget.model_validate(ctx.overrides.get("item") or {}) if config.mode == "single" else None
         servers = self._servers(ctx, config, target.server if target else None)
         if not servers:
             raise ModuleError("no Plex, Jellyfin or Emby instance is configured for the poster maker")
@@ -243,9 +185,31 @@ class PosterMaker(Module):
             items += read_collections(ctx, config, servers, items)
         lookups = self._lookups(ctx, config)
         try:
-            return self._process(ctx, config, root, items, lookups, dict(servers_by_name(servers)), target)
+            return self._make_assets(AssetRun(self, ctx, config, root, items, lookups,
+                                              dict(servers_by_name(servers)), target))
         finally:
             lookups.close()
+
+    # the other modes' rules live in curatarr.posters.extra_modes
+    def _testing(self, ctx: RunContext, config: PosterMakerConfig, root: Path) -> RunResult:
+        extra.run_testing(ctx, config, _artwork(ctx))
+        return ctx.result.build()
+
+    def _manual(self, ctx: RunContext, config: PosterMakerConfig, root: Path) -> RunResult:
+        extra.run_manual(ctx, config, root, _artwork(ctx))
+        return ctx.result.build()
+
+    def _backup(self, ctx: RunContext, config: PosterMakerConfig, root: Path) -> RunResult:
+        extra.run_backup(ctx, config, self, self._servers(ctx, config), backup_root(ctx.rt, config))
+        return ctx.result.build()
+
+    def _sync(self, ctx: RunContext, config: PosterMakerConfig, root: Path) -> RunResult:
+        extra.run_sync(ctx, config, self, self._servers(ctx, config))
+        return ctx.result.build()
+
+    def _reset(self, ctx: RunContext, config: PosterMakerConfig, root: Path) -> RunResult:
+        extra.run_reset(ctx, config, self._servers(ctx, config))
+        return ctx.result.build()
 
     def _read_items(self, ctx, cfg, servers, target: ItemTarget | None) -> list[MediaItem]:
         items: list[MediaItem] = []
@@ -282,218 +246,29 @@ class PosterMaker(Module):
             ctx.result.warn("the item named by the trigger is not in any library (yet)")
         return items
 
-    def _process(self, ctx, cfg, root: Path, items, lookups, servers, target) -> RunResult:
-        from curatarr.artwork.service import artwork_service
-
-        svc = artwork_service(ctx.rt)
-        manual_root = Path(cfg.manual_asset_path) if cfg.manual_asset_path else None
-        known = store.load_assets(ctx.rt.db)
-        sourcer = Sourcer(cfg, lookups, manual_root=manual_root, servers=servers, known=known, asset_root=root,
-                          log=ctx.log.info)
-        records: list[store.ChoiceRecord] = []
-        all_specs: list[tuple[AssetSpec, MediaItem]] = []
-        templates: dict[str, Any] = {}
-        hashes: dict[str, str] = {}
-        kinds = ("poster", "background", "season", "titlecard") + (("collection",) if cfg.collections else ())
-        for kind in kinds:
-            try:
-                templates[kind] = svc.store.resolve(cfg.templates.get(kind) or cfg.template, kind)
-            except Exception as exc:  # TemplateNotFound / TemplateError: a configuration mistake
-                raise ModuleError(f"template for {kind}: {exc}") from None
-            hashes[kind] = templates[kind].content_hash()
-        active = []
-        for item in items:
-            if item.skipped(cfg.skip_label):
-                ctx.result.count("skipped_label")
-            else:
-                active.append(item)
-
-        def decide(item: MediaItem, offline: bool = False) -> list:
-            if ctx.cancelled:
-                return []
-            try:
-                with lookups.offline(offline):
-                    decided = [(spec, item, *sourcer.choose(item, spec)) for spec in self.specs_for(cfg, item, target)]
-            except NeedsNetwork:
-                raise  # the item goes to a look-up thread, which uses the answers loaded so far
-            except BaseException:
-                lookups.release(item.ids)
-                raise
-            lookups.release(item.ids)
-            return decided
-
-        def decisions() -> Iterator[list]:
-            """Each item's decisions. An item whose provider answers are all cached is decided right
-            here (a no-op run needs no thread at all: handing cached work to threads only made them
-            queue for the GIL); an item that needs the network goes to a look-up thread (per-provider
-            rate limits apply inside each client), at most a few dozen items ahead."""
-            with ThreadPoolExecutor(max_workers=cfg.download_workers) as pool:
-                pending: set = set()
-                for item in active:
-                    try:
-                        decided = decide(item, offline=True)
-                    except NeedsNetwork:
-                        pending.add(pool.submit(decide, item))
-                    else:
-                        yield decided
-                    if len(pending) >= cfg.download_workers * 4:
-                        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    else:
-                        finished = {f for f in pending if f.done()}
-                    for future in finished:
-                        pending.discard(future)
-                        yield future.result()
-                while pending:
-                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        yield future.result()
-
-        on_disk = FolderListing(root)  # read before anything is written this run
-
-        def planned() -> Iterator[tuple]:
-            for n, decided in enumerate(decisions()):
-                ctx.check_cancelled()
-                if n % 50 == 0:
-                    ctx.progress(n, len(active), phase="choosing and rendering")
-                for spec, item, source, fallback, _reason in decided:
-                    all_specs.append((spec, item))
-                    if source is None:
-                        ctx.result.count("missing")
-                        if spec.key in sourcer.refused:   # remembered: no re-download until the cache time ends
-                            status = "refused"
-                        elif spec.key not in sourcer.remembered and known.get(spec.key, {}).get("status") != "written":
-                            status = "missing"
-                        else:
-                            continue
-                        records.append(store.ChoiceRecord(spec.key, {**self._record(cfg, item, spec, source, fallback),
-                                                                     "status": status}))
-                        continue
-                    h = input_hash(_source_id(source), templates[spec.kind].id, hashes[spec.kind], spec.texts)
-                    row = known.get(spec.key) or {}
-                    exists = row.get("status") == "truncated" or on_disk.exists(spec.key)
-                    if not needs_render(h, row.get("input_hash"), exists):
-                        ctx.result.count("unchanged")   # nothing to record: the row already says all this
-                        continue
-                    yield (spec, item, source, {**self._record(cfg, item, spec, source, fallback), "input_hash": h})
-
+    def _make_assets(self, run: "AssetRun") -> RunResult:
+        """The pipeline: choose → fetch → render → write → record → upload (a dry run stops after
+        choosing and lists what it would render)."""
+        ctx = run.ctx
         ctx.phase("choosing and rendering")
+        planned = run.choose()
         if ctx.dry_run:
-            for spec, _item, _src, _rec in planned():
-                ctx.result.changed(f"would render {spec.key}", asset=spec.key)
-            ctx.result.count("provider_calls", lookups.calls)
+            run.preview(planned)
             return ctx.result.build()
-        self._render(ctx, cfg, svc, root, planned(), lookups, sourcer, records, templates)
-        store.save_choices(ctx.rt.db, records)
-        if cfg.upload or cfg.upload_existing_assets:
-            rendered = {r.asset_key for r in records if r.values.get("status") == "written"}
-            upload_assets(ctx, cfg, root, all_specs, servers, rendered)
-        if cfg.asset_cleanup and target is None:
-            keep = {spec.key for spec, _ in all_specs}
-            ctx.result.set_data("cleanup", cleanup(root, keep, dry_run=False,
-                                                   protected=tuple(cfg.exclude_libraries) if cfg.library_folders else ()))
-        ctx.result.count("provider_calls", lookups.calls)
+        try:
+            for rendered in run.render(run.fetch(planned)):
+                run.write(rendered)
+            run.book_failures()
+        finally:
+            ctx.result.count("downloads", run.lookups.downloads + run.sourcer.downloads)
+        run.record()
+        run.upload()
+        run.clean_up()
+        ctx.result.count("provider_calls", run.lookups.calls)
         return ctx.result.build()
 
-    def _record(self, cfg, item: MediaItem, spec: AssetSpec, source, fallback: str) -> dict:
-        fav = cfg.favourite_provider
-        fav_id = item.ids.get("tvdb" if fav in ("tvdb", "fanart") and item.kind == "show" else "tmdb")
-        link = FAV_LINKS[fav].format(t="movie" if item.kind == "movie" else ("tv" if fav == "tmdb" else "series"),
-                                     id=fav_id) if fav_id else "false"
-        if item.collection and fav == "tmdb" and item.ids.get("tmdb_collection"):
-            link = FAV_LINKS["tmdb"].format(t="collection", id=item.ids["tmdb_collection"])
-        manual = isinstance(source, Path)
-        cand = source if isinstance(source, ImageCandidate) else None
-        # Server art is never known to be textless (Posterizarr: Plex is never textless-safe).
-        language = "Textless" if manual else (_choice_lang(cand.language) if cand else "false")
-        provider = "manual" if manual else (cand.provider if cand else (source.provider if source else ""))
-        return {"kind": spec.kind, "title": spec.title, "type": spec.choice_type, "rootfolder": item.asset_name,
-                "library": item.library, "server": item.server, "server_id": spec.server_id,
-                "language": language, "fallback": fallback,
-                "download_source": "false" if source is None else (str(source) if manual else source.url),
-                "fav_provider_link": link, "provider": provider,
-                "manual": manual, "tmdbid": item.ids.get("tmdb", ""), "tvdbid": item.ids.get("tvdb", ""),
-                "imdbid": item.ids.get("imdb", ""), "text_truncated": False}
-
-    def _render(self, ctx, cfg, svc, root: Path, planned, lookups: ProviderLookups, sourcer: Sourcer, records,
-                templates) -> None:
-        """Download and render as the plan is produced: choosing (network), downloading (network)
-        and rendering (CPU, process pool) overlap instead of running one after the other."""
-        work: dict[int, tuple] = {}
-        source_iter = enumerate(planned)
-        done = 0
-
-        def fetch(index: int) -> bytes:
-            # Bytes go to the renderer directly: no temp files, and libvips decodes from memory.
-            _spec, _item, source, _rec = work[index]
-            if isinstance(source, Path):
-                return source.read_bytes()
-            if isinstance(source, ServerArt):
-                return sourcer.fetch(source)
-            return lookups.download(source)
-
-        def jobs() -> Iterator[RenderJob]:
-            with ThreadPoolExecutor(max_workers=cfg.download_workers) as pool:
-                pending: dict = {}
-                exhausted = False
-                while pending or not exhausted:
-                    while not exhausted and len(pending) < cfg.download_workers * 2:
-                        try:
-                            i, entry = next(source_iter)
-                        except StopIteration:
-                            exhausted = True
-                            break
-                        work[i] = entry
-                        pending[pool.submit(fetch, i)] = i
-                    if not pending:
-                        break
-                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for fut in finished:
-                        i = pending.pop(fut)
-                        spec, _item, _src, rec = work[i]
-                        try:
-                            image = fut.result()
-                        except (ConnectorError, OSError) as exc:
-                            failed.append((i, f"download failed: {exc}"))
-                            continue
-                        out = resolve(root, spec.key)
-                        yield RenderJob(kind=spec.kind, image=image, texts=spec.texts, out=str(out),
-                                        template=templates[spec.kind].id, output_format="jpeg", job_id=i)
-
-        failed: list[tuple[int, str]] = []
-        try:
-            for result in render_many(jobs(), workers=cfg.workers, setup=svc.worker_setup()):
-                i = int(result.job_id)
-                spec, item, source, rec = work[i]
-                done += 1
-                ctx.progress(done, len(work), item=spec.key, phase="rendering")
-                svc.persist_fit_entries(result.fit_entries)
-                if not result.ok:
-                    failed.append((i, result.error or "render failed"))
-                    continue
-                rec = {**rec, "text_truncated": bool(result.truncated)}
-                if result.truncated:
-                    ctx.result.count("truncated")
-                if result.skipped or not result.out:
-                    records.append(store.ChoiceRecord(spec.key, {**rec, "status": "truncated", "file_hash": ""}))
-                    continue
-                ctx.result.count(COUNT_KEYS[spec.kind])
-                ctx.result.count("writes")
-                if rec["fallback"] != "false":
-                    ctx.result.count("fallbacks")
-                if rec["language"] == "Textless":
-                    ctx.result.count("textless")
-                records.append(store.ChoiceRecord(spec.key, {**rec, "status": "written",
-                                                             "file_hash": file_sha256(Path(result.out))}))
-                ctx.result.changed(f"rendered {spec.key}", asset=spec.key, kind=spec.kind)
-            for i, message in failed:
-                spec, item, _source, rec = work[i]
-                ctx.result.count("errors")
-                ctx.result.error_item(spec.key, message)
-                records.append(store.ChoiceRecord(spec.key, {**rec, "status": "error"}))
-        finally:
-            ctx.result.count("downloads", lookups.downloads + sourcer.downloads)
-
-    def _cleanup(self, ctx, cfg, root: Path, *, dry_run: bool) -> RunResult:
+    def _cleanup(self, ctx: RunContext, cfg: PosterMakerConfig, root: Path) -> RunResult:
+        dry_run = ctx.dry_run
         keep = set(store.load_assets(ctx.rt.db))
         report = cleanup(root, keep, dry_run=dry_run,
                          protected=tuple(cfg.exclude_libraries) if cfg.library_folders else ())
@@ -504,6 +279,241 @@ class PosterMaker(Module):
         return ctx.result.build()
 
 
+def _artwork(ctx: RunContext) -> Any:
+    from curatarr.artwork.service import artwork_service  # imported when a run needs it
+
+    return artwork_service(ctx.rt)
+
+
 def servers_by_name(servers: list[tuple[str, str, Any]]) -> Iterator[tuple[str, tuple[str, Any]]]:
     for name, stype, client in servers:
         yield name, (stype, client)
+
+
+@dataclass
+class Planned:
+    """One asset the choose stage decided to (re)render."""
+
+    spec: AssetSpec
+    item: MediaItem
+    source: Any  # Path (manual asset) | ImageCandidate (provider) | ServerArt (the server's own image)
+    record: dict  # its ImageChoices row so far
+
+
+class AssetRun:
+    """One normal or single run's state, shared by its stages (methods named after them)."""
+
+    def __init__(self, module: PosterMaker, ctx: RunContext, cfg: PosterMakerConfig, root: Path,
+                 items: list[MediaItem], lookups: ProviderLookups, servers: dict[str, tuple[str, Any]],
+                 target: ItemTarget | None):
+        self.module, self.ctx, self.cfg, self.root = module, ctx, cfg, root
+        self.lookups, self.servers, self.target = lookups, servers, target
+        self.svc = _artwork(ctx)
+        self.known = store.load_assets(ctx.rt.db)
+        self.sourcer = Sourcer(cfg, lookups, manual_root=Path(cfg.manual_asset_path) if cfg.manual_asset_path else None,
+                               servers=servers, known=self.known, asset_root=root, log=ctx.log.info)
+        self.records: list[store.ChoiceRecord] = []
+        self.all_specs: list[tuple[AssetSpec, MediaItem]] = []
+        self.templates: dict[str, Any] = {}
+        self.hashes: dict[str, str] = {}
+        kinds = ("poster", "background", "season", "titlecard") + (("collection",) if cfg.collections else ())
+        for kind in kinds:
+            try:
+                self.templates[kind] = self.svc.store.resolve(cfg.templates.get(kind) or cfg.template, kind)
+            except Exception as exc:  # TemplateNotFound / TemplateError: a configuration mistake
+                raise ModuleError(f"template for {kind}: {exc}") from None
+            self.hashes[kind] = self.templates[kind].content_hash()
+        self.active: list[MediaItem] = []
+        for item in items:
+            if item.skipped(cfg.skip_label):
+                ctx.result.count("skipped_label")
+            else:
+                self.active.append(item)
+        self.on_disk = FolderListing(root)  # read before anything is written this run
+        self.work: dict[int, Planned] = {}  # fetch index → what is being fetched and rendered
+        self.failed: list[tuple[int, str]] = []  # (fetch index, why) of downloads and renders that failed
+        self.done = 0  # render results booked so far
+
+    # ---- choose -----------------------------------------------------------------------------------
+    def _decide(self, item: MediaItem, offline: bool = False) -> list:
+        if self.ctx.cancelled:
+            return []
+        lookups = self.lookups
+        try:
+            with lookups.offline(offline):
+                decided = [(spec, item, *self.sourcer.choose(item, spec))
+                           for spec in self.module.specs_for(self.cfg, item, self.target)]
+        except NeedsNetwork:
+            raise  # the item goes to a look-up thread, which uses the answers loaded so far
+        except BaseException:
+            lookups.release(item.ids)
+            raise
+        lookups.release(item.ids)
+        return decided
+
+    def _decisions(self) -> Iterator[list]:
+        """Each item's decisions. An item whose provider answers are all cached is decided right
+        here (a no-op run needs no thread at all: handing cached work to threads only made them
+        queue for the GIL); an item that needs the network goes to a look-up thread (per-provider
+        rate limits apply inside each client), at most a few dozen items ahead."""
+        workers = self.cfg.download_workers
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            pending: set = set()
+            for item in self.active:
+                try:
+                    decided = self._decide(item, offline=True)
+                except NeedsNetwork:
+                    pending.add(pool.submit(self._decide, item))
+                else:
+                    yield decided
+                if len(pending) >= workers * 4:
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                else:
+                    finished = {f for f in pending if f.done()}
+                for future in finished:
+                    pending.discard(future)
+                    yield future.result()
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    yield future.result()
+
+    def choose(self) -> Iterator[Planned]:
+        """Stage 1: every asset whose source or inputs changed since it was last written. Missing
+        sources are recorded (once); unchanged assets are only counted."""
+        ctx, cfg, known, sourcer = self.ctx, self.cfg, self.known, self.sourcer
+        for n, decided in enumerate(self._decisions()):
+            ctx.check_cancelled()
+            if n % 50 == 0:
+                ctx.progress(n, len(self.active), phase="choosing and rendering")
+            for spec, item, source, fallback, _reason in decided:
+                self.all_specs.append((spec, item))
+                if source is None:
+                    ctx.result.count("missing")
+                    if spec.key in sourcer.refused:   # remembered: no re-download until the cache time ends
+                        status = "refused"
+                    elif spec.key not in sourcer.remembered and known.get(spec.key, {}).get("status") != "written":
+                        status = "missing"
+                    else:
+                        continue
+                    self.records.append(store.ChoiceRecord(spec.key, {**choice_record(cfg, item, spec, source, fallback),
+                                                                      "status": status}))
+                    continue
+                h = input_hash(_source_id(source), self.templates[spec.kind].id, self.hashes[spec.kind], spec.texts)
+                row = known.get(spec.key) or {}
+                exists = row.get("status") == "truncated" or self.on_disk.exists(spec.key)
+                if not needs_render(h, row.get("input_hash"), exists):
+                    ctx.result.count("unchanged")   # nothing to record: the row already says all this
+                    continue
+                yield Planned(spec, item, source, {**choice_record(cfg, item, spec, source, fallback), "input_hash": h})
+
+    def preview(self, planned: Iterable[Planned]) -> None:
+        """Dry run: what the choose stage would hand on, and nothing else."""
+        for p in planned:
+            self.ctx.result.changed(f"would render {p.spec.key}", asset=p.spec.key)
+        self.ctx.result.count("provider_calls", self.lookups.calls)
+
+    # ---- fetch ------------------------------------------------------------------------------------
+    def _download(self, index: int) -> bytes:
+        # Bytes go to the renderer directly: no temp files, and libvips decodes from memory.
+        source = self.work[index].source
+        if isinstance(source, Path):
+            return source.read_bytes()
+        if isinstance(source, ServerArt):
+            return self.sourcer.fetch(source)
+        return self.lookups.download(source)
+
+    def fetch(self, planned: Iterable[Planned]) -> Iterator[RenderJob]:
+        """Stage 2: download the chosen images a few at a time while the plan is still being made
+        and the renderer works: choosing (network), downloading (network) and rendering (CPU,
+        process pool) overlap instead of running one after the other."""
+        source_iter = enumerate(planned)
+        workers = self.cfg.download_workers
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            pending: dict = {}
+            exhausted = False
+            while pending or not exhausted:
+                while not exhausted and len(pending) < workers * 2:
+                    try:
+                        i, entry = next(source_iter)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    self.work[i] = entry
+                    pending[pool.submit(self._download, i)] = i
+                if not pending:
+                    break
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    i = pending.pop(fut)
+                    spec = self.work[i].spec
+                    try:
+                        image = fut.result()
+                    except (ConnectorError, OSError) as exc:
+                        self.failed.append((i, f"download failed: {exc}"))
+                        continue
+                    out = resolve(self.root, spec.key)
+                    yield RenderJob(kind=spec.kind, image=image, texts=spec.texts, out=str(out),
+                                    template=self.templates[spec.kind].id, output_format="jpeg", job_id=i)
+
+    # ---- render -----------------------------------------------------------------------------------
+    def render(self, jobs: Iterable[RenderJob]) -> Iterator[BatchResult]:
+        """Stage 3: draw in the artwork engine's process pool; each worker writes its file atomically."""
+        return render_many(jobs, workers=self.cfg.workers, setup=self.svc.worker_setup())
+
+    # ---- write ------------------------------------------------------------------------------------
+    def write(self, result: BatchResult) -> None:
+        """Stage 4: book one rendered asset: its file hash, counts and choice row (or why it failed)."""
+        ctx = self.ctx
+        i = int(result.job_id)
+        planned = self.work[i]
+        spec = planned.spec
+        self.done += 1
+        ctx.progress(self.done, len(self.work), item=spec.key, phase="rendering")
+        self.svc.persist_fit_entries(result.fit_entries)
+        if not result.ok:
+            self.failed.append((i, result.error or "render failed"))
+            return
+        rec = {**planned.record, "text_truncated": bool(result.truncated)}
+        if result.truncated:
+            ctx.result.count("truncated")
+        if result.skipped or not result.out:
+            self.records.append(store.ChoiceRecord(spec.key, {**rec, "status": "truncated", "file_hash": ""}))
+            return
+        ctx.result.count(COUNT_KEYS[spec.kind])
+        ctx.result.count("writes")
+        if rec["fallback"] != "false":
+            ctx.result.count("fallbacks")
+        if rec["language"] == "Textless":
+            ctx.result.count("textless")
+        self.records.append(store.ChoiceRecord(spec.key, {**rec, "status": "written",
+                                                          "file_hash": file_sha256(Path(result.out))}))
+        ctx.result.changed(f"rendered {spec.key}", asset=spec.key, kind=spec.kind)
+
+    def book_failures(self) -> None:
+        """Downloads and renders that failed: an error on the result and an ``error`` choice row each."""
+        for i, message in self.failed:
+            planned = self.work[i]
+            self.ctx.result.count("errors")
+            self.ctx.result.error_item(planned.spec.key, message)
+            self.records.append(store.ChoiceRecord(planned.spec.key, {**planned.record, "status": "error"}))
+
+    # ---- record -----------------------------------------------------------------------------------
+    def record(self) -> None:
+        """Stage 5: store every choice made this run (the upload stage reads them back)."""
+        store.save_choices(self.ctx.rt.db, self.records)
+
+    # ---- upload -----------------------------------------------------------------------------------
+    def upload(self) -> None:
+        """Stage 6: push new (or, with ``upload_existing_assets``, unmarked existing) files to the servers."""
+        if self.cfg.upload or self.cfg.upload_existing_assets:
+            rendered = {r.asset_key for r in self.records if r.values.get("status") == "written"}
+            upload_assets(self.ctx, self.cfg, self.root, self.all_specs, self.servers, rendered)
+
+    def clean_up(self) -> None:
+        """After a whole-library run with ``asset_cleanup``: delete asset files no item needs any more."""
+        cfg = self.cfg
+        if cfg.asset_cleanup and self.target is None:
+            keep = {spec.key for spec, _ in self.all_specs}
+            self.ctx.result.set_data("cleanup", cleanup(self.root, keep, dry_run=False,
+                                                        protected=tuple(cfg.exclude_libraries) if cfg.library_folders else ()))

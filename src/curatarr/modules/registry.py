@@ -19,7 +19,7 @@ log = logging.getLogger("curatarr.modules")
 MODULES: dict[str, str] = {
     "health_checkarr": "curatarr.modules.health_checkarr:HealthCheckarr",
     "renameinatorr": "curatarr.modules.renameinatorr:Renameinatorr",
-    "health_snapshot": "curatarr.jobs.system_tasks:HealthSnapshotTask",
+    "health_snapshot": "curatarr.modules.health_snapshot:HealthSnapshotTask",
     "poster_maker": "curatarr.modules.poster_maker:PosterMaker",
     "cache_refresh": "curatarr.modules.cache_refresh:CacheRefresh",
     # modules: add new lines above this one

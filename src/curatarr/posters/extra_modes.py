@@ -15,7 +15,7 @@ from curatarr.artwork.batch import RenderJob, render_many
 from curatarr.assets.naming import AssetTarget, asset_relpath
 from curatarr.connectors.errors import ConnectorError, NotFound
 from curatarr.fsutil import atomic_write_bytes
-from curatarr.modules.base import ModuleError
+from curatarr.errors import ModuleError
 from curatarr.posters import choices as store
 from curatarr.posters.collections import COLLECTION_WORD, collection_relpath
 from curatarr.posters.libraries import iter_server

@@ -8,18 +8,16 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import quote
 
+from curatarr.posters.config import PosterMakerConfig, asset_root
 from curatarr.posters.writer import IMAGE_EXTENSIONS, AssetFile, classify, resolve, scan
 
 
-def poster_config(rt):
-    from curatarr.modules.poster_maker import PosterMaker
-
-    return PosterMaker().parse_config(rt.config.get_section("poster_maker") or {})
+def poster_config(rt) -> PosterMakerConfig:
+    """The poster maker's settings as config.yml has them (no job overrides)."""
+    return PosterMakerConfig.model_validate(rt.config.get_section("poster_maker") or {})
 
 
 def roots(rt) -> tuple[Path, Path | None]:
-    from curatarr.modules.poster_maker import asset_root
-
     cfg = poster_config(rt)
     manual = None
     if cfg.manual_asset_path:

@@ -1,15 +1,12 @@
-"""System work that runs as ordinary (hidden) jobs, and the jobs area's system report.
+"""``health_snapshot``: a hidden system module, run as an ordinary job.
 
-- ``health_snapshot``: probes every configured instance (concurrently, short timeout), stores one
-  ``system_health_snapshots`` row per instance and prunes rows older than 30 days. Scheduled
-  every 6 hours by the scheduler's system rules (first run at start when one was missed).
-- :func:`jobs_report`: the jobs part of ``/api/system/digest`` and ``/api/system/cleanup-candidates``.
-"""
+Probes every configured instance (short timeout), stores one ``system_health_snapshots`` row per
+instance and prunes rows older than the retention. Scheduled every 6 hours by the scheduler's system
+rules (first run at start when one was missed)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from pydantic import Field
 from sqlalchemy import delete
@@ -17,9 +14,6 @@ from sqlalchemy import delete
 from curatarr.db.base import utcnow
 from curatarr.db.models.system import HealthSnapshot
 from curatarr.modules.base import Module, ModuleConfig, RunContext, RunResult
-
-if TYPE_CHECKING:
-    from curatarr.runtime import Runtime
 
 SNAPSHOT_RETENTION_DAYS = 30
 
@@ -61,18 +55,3 @@ class HealthSnapshotTask(Module):
         ctx.result.set_data("pruned", int(pruned))
         ctx.log.info("health snapshot: %d instances probed, %d old rows pruned", len(rows), pruned)
         return ctx.result.build()
-
-
-def jobs_report(rt: "Runtime", days: int) -> dict:
-    """Digest: job counts by status and recent failures in the window; cleanup: errored jobs."""
-    from curatarr.jobs.store import ERROR, INTERRUPTED, JobStore
-
-    store = JobStore(rt.db)
-    since = utcnow() - timedelta(days=max(1, days or 0))
-    by_status, _ = store.counts(since)
-    failures = store.recent(status=[ERROR, INTERRUPTED], since=since, limit=20)
-    recent = [{"id": j["id"], "type": j["type"], "module_name": j["module"], "module": j["module"],
-               "status": j["status"], "error": j["error"], "received_at": j["created_at"]} for j in failures]
-    all_errors, _ = store.counts(None)
-    return {"digest": {"job_counts": by_status, "recent_failures": recent},
-            "cleanup": {"errored_jobs": int(all_errors.get(ERROR, 0))}}
