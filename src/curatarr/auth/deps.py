@@ -105,9 +105,7 @@ def identify(request: Request, *, query_token: bool = False, webhook_secret: boo
 def _verify_basic_limited(request: Request, rt, username: str, password: str) -> Principal | None:
     """Check Basic credentials under the login rate limit: failed checks use up the client's
     login attempts, and once they are used up no password is checked until the bucket refills."""
-    from curatarr.auth.ratelimit import login_limiter
-
-    from curatarr.auth.ratelimit import client_address
+    from curatarr.auth.ratelimit import client_address, login_limiter
 
     limiter = login_limiter(rt)
     client = client_address(request, rt.settings.general.trusted_proxies)
