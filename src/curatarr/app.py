@@ -13,6 +13,7 @@ from curatarr import __version__
 from curatarr.api import include_routers
 from curatarr.api.errors import install_error_handlers
 from curatarr.runtime import Runtime
+from curatarr.security.request_guard import install as install_request_guard
 
 WEB_DIR = Path(__file__).parent / "web"
 
@@ -46,6 +47,8 @@ def create_app(runtime: Runtime | None = None, *, start_services: bool = True) -
     app.state.runtime = rt
     install_error_handlers(app)
     include_routers(app)
+    # Innermost middleware (added first): credentials and scope before any body is read, bounded bodies.
+    install_request_guard(app)
 
     @app.middleware("http")
     async def refuse_oversized_bodies(request: Request, call_next):

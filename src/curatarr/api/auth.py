@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Body, HTTPException, Path, Request
 from pydantic import BaseModel, Field
 
 from curatarr.api.deps import PrincipalDep, RuntimeDep
 from curatarr.auth.deps import public
-from curatarr.auth.ratelimit import login_limiter
+from curatarr.auth.policy import SCOPES
+from curatarr.auth.ratelimit import client_address, login_limiter
 from curatarr.clock import iso
 
 router = APIRouter(tags=["auth"])
@@ -25,6 +28,8 @@ class PasswordChange(BaseModel):
 
 class NewKey(BaseModel):
     name: str = Field(..., min_length=1, max_length=150)
+    scope: Literal[SCOPES] | None = Field(  # type: ignore[valid-type]
+        None, description="read | operator | admin; default read (see docs/security.md, Privileges)")
 
 
 def _token_answer(token: str, claims) -> dict:
@@ -48,7 +53,7 @@ def auth_setup(rt: RuntimeDep, body: Credentials):
 @router.post("/api/auth/login")
 @public
 def auth_login(rt: RuntimeDep, body: Credentials, request: Request):
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request, rt.settings.general.trusted_proxies)
     limiter = login_limiter(rt)
     wait = limiter.acquire(client)
     if wait > 0:
@@ -60,7 +65,8 @@ def auth_login(rt: RuntimeDep, body: Credentials, request: Request):
 
 @router.get("/api/auth/me")
 def auth_me(principal: PrincipalDep):
-    return {"username": principal.username, "method": principal.method, "expires_at": iso(principal.expires_at)}
+    return {"username": principal.username, "method": principal.method, "expires_at": iso(principal.expires_at),
+            "scope": principal.scope}
 
 
 @router.post("/api/auth/logout")
@@ -82,7 +88,7 @@ def auth_password(rt: RuntimeDep, principal: PrincipalDep, body: PasswordChange)
 
 @router.get("/api/auth/keys")
 def list_keys(rt: RuntimeDep):
-    keys = [{"id": k.id, "name": k.name, "prefix": k.prefix, "created_at": iso(k.created_at),
+    keys = [{"id": k.id, "name": k.name, "prefix": k.prefix, "scope": k.scope, "created_at": iso(k.created_at),
              "last_used_at": iso(k.last_used_at)} for k in rt.auth.list_api_keys()]
     return {"keys": keys, "total": len(keys)}
 
@@ -92,8 +98,9 @@ def create_key(rt: RuntimeDep, principal: PrincipalDep, body: NewKey = Body(...)
     username = principal.username
     if principal.method == "webhook_secret":
         raise HTTPException(403, "The webhook secret cannot create API keys")
-    row, key = rt.auth.create_api_key(username, body.name)
-    return {"id": row.id, "name": row.name, "prefix": row.prefix, "created_at": iso(row.created_at), "key": key,
+    row, key = rt.auth.create_api_key(username, body.name, body.scope)
+    return {"id": row.id, "name": row.name, "prefix": row.prefix, "scope": row.scope,
+            "created_at": iso(row.created_at), "key": key,
             "message": "Copy this key now; it is not shown again"}
 
 
