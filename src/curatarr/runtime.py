@@ -61,7 +61,8 @@ class Runtime:
         if migrate:
             self.db.migrate()
         self.jwt_secret = load_or_create_secret(self.data_dir / "jwt.secret")
-        self.auth = AuthService(self.db, self.jwt_secret, lambda: self.config.settings.auth.token_expiry_hours)
+        self.auth = AuthService(self.db, self.jwt_secret, lambda: self.config.settings.auth.token_expiry_hours,
+                                lambda: self.config.settings.auth.bcrypt_rounds)
         self.extensions: dict[str, Any] = {}  # services attached by other areas (jobs, events, …)
         # Set by the jobs lifecycle hook on start(); None means "not running" (e.g. CLI commands).
         self.jobs: Any = None

@@ -11,9 +11,10 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, func, select
 
 from curatarr.auth.passwords import (
-    DUMMY_HASH,
+    DEFAULT_BCRYPT_ROUNDS,
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
+    dummy_hash,
     hash_password,
     verify_password,
 )
@@ -66,10 +67,12 @@ def validate_credentials(username: str, password: str) -> None:
 
 
 class AuthService:
-    def __init__(self, db: Database, jwt_secret: str, token_hours: callable):
+    def __init__(self, db: Database, jwt_secret: str, token_hours: callable,
+                 bcrypt_rounds: callable = lambda: DEFAULT_BCRYPT_ROUNDS):
         self.db = db
         self.jwt_secret = jwt_secret
-        self._token_hours = token_hours  # callable so config changes apply without restart
+        self._token_hours = token_hours  # callables so config changes apply without restart
+        self._bcrypt_rounds = bcrypt_rounds
 
     # ---- users -----------------------------------------------------------------------------------
     def user_count(self) -> int:
@@ -84,7 +87,8 @@ class AuthService:
         with self.db.session() as s:
             if s.scalar(select(func.count()).select_from(User)):
                 raise AuthError("setup has already been completed", 403)
-            s.add(User(username=username.strip(), password_hash=hash_password(password), is_admin=True))
+            s.add(User(username=username.strip(), password_hash=hash_password(password, self._bcrypt_rounds()),
+                       is_admin=True))
         return self.issue(username.strip())
 
     def authenticate(self, username: str, password: str) -> User | None:
@@ -93,7 +97,7 @@ class AuthService:
         with self.db.session() as s:
             user = s.scalar(select(User).where(User.username == username))
         if user is None:
-            verify_password(password, DUMMY_HASH)  # same cost as a real check
+            verify_password(password, dummy_hash(self._bcrypt_rounds()))  # same cost as a real check
             return None
         return user if verify_password(password, user.password_hash) else None
 
@@ -113,7 +117,7 @@ class AuthService:
             user = s.scalar(select(User).where(User.username == username))
             if user is None:
                 raise AuthError("user not found", 404)
-            user.password_hash = hash_password(new)
+            user.password_hash = hash_password(new, self._bcrypt_rounds())
             user.password_changed_at = utcnow()
 
     def reset(self) -> int:
