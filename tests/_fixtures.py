@@ -99,16 +99,25 @@ class LiveServer:
 
 @contextmanager
 def sim_cluster(library=None, services: Iterable[str | tuple[str, str]] = ("radarr", "sonarr", "lidarr"), *,
-                small_images: bool = False) -> Iterator[Any]:
-    """Running simulators of ``services`` over one sample library (the demo library by default),
-    stopped at the end. ``small_images`` makes the image-serving simulators draw tiny artwork
-    (fast renders for the poster tests)."""
+                api_keys: dict[str, str] | None = None, **app_options: Any) -> Iterator[Any]:
+    """Running simulators of ``services`` (``"radarr_4k"`` or ``(type, instance)`` items, see
+    :class:`~curatarr.sims.server.SimCluster`) over one sample library (the demo library by default),
+    stopped at the end. ``app_options`` go to the simulator factories that take them, e.g.
+    ``small_images=True`` (tiny artwork: fast renders for the poster tests)."""
     from curatarr.sims.library import SampleLibrary
     from curatarr.sims.server import SimCluster
 
-    options = {"small_images": True} if small_images else None
-    with SimCluster(library or SampleLibrary.demo(), services=services, app_options=options) as cluster:
+    with SimCluster(library or SampleLibrary.demo(), services=services, api_keys=api_keys,
+                    app_options=app_options) as cluster:
         yield cluster
+
+
+def clear_faults(cluster):
+    """Drop every fault rule (state and recorded requests stay); returns the cluster."""
+    for sim in cluster.sims.values():
+        if sim is not None:
+            sim.faults.clear()
+    return cluster
 
 
 def fresh(cluster):
