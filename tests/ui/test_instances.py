@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests._fixtures import sim_cluster
 from tests.ui.conftest import goto_page, new_page, wait_for_shell
 
 

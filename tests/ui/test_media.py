@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests._fixtures import sim_cluster
 from tests.ui.conftest import goto_page
 
 
