@@ -77,7 +77,8 @@ class Runtime:
         if migrate:
             self.db.migrate()
         self.jwt_secret = load_or_create_secret(self.data_dir / "jwt.secret")
-        self.auth = AuthService(self.db, self.jwt_secret, lambda: self.config.settings.auth.token_expiry_hours)
+        self.auth = AuthService(self.db, self.jwt_secret, lambda: self.config.settings.auth.token_expiry_hours,
+                                lambda: self.config.settings.auth.bcrypt_rounds)
         # Services other areas attach. None means "not running / not created yet" (e.g. CLI commands).
         # Set by the jobs lifecycle hook on start():
         self.jobs: LocalJobQueue | None = None

@@ -12,7 +12,7 @@ import zipfile
 import httpx
 import pytest
 
-from tests.conftest import ADMIN_PASSWORD, ADMIN_USER, LiveServer, free_port
+from tests.conftest import ADMIN_PASSWORD, ADMIN_USER, LiveServer
 from tests.ui.conftest import goto_page, new_page, wait_for_shell
 
 # Chromium reports every non-2xx fetch as a console error; a refused login is expected to show one.
@@ -29,7 +29,7 @@ def shots(tmp_path):
 @pytest.fixture
 def empty_server(app):
     """The real app on a free port with no user yet (first-run setup pending)."""
-    server = LiveServer(app, free_port()).start()
+    server = LiveServer(app).start()
     yield server
     server.stop()
 

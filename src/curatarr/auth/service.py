@@ -12,9 +12,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from curatarr.auth.passwords import (
-    DUMMY_HASH,
+    DEFAULT_BCRYPT_ROUNDS,
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
+    dummy_hash,
     hash_password,
     verify_password,
 )
@@ -79,10 +80,12 @@ def validate_credentials(username: str, password: str) -> None:
 
 
 class AuthService:
-    def __init__(self, db: Database, jwt_secret: str, token_hours: callable):
+    def __init__(self, db: Database, jwt_secret: str, token_hours: callable,
+                 bcrypt_rounds: callable = lambda: DEFAULT_BCRYPT_ROUNDS):
         self.db = db
         self.jwt_secret = jwt_secret
-        self._token_hours = token_hours  # callable so config changes apply without restart
+        self._token_hours = token_hours  # callables so config changes apply without restart
+        self._bcrypt_rounds = bcrypt_rounds
 
     # ---- users -----------------------------------------------------------------------------------
     def user_count(self) -> int:
@@ -99,7 +102,7 @@ class AuthService:
         validate_credentials(username, password)
         if self.is_configured():  # the cheap answer for the common case; the row below decides
             raise AuthError("setup has already been completed", 403)
-        password_hash = hash_password(password)
+        password_hash = hash_password(password, self._bcrypt_rounds())
         try:
             with self.db.session() as s:
                 s.add(AuthSetup(id=AuthSetup.SINGLETON_ID))
@@ -115,7 +118,7 @@ class AuthService:
         with self.db.session() as s:
             user = s.scalar(select(User).where(User.username == username))
         if user is None:
-            verify_password(password, DUMMY_HASH)  # same cost as a real check
+            verify_password(password, dummy_hash(self._bcrypt_rounds()))  # same cost as a real check
             return None
         return user if verify_password(password, user.password_hash) else None
 
@@ -135,7 +138,7 @@ class AuthService:
             user = s.scalar(select(User).where(User.username == username))
             if user is None:
                 raise AuthError("user not found", 404)
-            user.password_hash = hash_password(new)
+            user.password_hash = hash_password(new, self._bcrypt_rounds())
             user.password_changed_at = utcnow()
 
     def reset(self) -> int:

@@ -67,6 +67,7 @@ class AuthSection(Section):
     token_expiry_hours: int = Field(24, ge=1, le=24 * 365)
     login_rate_per_second: float = Field(0.2, gt=0, description="Login attempts refilled per second per client IP")
     login_burst: int = Field(5, ge=1)
+    bcrypt_rounds: int = Field(12, ge=4, le=31, description="bcrypt cost of new password hashes (2^rounds)")
 
 
 class DatabaseSection(Section):
