@@ -13,7 +13,7 @@ from curatarr import __version__
 from curatarr.api import include_routers
 from curatarr.api.errors import install_error_handlers
 from curatarr.runtime import Runtime
-from curatarr.security.request_guard import install as install_request_guard
+from curatarr.api.request_guard import install as install_request_guard
 
 WEB_DIR = Path(__file__).parent / "web"
 

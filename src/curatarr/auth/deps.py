@@ -13,7 +13,7 @@ Accepted credentials on every protected route: ``Authorization: Bearer <jwt>``, 
 
 Once the caller is known, the scope the route needs (:mod:`curatarr.auth.policy`) is checked:
 403 when the credentials' scope is lower. For requests with a body the request guard
-(:mod:`curatarr.security.request_guard`) has already done both before any byte was read; its
+(:mod:`curatarr.api.request_guard`) has already done both before any byte was read; its
 principal is reused here.
 """
 
