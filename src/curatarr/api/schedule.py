@@ -7,7 +7,7 @@ from fastapi import APIRouter, HTTPException, Query
 
 from curatarr.api.deps import RuntimeDep
 from curatarr.api.schemas.schedule import (ModuleSchedule, ModuleScheduleWriteBody, RulePreview, ScheduleAnswer,
-                                           ScheduleCleared, ScheduleWriteBody)
+                                           ScheduleCleared, ScheduleSaved, ScheduleWriteBody)
 from curatarr.jobs import schedule_views
 
 router = APIRouter(tags=["Schedule"])
@@ -19,7 +19,7 @@ def get_schedule(rt: RuntimeDep):
     return schedule_views.schedule_answer(rt)
 
 
-@router.post("/api/schedule", response_model=ScheduleAnswer, response_model_exclude_unset=True,
+@router.post("/api/schedule", response_model=ScheduleSaved, response_model_exclude_unset=True,
              summary="Set one rule or replace the whole schedule")
 def post_schedule(rt: RuntimeDep, body: ScheduleWriteBody):
     """``{"module": m, "schedule": rule|null}`` sets one rule; ``{"schedule": {m: rule, …}}`` (or a

@@ -132,7 +132,7 @@ class RefreshQueued(ChubEnvelope):
 class PlexLibrary(ApiModel):
     title: str
     type: str = Field(description="Plex's own section type: movie, show, artist, photo")
-    key: str | None = None
+    key: str | int | None = None
 
 
 class PlexLibraries(ChubEnvelope):

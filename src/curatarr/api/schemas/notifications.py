@@ -26,11 +26,14 @@ class ScopeNotifications(ChubEnvelope):
 
 
 class SentResult(ApiModel):
+    scope: str | None = None
     name: str
     type: str | None = None
     ok: bool
-    message: str | None = None
+    messages: Any = None
     error: str | None = None
+    target: Any = None
+    message: str | None = Field(None, description="sent, or why not")
 
 
 class TestSent(ChubEnvelope):

@@ -34,6 +34,24 @@ class ScheduleAnswer(ChubEnvelope):
     scheduler_running: bool | None = None
 
 
+class ScheduleSaved(ChubEnvelope):
+    """After a write: one module's rule (as ``GET /api/schedule/{module_id}``) when one was set, else
+    the whole schedule (as ``GET /api/schedule``); both with ``message``."""
+
+    module: str | None = None
+    schedule: str | dict[str, str | None] | None = None
+    description: str | None = None
+    next_run: str | None = None
+    next_runs: list[str] | None = None
+    next_runs_local: list[str] | None = None
+    last_fired: str | None = None
+    error: str | None = None
+    rules: list[ModuleRule] | None = None
+    system: list[dict[str, Any]] | None = None
+    timezone: str | None = None
+    scheduler_running: bool | None = None
+
+
 class RulePreview(ChubEnvelope):
     valid: bool
     rule: str | None = None
