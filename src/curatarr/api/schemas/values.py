@@ -1,0 +1,7 @@
+"""Value types response models share."""
+
+from __future__ import annotations
+
+# A measured or configured number that may be whole or fractional. Declared as a union so a whole
+# number keeps printing as ``7`` (a plain ``float`` field would turn it into ``7.0`` on the wire).
+Number = int | float
