@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ConfigDict, Field
+
 from curatarr.api.schemas.common import ApiModel
 
 IMAGE_CONTENT = {"image/jpeg": {"schema": {"type": "string", "format": "binary"}},
@@ -35,18 +37,23 @@ class Template(ApiModel):
 
 class TemplateList(ApiModel):
     templates: list[Template] | None = None
-    families: list[Any] | None = None
+    families: dict[str, list[str]] | None = None  # family → its template ids
     total: int | None = None
     kinds: list[str] | None = None
 
 
 class TemplateJsonSchema(ApiModel):
-    """The JSON Schema of a template document (``$defs`` holds the layer types)."""
+    """The JSON Schema of a template document (``$defs`` holds the layer types). Fields are declared
+    in the order pydantic writes a schema, so the answer's keys keep their order."""
 
-    title: str | None = None
-    type: str | None = None
+    model_config = ConfigDict(populate_by_name=True)
+
+    defs: dict[str, Any] | None = Field(None, alias="$defs")
+    additionalProperties: bool | None = None
     properties: dict[str, Any] | None = None
     required: list[str] | None = None
+    title: str | None = None
+    type: str | None = None
 
 
 class TemplateError(ApiModel):
