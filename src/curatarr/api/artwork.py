@@ -40,19 +40,22 @@ def _template_json(template) -> dict:
 # ---------------------------------------------------------------- templates
 
 
-@router.get("/api/artwork/templates", response_model=schemas.TemplateList, response_model_exclude_unset=True)
+@router.get("/api/artwork/templates", summary="List render templates", response_model=schemas.TemplateList,
+            response_model_exclude_unset=True)
 def list_templates(service: ArtworkDep):
     templates = [_template_json(t) for t in service.store.list()]
     return {"templates": templates, "families": service.store.families(), "total": len(templates),
             "kinds": [k.value for k in Kind]}
 
 
-@router.get("/api/artwork/templates/schema", response_model=schemas.TemplateJsonSchema, response_model_exclude_unset=True)
+@router.get("/api/artwork/templates/schema", summary="JSON Schema of a template",
+            response_model=schemas.TemplateJsonSchema, response_model_exclude_unset=True)
 def template_schema():
     return template_json_schema()
 
 
-@router.post("/api/artwork/templates/validate", response_model=schemas.TemplateValidation, response_model_exclude_unset=True,
+@router.post("/api/artwork/templates/validate", summary="Validate a template",
+             response_model=schemas.TemplateValidation, response_model_exclude_unset=True,
              openapi_extra=schemas.TEMPLATE_BODY)
 async def validate(request: Request):
     body = await _json_body(request)
@@ -63,7 +66,8 @@ async def validate(request: Request):
     return {"valid": True, "errors": [], "hash": template.content_hash()}
 
 
-@router.get("/api/artwork/templates/{template_id}", response_model=schemas.Template, response_model_exclude_unset=True)
+@router.get("/api/artwork/templates/{template_id}", summary="One template", response_model=schemas.Template,
+            response_model_exclude_unset=True)
 def get_template(service: ArtworkDep, template_id: str):
     try:
         return _template_json(service.store.get(template_id))
@@ -71,8 +75,8 @@ def get_template(service: ArtworkDep, template_id: str):
         return artwork_error(exc)
 
 
-@router.post("/api/artwork/templates", status_code=201, response_model=schemas.Template, response_model_exclude_unset=True,
-             openapi_extra=schemas.TEMPLATE_BODY)
+@router.post("/api/artwork/templates", summary="Create a template", status_code=201, response_model=schemas.Template,
+             response_model_exclude_unset=True, openapi_extra=schemas.TEMPLATE_BODY)
 async def create_template(service: ArtworkDep, request: Request):
     body = await _json_body(request)
     try:
@@ -82,8 +86,8 @@ async def create_template(service: ArtworkDep, request: Request):
     return _template_json(template)
 
 
-@router.put("/api/artwork/templates/{template_id}", response_model=schemas.Template, response_model_exclude_unset=True,
-            openapi_extra=schemas.TEMPLATE_BODY)
+@router.put("/api/artwork/templates/{template_id}", summary="Replace a template", response_model=schemas.Template,
+            response_model_exclude_unset=True, openapi_extra=schemas.TEMPLATE_BODY)
 async def update_template(service: ArtworkDep, template_id: str, request: Request):
     body = await _json_body(request)
     try:
@@ -92,7 +96,8 @@ async def update_template(service: ArtworkDep, template_id: str, request: Reques
         return artwork_error(exc)
 
 
-@router.delete("/api/artwork/templates/{template_id}", response_model=schemas.TemplateDeleted, response_model_exclude_unset=True)
+@router.delete("/api/artwork/templates/{template_id}", summary="Delete a template",
+               response_model=schemas.TemplateDeleted, response_model_exclude_unset=True)
 def delete_template(service: ArtworkDep, template_id: str):
     try:
         service.store.delete(template_id)
@@ -195,9 +200,9 @@ def _render_headers(result) -> dict[str, str]:
     }
 
 
-@router.post("/api/artwork/preview", response_class=Response,
-             responses={200: {"description": "The rendered image; the fit report is in X-Curatarr-* headers",
-                              "content": schemas.IMAGE_CONTENT}})
+@router.post("/api/artwork/preview", summary="Render a preview image", response_class=Response,
+             openapi_extra=schemas.PREVIEW_BODY,
+             responses=schemas.PREVIEW_RESPONSES)
 async def preview(service: ArtworkDep, request: Request):
     """Render one image: ``template`` (JSON) or ``template_id``/family + ``kind``; ``image`` upload
     or ``image_url``; texts. Answers the image bytes; the fit report is in ``X-Curatarr-*``."""
@@ -227,8 +232,8 @@ async def preview(service: ArtworkDep, request: Request):
     return Response(content=result.data, media_type=result.mime, headers=_render_headers(result))
 
 
-@router.post("/api/artwork/test-sheet", response_class=Response,
-             responses={200: {"description": "One JPEG contact sheet", "content": {"image/jpeg": schemas.IMAGE_CONTENT["image/jpeg"]}}})
+@router.post("/api/artwork/test-sheet", summary="Render a contact sheet of templates", response_class=Response,
+             openapi_extra=schemas.TEST_SHEET_BODY, responses=schemas.TEST_SHEET_RESPONSES)
 async def test_sheet_endpoint(service: ArtworkDep, request: Request):
     """Posterizarr's testing mode as one contact sheet. Body: ``{"family": "classic"}``,
     ``{"template_ids": [...]}`` or ``{"templates": [...]}`` (unsaved drafts); default classic."""

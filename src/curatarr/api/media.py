@@ -65,7 +65,8 @@ def _check_instances(rt: Runtime, names: list[str]) -> list[str]:
 
 # ---- search & reports ----------------------------------------------------------------------------
 
-@router.get("/api/media/search", response_model=M.MediaPage, response_model_exclude_unset=True)
+@router.get("/api/media/search", summary="Search the library", response_model=M.MediaPage,
+            response_model_exclude_unset=True)
 def search_media(
     service: LibraryDep,
     query: str | None = Query(None, max_length=200, description="Free text: title, original or alternate title; "
@@ -96,7 +97,8 @@ def search_media(
     return service.search(params, with_facets=facets)
 
 
-@router.get("/api/media/stats", response_model=M.MediaStats, response_model_exclude_unset=True)
+@router.get("/api/media/stats", summary="Library totals, matched and unmatched per type", response_model=M.MediaStats,
+            response_model_exclude_unset=True)
 def media_stats(service: LibraryDep, period: Period = "30d", type: str | None = None):
     try:
         return service.stats(period, type)
@@ -104,8 +106,8 @@ def media_stats(service: LibraryDep, period: Period = "30d", type: str | None = 
         raise _bad(exc) from None
 
 
-@router.get("/api/media/stats/detailed", response_model=M.MediaStatsDetailed,
-            response_model_exclude_unset=True)
+@router.get("/api/media/stats/detailed", summary="Library breakdowns (instance, status, decade, rating …)",
+            response_model=M.MediaStatsDetailed, response_model_exclude_unset=True)
 def media_stats_detailed(service: LibraryDep, period: Period = "all", type: str | None = None):
     try:
         return service.stats_detailed(period, type)
@@ -113,7 +115,8 @@ def media_stats_detailed(service: LibraryDep, period: Period = "all", type: str 
         raise _bad(exc) from None
 
 
-@router.get("/api/media/genres", response_model=M.GenreList, response_model_exclude_unset=True)
+@router.get("/api/media/genres", summary="Genres in the library", response_model=M.GenreList,
+            response_model_exclude_unset=True)
 def media_genres(service: LibraryDep, type: str | None = None):
     try:
         return {"genres": service.genres(type)}
@@ -121,7 +124,8 @@ def media_genres(service: LibraryDep, type: str | None = None):
         raise _bad(exc) from None
 
 
-@router.get("/api/media/duplicates", response_model=M.DuplicatesPage, response_model_exclude_unset=True)
+@router.get("/api/media/duplicates", summary="Duplicate groups (exact or fuzzy)", response_model=M.DuplicatesPage,
+            response_model_exclude_unset=True)
 def media_duplicates(service: LibraryDep,
                      similarity: float = Query(1.0, ge=0.0, le=1.0, description="1.0 = exact title+year; lower = fuzzy"),
                      type: str | None = None, instance: list[str] | None = Query(None),
@@ -136,8 +140,8 @@ class MembersBody(BaseModel):
     ids: list[str] = Field(..., min_length=1, max_length=200)
 
 
-@router.post("/api/media/duplicates/members", response_model=M.DuplicateMembers,
-             response_model_exclude_unset=True)
+@router.post("/api/media/duplicates/members", summary="Full records of duplicate members",
+             response_model=M.DuplicateMembers, response_model_exclude_unset=True)
 def duplicate_members(service: LibraryDep, body: MembersBody):
     out = []
     for media in body.ids:
@@ -157,7 +161,8 @@ class ResolveBody(BaseModel):
     add_import_exclusion: bool = Field(False, alias="addImportExclusion")
 
 
-@router.post("/api/media/duplicates/{group_id}/resolve", response_model=M.ResolveAnswer,
+@router.post("/api/media/duplicates/{group_id}/resolve",
+             summary="Keep one member of a duplicate group, remove the others", response_model=M.ResolveAnswer,
              response_model_exclude_unset=True)
 def resolve_duplicates(service: LibraryDep, group_id: str, body: ResolveBody):
     try:
@@ -169,7 +174,8 @@ def resolve_duplicates(service: LibraryDep, group_id: str, body: ResolveBody):
         raise _bad(exc) from None
 
 
-@router.get("/api/media/low-rated", response_model=M.LowRatedPage, response_model_exclude_unset=True)
+@router.get("/api/media/low-rated", summary="Items rated below a threshold", response_model=M.LowRatedPage,
+            response_model_exclude_unset=True)
 def low_rated(service: LibraryDep,
               max_rating: float = Query(5.0, ge=0, le=10, description="Audience/critic rating on 0–10"),
               type: str | None = None, min_votes: int = Query(0, ge=0),
@@ -180,8 +186,8 @@ def low_rated(service: LibraryDep,
         raise _bad(exc) from None
 
 
-@router.get("/api/media/incomplete-metadata", response_model=M.IncompletePage,
-            response_model_exclude_unset=True)
+@router.get("/api/media/incomplete-metadata", summary="Items missing metadata fields",
+            response_model=M.IncompletePage, response_model_exclude_unset=True)
 def incomplete_metadata(service: LibraryDep,
                         fields: str = Query("rating,studio,language,genre", description=", ".join(INCOMPLETE_FIELDS)),
                         type: str | None = None, limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0)):
@@ -203,7 +209,8 @@ class RefreshBody(BaseModel):
     full: bool = False
 
 
-@router.post("/api/media/refresh", response_model=M.RefreshQueued, response_model_exclude_unset=True)
+@router.post("/api/media/refresh", summary="Queue a library refresh", response_model=M.RefreshQueued,
+             response_model_exclude_unset=True)
 def refresh_media(rt: RuntimeDep, principal: PrincipalDep, body: RefreshBody | None = Body(None)):
     body = body or RefreshBody()
     names = _split((body.instances or []) + (body.arr_instances or []) + (body.plex_instances or []))
@@ -221,7 +228,8 @@ class ScanBody(BaseModel):
     recursive: bool = True
 
 
-@router.post("/api/media/scan", response_model=M.ScanQueued, response_model_exclude_unset=True)
+@router.post("/api/media/scan", summary="Queue a rescan of items under folders", response_model=M.ScanQueued,
+             response_model_exclude_unset=True)
 def scan_media(rt: RuntimeDep, service: LibraryDep, principal: PrincipalDep, body: ScanBody | None = Body(None)):
     body = body or ScanBody()
     origin = {"source": "api", "endpoint": "media/scan", "user": principal.username}
@@ -250,7 +258,8 @@ def _fix(rt: Runtime, ids: list[str], principal, endpoint: str) -> dict[str, Any
     return {"job_id": job_id, "items": len(ids), "job_ids": [job_id]}
 
 
-@router.post("/api/media/fix-metadata", response_model=M.FixQueued, response_model_exclude_unset=True)
+@router.post("/api/media/fix-metadata", summary="Queue a metadata refresh of items", response_model=M.FixQueued,
+             response_model_exclude_unset=True)
 def fix_metadata_bulk(rt: RuntimeDep, service: LibraryDep, principal: PrincipalDep, body: FixBody | None = Body(None)):
     body = body or FixBody()
     if body.ids:
@@ -277,7 +286,8 @@ class ExportBody(BaseModel):
     filter: dict[str, Any] | None = None
 
 
-@router.post("/api/media/export", response_model=M.MediaExport, response_model_exclude_unset=True,
+@router.post("/api/media/export", summary="Export items as JSON or CSV", response_model=M.MediaExport,
+             response_model_exclude_unset=True,
              responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
 def export_media(rt: RuntimeDep, body: ExportBody | None = Body(None)):
     body = body or ExportBody()
@@ -322,38 +332,39 @@ def _collection_call(fn, *args, **kwargs):
         raise HTTPException(exc.status, str(exc)) from None
 
 
-@router.get("/api/media/collections", response_model=M.CollectionList, response_model_exclude_unset=True)
+@router.get("/api/media/collections", summary="List collections", response_model=M.CollectionList,
+            response_model_exclude_unset=True)
 def list_collections(service: LibraryDep):
     return {"collections": service.collections()}
 
 
-@router.post("/api/media/collections", status_code=201, response_model=M.Collection,
+@router.post("/api/media/collections", summary="Create a collection", status_code=201, response_model=M.Collection,
              response_model_exclude_unset=True)
 def create_collection(service: LibraryDep, body: CollectionBody):
     return _collection_call(service.create_collection, name=body.name, description=body.description,
                             media_ids=body.media_ids)
 
 
-@router.post("/api/media/collections/from-tag", status_code=201, response_model=M.Collection,
-             response_model_exclude_unset=True)
+@router.post("/api/media/collections/from-tag", summary="Create a collection from a tag", status_code=201,
+             response_model=M.Collection, response_model_exclude_unset=True)
 def collection_from_tag(service: LibraryDep, body: FromTagBody):
     return _collection_call(service.collection_from_tag, body.tag, body.collection_name or body.name)
 
 
-@router.get("/api/media/collections/{collection_id}", response_model=M.Collection,
-            response_model_exclude_unset=True)
+@router.get("/api/media/collections/{collection_id}", summary="One collection with its members",
+            response_model=M.Collection, response_model_exclude_unset=True)
 def get_collection(service: LibraryDep, collection_id: int):
     return _collection_call(service.collection, collection_id)
 
 
-@router.put("/api/media/collections/{collection_id}", response_model=M.Collection,
+@router.put("/api/media/collections/{collection_id}", summary="Change a collection", response_model=M.Collection,
             response_model_exclude_unset=True)
 def update_collection(service: LibraryDep, collection_id: int, body: CollectionPatch):
     return _collection_call(service.update_collection, collection_id, **body.model_dump(exclude_unset=True))
 
 
-@router.delete("/api/media/collections/{collection_id}", response_model=M.CollectionDeleted,
-               response_model_exclude_unset=True)
+@router.delete("/api/media/collections/{collection_id}", summary="Delete a collection",
+               response_model=M.CollectionDeleted, response_model_exclude_unset=True)
 def delete_collection(service: LibraryDep, collection_id: int):
     _collection_call(service.delete_collection, collection_id)
     return {"deleted_id": collection_id}
@@ -361,7 +372,8 @@ def delete_collection(service: LibraryDep, collection_id: int):
 
 # ---- single items ----------------------------------------------------------------------------------
 
-@router.get("/api/media/{media_id}", response_model=M.MediaItemAnswer, response_model_exclude_unset=True)
+@router.get("/api/media/{media_id}", summary="One library item", response_model=M.MediaItemAnswer,
+            response_model_exclude_unset=True)
 def get_media(service: LibraryDep, media_id: str):
     try:
         return service.get(media_id)
@@ -369,9 +381,8 @@ def get_media(service: LibraryDep, media_id: str):
         raise _not_found(f"media item {media_id}") from None
 
 
-@router.get("/api/media/{media_id}/poster", response_class=Response,
-            responses={200: {"content": {"image/*": {"schema": {"type": "string", "format": "binary"}}}},
-                       304: {"description": "Not modified (the ETag matched)"}})
+@router.get("/api/media/{media_id}/poster", summary="The item's poster image", response_class=Response,
+            responses=M.POSTER_RESPONSES)
 @allow_query_token
 def media_poster(service: LibraryDep, media_id: str, width: int | None = Query(None, ge=50, le=2000),
                  if_none_match: str | None = Header(None)):
@@ -400,7 +411,8 @@ class MetadataEdit(BaseModel):
     notes: str | None = Field(None, max_length=4000)
 
 
-@router.put("/api/media/{media_id}/metadata", response_model=M.MetadataEdited, response_model_exclude_unset=True)
+@router.put("/api/media/{media_id}/metadata", summary="Edit an item's metadata", response_model=M.MetadataEdited,
+            response_model_exclude_unset=True)
 def edit_metadata(service: LibraryDep, principal: PrincipalDep, media_id: str, body: MetadataEdit):
     changes = {k: getattr(body, k) for k in body.model_fields_set}
     try:
@@ -411,7 +423,8 @@ def edit_metadata(service: LibraryDep, principal: PrincipalDep, media_id: str, b
         raise _bad(exc) from None
 
 
-@router.delete("/api/media/{media_id}", response_model=M.MediaDeleted, response_model_exclude_unset=True)
+@router.delete("/api/media/{media_id}", summary="Remove an item", response_model=M.MediaDeleted,
+               response_model_exclude_unset=True)
 def delete_media(service: LibraryDep, media_id: str, delete_files: bool = False, remove_from_arr: bool = False,
                  add_import_exclusion: bool = False):
     try:
@@ -423,7 +436,8 @@ def delete_media(service: LibraryDep, media_id: str, delete_files: bool = False,
         raise _bad(exc) from None
 
 
-@router.post("/api/media/{media_id}/fix-metadata", response_model=M.FixQueued, response_model_exclude_unset=True)
+@router.post("/api/media/{media_id}/fix-metadata", summary="Queue a metadata refresh of one item",
+             response_model=M.FixQueued, response_model_exclude_unset=True)
 def fix_metadata_one(rt: RuntimeDep, service: LibraryDep, principal: PrincipalDep, media_id: str):
     try:
         service.record(media_id)
@@ -432,7 +446,8 @@ def fix_metadata_one(rt: RuntimeDep, service: LibraryDep, principal: PrincipalDe
     return _fix(rt, [media_id], principal, "media/{id}/fix-metadata")
 
 
-@router.get("/api/media/{media_id}/history", response_model=M.MediaHistory, response_model_exclude_unset=True)
+@router.get("/api/media/{media_id}/history", summary="An item's edit history", response_model=M.MediaHistory,
+            response_model_exclude_unset=True)
 def media_history(service: LibraryDep, media_id: str, limit: int = Query(100, ge=1, le=500)):
     try:
         return {"id": media_id, "history": service.history(media_id, limit)}
@@ -440,8 +455,8 @@ def media_history(service: LibraryDep, media_id: str, limit: int = Query(100, ge
         raise _not_found(f"media item {media_id}") from None
 
 
-@router.get("/api/media/{media_id}/import-exclusion", response_model=M.ImportExclusion,
-            response_model_exclude_unset=True)
+@router.get("/api/media/{media_id}/import-exclusion", summary="Whether the item is on its *arr's import exclusions",
+            response_model=M.ImportExclusion, response_model_exclude_unset=True)
 def media_import_exclusion(service: LibraryDep, media_id: str):
     try:
         return actions.import_exclusion(service, media_id)

@@ -108,8 +108,8 @@ def arr_target(body: dict) -> tuple[str, dict | None, str]:
     return platform, target, event
 
 
-@router.post("/api/webhook/arr", response_model=schemas.WebhookQueued, response_model_exclude_unset=True,
-             openapi_extra=schemas.ARR_BODY)
+@router.post("/api/webhook/arr", summary="Sonarr/Radarr webhook: queue artwork for an import",
+             response_model=schemas.WebhookQueued, response_model_exclude_unset=True, openapi_extra=schemas.ARR_BODY)
 @webhook_auth
 async def webhook_arr(rt: RuntimeDep, request: Request):
     body = await _json_object(request)
@@ -132,7 +132,8 @@ def _pick(body: dict, *names: str) -> Any:
     return None
 
 
-@router.post("/api/webhook/tautulli", response_model=schemas.WebhookQueued, response_model_exclude_unset=True,
+@router.post("/api/webhook/tautulli", summary="Tautulli webhook: queue artwork for an item",
+             response_model=schemas.WebhookQueued, response_model_exclude_unset=True,
              openapi_extra=schemas.TAUTULLI_BODY)
 @webhook_auth
 async def webhook_tautulli(rt: RuntimeDep, request: Request):

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from curatarr.api.schemas.common import ApiModel
+from curatarr.api.schemas.values import binary_content
 
-BINARY_FILE = {"schema": {"type": "string", "format": "binary"}}
 ASSET_FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The asset file", "content": {"image/jpeg": BINARY_FILE, "image/png": BINARY_FILE,
-                                                       "image/webp": BINARY_FILE}}}
+    200: {"description": "The asset file", "content": binary_content("image/jpeg", "image/png", "image/webp")}}
 
 
 class AssetRow(ApiModel):

@@ -8,7 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from curatarr.api.schemas.common import ApiModel, ChubEnvelope
-from curatarr.api.schemas.values import Number
+from curatarr.api.schemas.values import Number, binary_content
+
+POSTER_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The poster image", "content": binary_content("image/*")},
+    304: {"description": "Not modified (the ETag matched)"}}
 
 
 class MediaSummary(ApiModel):

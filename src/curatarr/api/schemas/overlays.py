@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from curatarr.api.schemas.common import ApiModel
+from curatarr.api.schemas.values import binary_content
 
-PNG_CONTENT = {"image/png": {"schema": {"type": "string", "format": "binary"}}}
-PREVIEW_CONTENT = {**PNG_CONTENT, "image/webp": {"schema": {"type": "string", "format": "binary"}}}
+PREVIEW_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The overlay image, or a sample of the font",
+          "content": binary_content("image/png", "image/webp")}}
+FONT_SAMPLE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "A PNG sample of the text in the font", "content": binary_content("image/png")}}
 
 
 class OverlayFile(ApiModel):
