@@ -298,7 +298,11 @@ class MediaExport(ApiModel):
 
 
 class CollectionRow(ApiModel):
-    id: int | None = None
+    """A user collection (integer id) or, when listed with them, a media server's collection
+    (``"<instance>:<native id>"``, ``source: "media_server"``)."""
+
+    id: int | str | None = None
+    source: str | None = None
     name: str | None = None
     description: str | None = None
     source_tag: str | None = None
@@ -308,14 +312,18 @@ class CollectionRow(ApiModel):
 
 
 class CollectionList(ChubEnvelope):
+    """``GET /api/media/collections``; ``errors`` names media servers that could not be read."""
+
     collections: list[CollectionRow] | None = None
+    total: int | None = None
+    errors: list[dict[str, Any]] | None = None
 
 
 class Collection(CollectionRow, ChubEnvelope):
     """One collection with its member ids."""
 
     media_ids: list[str] | None = None
-    collection_id: int | None = None
+    collection_id: int | str | None = None
 
 
 class CollectionDeleted(ChubEnvelope):
