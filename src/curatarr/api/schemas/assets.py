@@ -19,15 +19,15 @@ class AssetRow(ApiModel):
     Type: str | None = None
     Rootfolder: str | None = None
     LibraryName: str | None = None
-    Language: Any = None
-    Fallback: Any = None
+    Language: str | None = None
+    Fallback: str | None = None
     TextTruncated: str | None = None
-    DownloadSource: Any = None
-    FavProviderLink: Any = None
+    DownloadSource: str | None = None
+    FavProviderLink: str | None = None
     Manual: str | None = None
-    tmdbid: Any = None
-    tvdbid: Any = None
-    imdbid: Any = None
+    tmdbid: str | None = None
+    tvdbid: str | None = None
+    imdbid: str | None = None
     asset_path: str | None = None
     kind: str | None = None
     provider: str | None = None
@@ -54,7 +54,7 @@ class SkipAnswer(ApiModel):
     id: int | None = None
     skipped: bool | None = None
     server: str | None = None
-    server_item: Any = None
+    server_item: str | None = None  # the movie/show on the server that carries the label
     label: str | None = None
     rows: int | None = None
 
