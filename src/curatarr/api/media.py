@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from curatarr.api.deps import LibraryDep, PrincipalDep, RuntimeDep
-from curatarr.api.schemas import media as M
+from curatarr.api.schemas import media as schemas
 from curatarr.auth.deps import allow_query_token
 from curatarr.library import actions
 from curatarr.library.collections import CollectionError
@@ -65,7 +65,7 @@ def _check_instances(rt: Runtime, names: list[str]) -> list[str]:
 
 # ---- search & reports ----------------------------------------------------------------------------
 
-@router.get("/api/media/search", summary="Search the library", response_model=M.MediaPage,
+@router.get("/api/media/search", summary="Search the library", response_model=schemas.MediaPage,
             response_model_exclude_unset=True)
 def search_media(
     service: LibraryDep,
@@ -97,8 +97,8 @@ def search_media(
     return service.search(params, with_facets=facets)
 
 
-@router.get("/api/media/stats", summary="Library totals, matched and unmatched per type", response_model=M.MediaStats,
-            response_model_exclude_unset=True)
+@router.get("/api/media/stats", summary="Library totals, matched and unmatched per type",
+            response_model=schemas.MediaStats, response_model_exclude_unset=True)
 def media_stats(service: LibraryDep, period: Period = "30d", type: str | None = None):
     try:
         return service.stats(period, type)
@@ -107,7 +107,7 @@ def media_stats(service: LibraryDep, period: Period = "30d", type: str | None = 
 
 
 @router.get("/api/media/stats/detailed", summary="Library breakdowns (instance, status, decade, rating …)",
-            response_model=M.MediaStatsDetailed, response_model_exclude_unset=True)
+            response_model=schemas.MediaStatsDetailed, response_model_exclude_unset=True)
 def media_stats_detailed(service: LibraryDep, period: Period = "all", type: str | None = None):
     try:
         return service.stats_detailed(period, type)
@@ -115,7 +115,7 @@ def media_stats_detailed(service: LibraryDep, period: Period = "all", type: str 
         raise _bad(exc) from None
 
 
-@router.get("/api/media/genres", summary="Genres in the library", response_model=M.GenreList,
+@router.get("/api/media/genres", summary="Genres in the library", response_model=schemas.GenreList,
             response_model_exclude_unset=True)
 def media_genres(service: LibraryDep, type: str | None = None):
     try:
@@ -124,8 +124,8 @@ def media_genres(service: LibraryDep, type: str | None = None):
         raise _bad(exc) from None
 
 
-@router.get("/api/media/duplicates", summary="Duplicate groups (exact or fuzzy)", response_model=M.DuplicatesPage,
-            response_model_exclude_unset=True)
+@router.get("/api/media/duplicates", summary="Duplicate groups (exact or fuzzy)",
+            response_model=schemas.DuplicatesPage, response_model_exclude_unset=True)
 def media_duplicates(service: LibraryDep,
                      similarity: float = Query(1.0, ge=0.0, le=1.0, description="1.0 = exact title+year; lower = fuzzy"),
                      type: str | None = None, instance: list[str] | None = Query(None),
@@ -141,7 +141,7 @@ class MembersBody(BaseModel):
 
 
 @router.post("/api/media/duplicates/members", summary="Full records of duplicate members",
-             response_model=M.DuplicateMembers, response_model_exclude_unset=True)
+             response_model=schemas.DuplicateMembers, response_model_exclude_unset=True)
 def duplicate_members(service: LibraryDep, body: MembersBody):
     out = []
     for media in body.ids:
@@ -162,7 +162,7 @@ class ResolveBody(BaseModel):
 
 
 @router.post("/api/media/duplicates/{group_id}/resolve",
-             summary="Keep one member of a duplicate group, remove the others", response_model=M.ResolveAnswer,
+             summary="Keep one member of a duplicate group, remove the others", response_model=schemas.ResolveAnswer,
              response_model_exclude_unset=True)
 def resolve_duplicates(service: LibraryDep, group_id: str, body: ResolveBody):
     try:
@@ -174,7 +174,7 @@ def resolve_duplicates(service: LibraryDep, group_id: str, body: ResolveBody):
         raise _bad(exc) from None
 
 
-@router.get("/api/media/low-rated", summary="Items rated below a threshold", response_model=M.LowRatedPage,
+@router.get("/api/media/low-rated", summary="Items rated below a threshold", response_model=schemas.LowRatedPage,
             response_model_exclude_unset=True)
 def low_rated(service: LibraryDep,
               max_rating: float = Query(5.0, ge=0, le=10, description="Audience/critic rating on 0–10"),
@@ -187,7 +187,7 @@ def low_rated(service: LibraryDep,
 
 
 @router.get("/api/media/incomplete-metadata", summary="Items missing metadata fields",
-            response_model=M.IncompletePage, response_model_exclude_unset=True)
+            response_model=schemas.IncompletePage, response_model_exclude_unset=True)
 def incomplete_metadata(service: LibraryDep,
                         fields: str = Query("rating,studio,language,genre", description=", ".join(INCOMPLETE_FIELDS)),
                         type: str | None = None, limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0)):
@@ -209,7 +209,7 @@ class RefreshBody(BaseModel):
     full: bool = False
 
 
-@router.post("/api/media/refresh", summary="Queue a library refresh", response_model=M.RefreshQueued,
+@router.post("/api/media/refresh", summary="Queue a library refresh", response_model=schemas.RefreshQueued,
              response_model_exclude_unset=True)
 def refresh_media(rt: RuntimeDep, principal: PrincipalDep, body: RefreshBody | None = Body(None)):
     body = body or RefreshBody()
@@ -228,7 +228,7 @@ class ScanBody(BaseModel):
     recursive: bool = True
 
 
-@router.post("/api/media/scan", summary="Queue a rescan of items under folders", response_model=M.ScanQueued,
+@router.post("/api/media/scan", summary="Queue a rescan of items under folders", response_model=schemas.ScanQueued,
              response_model_exclude_unset=True)
 def scan_media(rt: RuntimeDep, service: LibraryDep, principal: PrincipalDep, body: ScanBody | None = Body(None)):
     body = body or ScanBody()
@@ -258,7 +258,7 @@ def _fix(rt: Runtime, ids: list[str], principal, endpoint: str) -> dict[str, Any
     return {"job_id": job_id, "items": len(ids), "job_ids": [job_id]}
 
 
-@router.post("/api/media/fix-metadata", summary="Queue a metadata refresh of items", response_model=M.FixQueued,
+@router.post("/api/media/fix-metadata", summary="Queue a metadata refresh of items", response_model=schemas.FixQueued,
              response_model_exclude_unset=True)
 def fix_metadata_bulk(rt: RuntimeDep, service: LibraryDep, principal: PrincipalDep, body: FixBody | None = Body(None)):
     body = body or FixBody()
@@ -286,7 +286,7 @@ class ExportBody(BaseModel):
     filter: dict[str, Any] | None = None
 
 
-@router.post("/api/media/export", summary="Export items as JSON or CSV", response_model=M.MediaExport,
+@router.post("/api/media/export", summary="Export items as JSON or CSV", response_model=schemas.MediaExport,
              response_model_exclude_unset=True,
              responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
 def export_media(rt: RuntimeDep, body: ExportBody | None = Body(None)):
@@ -332,39 +332,39 @@ def _collection_call(fn, *args, **kwargs):
         raise HTTPException(exc.status, str(exc)) from None
 
 
-@router.get("/api/media/collections", summary="List collections", response_model=M.CollectionList,
+@router.get("/api/media/collections", summary="List collections", response_model=schemas.CollectionList,
             response_model_exclude_unset=True)
 def list_collections(service: LibraryDep):
     return {"collections": service.collections()}
 
 
-@router.post("/api/media/collections", summary="Create a collection", status_code=201, response_model=M.Collection,
-             response_model_exclude_unset=True)
+@router.post("/api/media/collections", summary="Create a collection", status_code=201,
+             response_model=schemas.Collection, response_model_exclude_unset=True)
 def create_collection(service: LibraryDep, body: CollectionBody):
     return _collection_call(service.create_collection, name=body.name, description=body.description,
                             media_ids=body.media_ids)
 
 
 @router.post("/api/media/collections/from-tag", summary="Create a collection from a tag", status_code=201,
-             response_model=M.Collection, response_model_exclude_unset=True)
+             response_model=schemas.Collection, response_model_exclude_unset=True)
 def collection_from_tag(service: LibraryDep, body: FromTagBody):
     return _collection_call(service.collection_from_tag, body.tag, body.collection_name or body.name)
 
 
 @router.get("/api/media/collections/{collection_id}", summary="One collection with its members",
-            response_model=M.Collection, response_model_exclude_unset=True)
+            response_model=schemas.Collection, response_model_exclude_unset=True)
 def get_collection(service: LibraryDep, collection_id: int):
     return _collection_call(service.collection, collection_id)
 
 
-@router.put("/api/media/collections/{collection_id}", summary="Change a collection", response_model=M.Collection,
-            response_model_exclude_unset=True)
+@router.put("/api/media/collections/{collection_id}", summary="Change a collection",
+            response_model=schemas.Collection, response_model_exclude_unset=True)
 def update_collection(service: LibraryDep, collection_id: int, body: CollectionPatch):
     return _collection_call(service.update_collection, collection_id, **body.model_dump(exclude_unset=True))
 
 
 @router.delete("/api/media/collections/{collection_id}", summary="Delete a collection",
-               response_model=M.CollectionDeleted, response_model_exclude_unset=True)
+               response_model=schemas.CollectionDeleted, response_model_exclude_unset=True)
 def delete_collection(service: LibraryDep, collection_id: int):
     _collection_call(service.delete_collection, collection_id)
     return {"deleted_id": collection_id}
@@ -372,7 +372,7 @@ def delete_collection(service: LibraryDep, collection_id: int):
 
 # ---- single items ----------------------------------------------------------------------------------
 
-@router.get("/api/media/{media_id}", summary="One library item", response_model=M.MediaItemAnswer,
+@router.get("/api/media/{media_id}", summary="One library item", response_model=schemas.MediaItemAnswer,
             response_model_exclude_unset=True)
 def get_media(service: LibraryDep, media_id: str):
     try:
@@ -382,7 +382,7 @@ def get_media(service: LibraryDep, media_id: str):
 
 
 @router.get("/api/media/{media_id}/poster", summary="The item's poster image", response_class=Response,
-            responses=M.POSTER_RESPONSES)
+            responses=schemas.POSTER_RESPONSES)
 @allow_query_token
 def media_poster(service: LibraryDep, media_id: str, width: int | None = Query(None, ge=50, le=2000),
                  if_none_match: str | None = Header(None)):
@@ -411,8 +411,8 @@ class MetadataEdit(BaseModel):
     notes: str | None = Field(None, max_length=4000)
 
 
-@router.put("/api/media/{media_id}/metadata", summary="Edit an item's metadata", response_model=M.MetadataEdited,
-            response_model_exclude_unset=True)
+@router.put("/api/media/{media_id}/metadata", summary="Edit an item's metadata",
+            response_model=schemas.MetadataEdited, response_model_exclude_unset=True)
 def edit_metadata(service: LibraryDep, principal: PrincipalDep, media_id: str, body: MetadataEdit):
     changes = {k: getattr(body, k) for k in body.model_fields_set}
     try:
@@ -423,7 +423,7 @@ def edit_metadata(service: LibraryDep, principal: PrincipalDep, media_id: str, b
         raise _bad(exc) from None
 
 
-@router.delete("/api/media/{media_id}", summary="Remove an item", response_model=M.MediaDeleted,
+@router.delete("/api/media/{media_id}", summary="Remove an item", response_model=schemas.MediaDeleted,
                response_model_exclude_unset=True)
 def delete_media(service: LibraryDep, media_id: str, delete_files: bool = False, remove_from_arr: bool = False,
                  add_import_exclusion: bool = False):
@@ -437,7 +437,7 @@ def delete_media(service: LibraryDep, media_id: str, delete_files: bool = False,
 
 
 @router.post("/api/media/{media_id}/fix-metadata", summary="Queue a metadata refresh of one item",
-             response_model=M.FixQueued, response_model_exclude_unset=True)
+             response_model=schemas.FixQueued, response_model_exclude_unset=True)
 def fix_metadata_one(rt: RuntimeDep, service: LibraryDep, principal: PrincipalDep, media_id: str):
     try:
         service.record(media_id)
@@ -446,7 +446,7 @@ def fix_metadata_one(rt: RuntimeDep, service: LibraryDep, principal: PrincipalDe
     return _fix(rt, [media_id], principal, "media/{id}/fix-metadata")
 
 
-@router.get("/api/media/{media_id}/history", summary="An item's edit history", response_model=M.MediaHistory,
+@router.get("/api/media/{media_id}/history", summary="An item's edit history", response_model=schemas.MediaHistory,
             response_model_exclude_unset=True)
 def media_history(service: LibraryDep, media_id: str, limit: int = Query(100, ge=1, le=500)):
     try:
@@ -456,7 +456,7 @@ def media_history(service: LibraryDep, media_id: str, limit: int = Query(100, ge
 
 
 @router.get("/api/media/{media_id}/import-exclusion", summary="Whether the item is on its *arr's import exclusions",
-            response_model=M.ImportExclusion, response_model_exclude_unset=True)
+            response_model=schemas.ImportExclusion, response_model_exclude_unset=True)
 def media_import_exclusion(service: LibraryDep, media_id: str):
     try:
         return actions.import_exclusion(service, media_id)
