@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from curatarr import __version__
 from curatarr.api import include_routers
@@ -15,6 +16,11 @@ from curatarr.api.errors import install_error_handlers
 from curatarr.runtime import Runtime
 
 WEB_DIR = Path(__file__).parent / "web"
+# Answers of at least 1 KiB are gzipped for clients that accept it (a 500-item search answer shrinks
+# to about 1/8; level 6 costs a few ms per 350 KB) — docs/performance.md, benchmarks/api_answers.py.
+# Images, archives and event streams are left alone (Starlette's default exclusions).
+GZIP_MINIMUM_BYTES = 1024
+GZIP_LEVEL = 6
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -46,6 +52,9 @@ def create_app(runtime: Runtime | None = None, *, start_services: bool = True) -
     app.state.runtime = rt
     install_error_handlers(app)
     include_routers(app)
+    # Added first, so it sits inside the two http middlewares below: it sees each answer whole (they
+    # re-stream bodies in chunks, which would defeat the minimum size).
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
 
     @app.middleware("http")
     async def refuse_oversized_bodies(request: Request, call_next):
