@@ -50,11 +50,11 @@ def create_app(runtime: Runtime | None = None, *, start_services: bool = True) -
     app = FastAPI(title="Curatarr", version=__version__, lifespan=lifespan,
                   description="Artwork and library upkeep for a home media stack (CHUB + Posterizarr API).")
     app.state.runtime = rt
+    # Added before every other middleware, so it sits inside the http middlewares below: it sees each
+    # answer whole (they re-stream bodies in chunks, which would defeat the minimum size).
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
     install_error_handlers(app)
     include_routers(app)
-    # Added first, so it sits inside the two http middlewares below: it sees each answer whole (they
-    # re-stream bodies in chunks, which would defeat the minimum size).
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
 
     @app.middleware("http")
     async def refuse_oversized_bodies(request: Request, call_next):
