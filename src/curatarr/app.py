@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from curatarr import __version__
 from curatarr.api import include_routers
@@ -16,6 +17,11 @@ from curatarr.runtime import Runtime
 from curatarr.api.request_guard import install as install_request_guard
 
 WEB_DIR = Path(__file__).parent / "web"
+# Answers of at least 1 KiB are gzipped for clients that accept it (a 500-item search answer shrinks
+# to about 1/8; level 6 costs a few ms per 350 KB) — docs/performance.md, benchmarks/api_answers.py.
+# Images, archives and event streams are left alone (Starlette's default exclusions).
+GZIP_MINIMUM_BYTES = 1024
+GZIP_LEVEL = 6
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -45,6 +51,9 @@ def create_app(runtime: Runtime | None = None, *, start_services: bool = True) -
     app = FastAPI(title="Curatarr", version=__version__, lifespan=lifespan,
                   description="Artwork and library upkeep for a home media stack (CHUB + Posterizarr API).")
     app.state.runtime = rt
+    # Added before every other middleware, so it sits inside the http middlewares below: it sees each
+    # answer whole (they re-stream bodies in chunks, which would defeat the minimum size).
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
     install_error_handlers(app)
     include_routers(app)
     # Innermost middleware (added first): credentials and scope before any body is read, bounded bodies.

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Header, HTTPException, Query, Response
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from curatarr.api.deps import LibraryDep, PrincipalDep, RuntimeDep
 from curatarr.api.schemas import media as schemas
@@ -304,7 +304,8 @@ def export_media(rt: RuntimeDep, body: ExportBody | None = Body(None)):
 # ---- collections ------------------------------------------------------------------------------------
 
 class CollectionBody(BaseModel):
-    name: str = Field(..., min_length=1, max_length=200)
+    # CHUB's clients send ``title``; ours send ``name``.
+    name: str = Field(..., min_length=1, max_length=200, validation_alias=AliasChoices("name", "title"))
     description: str | None = Field(None, max_length=4000)
     media_ids: list[str] = Field(default_factory=list, max_length=MAX_BULK)
 
@@ -335,7 +336,7 @@ def _collection_call(fn, *args, **kwargs):
 @router.get("/api/media/collections", summary="List collections", response_model=schemas.CollectionList,
             response_model_exclude_unset=True)
 def list_collections(service: LibraryDep):
-    return {"collections": service.collections()}
+    return service.all_collections()
 
 
 @router.post("/api/media/collections", summary="Create a collection", status_code=201,

@@ -1,7 +1,8 @@
 """Posterizarr's webhook receivers: native Sonarr/Radarr webhook JSON (``POST /api/webhook/arr``)
 and the Tautulli webhook agent body (``POST /api/webhook/tautulli``). Each accepted event queues one
 single-item ``poster_maker`` job (duplicates collapse onto the active job) and answers
-``{"success": true, "message": …, "job_id": …, "file": null}`` (API-CONFLICTS.md)."""
+``{"success": true, "message": …, "job_id": …, "file": null}`` (API-CONFLICTS.md). Jobs record their
+origin as CHUB's webhooks do (``origin_from_request``), so ``/api/jobs/webhook-origins`` counts them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fastapi import APIRouter, HTTPException, Request
 from curatarr.api.deps import RuntimeDep
 from curatarr.api.schemas import webhook_arr as schemas
 from curatarr.auth.deps import webhook_auth
+from curatarr.jobs.webhooks import origin_from_request
 from curatarr.runtime import Runtime
 
 router = APIRouter(tags=["Posterizarr: Webhooks"])
@@ -120,8 +122,10 @@ async def webhook_arr(rt: RuntimeDep, request: Request):
         return _answer(f"{platform} {event} event ignored (only Download/Upgrade events make artwork)")
     ids = ":".join(str(target.get(k) or "") for k in ("tmdb", "tvdb", "imdb", "title", "season"))
     dedupe = f"poster_maker:arr:{platform}:{ids}:{','.join(map(str, target.get('episodes') or []))}"
-    job_id = _queue(rt, target, {"source": "webhook", "platform": platform.lower(), "event": event,
-                                 "upgrade": bool(body.get("isUpgrade"))}, dedupe)
+    origin = origin_from_request(request, endpoint="/api/webhook/arr", event_type=event,
+                                 extra={"platform": platform.lower(), "event": event,
+                                        "upgrade": bool(body.get("isUpgrade"))})
+    job_id = _queue(rt, target, origin, dedupe)
     return _answer(f"Trigger queued for {platform}", job_id)
 
 
@@ -156,6 +160,10 @@ async def webhook_tautulli(rt: RuntimeDep, request: Request):
         raise HTTPException(422, "rating_key is required")
     server = request.query_params.get("server") or _opt_str(body.get("server"), "server")
     target = {"media_type": media_type, "rating_key": rating_key, "server": server}
-    job_id = _queue(rt, target, {"source": "webhook", "platform": "tautulli", "media_type": media_type},
-                    f"poster_maker:tautulli:{server or ''}:{rating_key}")
+    # Tautulli's agent is set up on "Recently Added" (Posterizarr's instructions); a body may name its action.
+    action = _pick(body, "action", "notify_action", "event")
+    event = action.strip() if isinstance(action, str) and action.strip() else "recently_added"
+    origin = origin_from_request(request, endpoint="/api/webhook/tautulli", event_type=event[:64],
+                                 instance=server, extra={"platform": "tautulli", "media_type": media_type})
+    job_id = _queue(rt, target, origin, f"poster_maker:tautulli:{server or ''}:{rating_key}")
     return _answer("Tautulli trigger queued", job_id)

@@ -1,10 +1,12 @@
 """Per-instance telemetry for ``GET /api/instances/{name}/stats``.
 
-Media counts come from the media cache when the library area provides them
-(``rt.library.instance_stats(name)`` → dict), else live from the instance through
-its connector (one listing call). CHUB's fields are kept — *arr: ``total_media``, ``matched``,
-``unmatched``; Plex: ``total_media``, ``libraries {title: count}`` — and health and log figures
-are added. ``matched``/``unmatched`` (poster matching) are null until the cache knows them.
+Media counts come from the media cache once the library synced the instance
+(``LibraryService.instance_stats(name)``: ``total_media``, ``matched``, ``unmatched`` by the
+library's one matched rule — linked across *arr ↔ media server, as ``/api/media/stats`` counts — and
+``libraries {title: count}`` for media servers), else live from the instance through its connector
+(one listing call; ``matched``/``unmatched`` are then null: only the cache knows the links). CHUB's
+fields are kept — *arr: ``total_media``, ``matched``, ``unmatched``; Plex: ``total_media``,
+``libraries {title: count}`` — and health and log figures are added.
 """
 
 from __future__ import annotations
@@ -104,19 +106,23 @@ def _health_summary(rt: "Runtime", name: str, days: int = 7) -> dict:
             "statuses": counts, "last_status": last.status if last else None, "window_days": days}
 
 
+def cached_media_stats(rt: "Runtime", name: str) -> dict | None:
+    """The instance's counts in the media cache (None when the library never synced it)."""
+    from curatarr.library.service import library_for
+
+    return library_for(rt).instance_stats(name)
+
+
 def instance_stats(rt: "Runtime", ref: InstanceRef) -> dict:
     out: dict[str, Any] = {"instance": ref.name, "service": ref.type, "enabled": ref.enabled,
                            "total_media": None, "matched": None, "unmatched": None, "source": None, "error": None}
     if _has_sections(ref):
         out["libraries"] = {}
-    library = rt.library
     cached = None
-    provider = getattr(library, "instance_stats", None)
-    if callable(provider):
-        try:
-            cached = provider(ref.name)
-        except Exception:  # the cache is an optimisation; fall back to asking the instance
-            log.warning("library instance_stats failed for %s", ref.name, exc_info=True)
+    try:
+        cached = cached_media_stats(rt, ref.name)
+    except Exception:  # the cache is an optimisation; fall back to asking the instance
+        log.warning("library instance_stats failed for %s", ref.name, exc_info=True)
     if cached:
         out.update(cached)
         out["source"] = "cache"

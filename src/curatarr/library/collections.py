@@ -34,7 +34,7 @@ def _as_dict(session: Session, c: MediaCollection, *, with_items: bool = False) 
 def list_collections(session: Session) -> list[dict[str, Any]]:
     counts = dict(session.execute(select(MediaCollectionItem.collection_id, func.count())
                                   .group_by(MediaCollectionItem.collection_id)).all())
-    return [{"id": c.id, "name": c.name, "description": c.description, "source_tag": c.source_tag,
+    return [{"id": c.id, "source": "user", "name": c.name, "description": c.description, "source_tag": c.source_tag,
              "item_count": int(counts.get(c.id, 0)), "created_at": iso(c.created_at), "updated_at": iso(c.updated_at)}
             for c in session.scalars(select(MediaCollection).order_by(MediaCollection.name))]
 

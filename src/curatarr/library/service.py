@@ -22,6 +22,7 @@ from curatarr.db.base import iso
 from curatarr.db.models.library import MediaChild, MediaDetails, MediaFacet, MediaItem, MediaLink
 from curatarr.library import collections as coll
 from curatarr.library import duplicates as dup
+from curatarr.library import reports
 from curatarr.library import stats as st
 from curatarr.library.history import list_history
 from curatarr.library.search import SearchParams, facets, kind_of, matching_ids, search
@@ -374,6 +375,20 @@ class LibraryService:
     def collections(self) -> list[dict[str, Any]]:
         with library_session(self.db) as s:
             return coll.list_collections(s)
+
+    def all_collections(self) -> dict[str, Any]:
+        """User collections (``source: "user"``) followed by the media servers' own collections
+        (``source: "media_server"``, read live); servers that could not be read are in ``errors``."""
+        from curatarr.library.server_collections import server_collections
+
+        found = server_collections(self.rt)
+        listed = self.collections() + found.collections
+        return {"collections": listed, "total": len(listed), "errors": found.errors}
+
+    def instance_stats(self, instance: str) -> dict[str, Any] | None:
+        """Cached media counts of one instance (None when it was never synced)."""
+        with library_session(self.db) as s:
+            return reports.instance_counts(s, instance)
 
     def collection(self, collection_id: int) -> dict[str, Any]:
         with library_session(self.db) as s:

@@ -2,6 +2,11 @@
 
 The period filters on when an item was added (the *arr's ``added`` date, else when Curatarr first
 saw it). Ratings are real audience/critic scores on 0–10 (never certifications).
+
+**Matched** (one rule for every answer that says matched/unmatched — media stats, instance stats,
+cleanup candidates, the ``matched`` field of media items): an *arr item is matched when it is linked
+(``media_links``) to an item of a media server, i.e. the media server has it; a media-server item is
+matched when it is linked to an *arr item. See docs/library.md.
 """
 
 from __future__ import annotations
@@ -38,10 +43,17 @@ def _base(role: str, kind: str | None, since: datetime | None) -> list[ColumnEle
     return conds
 
 
+def matched_clause(role: str = "arr") -> ColumnElement[bool]:
+    """True for a matched item of ``role`` (see the module docstring)."""
+    if role == "server":
+        return exists().where(MediaLink.server_pk == MediaItem.pk)
+    return exists().where(MediaLink.arr_pk == MediaItem.pk)
+
+
 def summary(session: Session, period: str = "all", kind: str | None = None) -> dict[str, Any]:
     since = period_start(period)
     kind = kind_of(kind)
-    linked = exists().where(MediaLink.arr_pk == MediaItem.pk)
+    linked = matched_clause("arr")
     one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
     rows = session.execute(
         select(MediaItem.kind, func.count(), one(linked), one(MediaItem.monitored.is_(True)),
@@ -55,7 +67,7 @@ def summary(session: Session, period: str = "all", kind: str | None = None) -> d
                     "monitored": int(monitored or 0), "with_files": int(has_file or 0),
                     "missing_files": total - int(has_file or 0), "with_poster": int(has_poster or 0),
                     "size_on_disk": int(size or 0)}
-    server_linked = exists().where(MediaLink.server_pk == MediaItem.pk)
+    server_linked = matched_clause("server")
     srow = session.execute(select(func.count(), one(server_linked)).where(*_base("server", kind, since))).one()
     removed = session.scalar(select(func.count()).where(
         MediaItem.removed_at.is_not(None), *([MediaItem.removed_at >= since] if since else []),
@@ -123,7 +135,7 @@ def detailed(session: Session, period: str = "all", kind: str | None = None, top
     out["by_tag"] = [{"value": v, "count": int(c)} for v, c in session.execute(
         select(MediaFacet.value, func.count()).where(MediaFacet.facet == "tag", MediaFacet.item_pk.in_(ids))
         .group_by(MediaFacet.value).order_by(func.count().desc(), MediaFacet.value).limit(top))]
-    linked = exists().where(MediaLink.arr_pk == MediaItem.pk)
+    linked = matched_clause("arr")
     total, on_server = session.execute(
         select(func.count(), func.sum(case((linked, 1), else_=0))).where(*conds)).one()
     out["by_server_presence"] = [{"value": "on a media server", "count": int(on_server or 0)},

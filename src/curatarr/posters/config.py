@@ -90,13 +90,17 @@ class PosterMakerConfig(BaseModel):
         return value or "normal"  # a job that sends "mode": null or "" has always meant a normal run
 
 
-def asset_root(rt: Any, cfg: PosterMakerConfig) -> Path:
+def configured_asset_root(rt: Any, cfg: PosterMakerConfig) -> Path:
+    """The asset folder the config names (not created; readers that must not write use this)."""
     from curatarr.security.paths import safe_path
 
     if not cfg.asset_path:
-        root = rt.data_dir / "posters" / "assets"
-    else:
-        root = safe_path(cfg.asset_path, rt.roots())
+        return rt.data_dir / "posters" / "assets"
+    return safe_path(cfg.asset_path, rt.roots())
+
+
+def asset_root(rt: Any, cfg: PosterMakerConfig) -> Path:
+    root = configured_asset_root(rt, cfg)
     root.mkdir(parents=True, exist_ok=True)
     return root
 

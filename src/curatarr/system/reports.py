@@ -1,14 +1,19 @@
 """Health snapshots, the activity digest and cleanup candidates (``/api/system/*``).
 
-Areas report through providers in ``rt.system_reports`` (name → callable(rt, days) -> dict with
-optional ``digest`` and ``cleanup`` parts); without any, the answers carry zeros in the documented
-shape.
+Each counter comes from the area that owns its data: the modules named in :data:`AREA_REPORTS`
+expose ``DIGEST`` and ``CLEANUP`` (field → ``fn(rt, days)``; the library: ``media_added``,
+``unmatched_media``; the posters: ``orphaned_posters``, ``unmatched_collections``), computed only for
+the answer that shows them. Running services add providers in ``rt.system_reports`` (name →
+callable(rt, days) -> dict with optional ``digest`` and ``cleanup`` parts; the jobs area: job counts,
+failures, errored jobs), merged last. A counter that cannot be computed is ``null``, never 0.
 """
 
 from __future__ import annotations
 
+import importlib
+import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import select
 
@@ -17,6 +22,33 @@ from curatarr.db.models.system import HealthSnapshot
 
 if TYPE_CHECKING:
     from curatarr.runtime import Runtime
+
+log = logging.getLogger("curatarr.system.reports")
+
+# Areas whose data answers a report field without any running service (imported on first use).
+AREA_REPORTS = ("curatarr.library.reports", "curatarr.posters.reports")
+FieldFn = Callable[["Runtime", int], Any]
+
+
+def _area_fields(part: str) -> dict[str, FieldFn]:
+    fields: dict[str, FieldFn] = {}
+    for name in AREA_REPORTS:
+        fields.update(getattr(importlib.import_module(name), part, {}))
+    return fields
+
+
+def _fill(rt: "Runtime", out: dict[str, Any], part: str, days: int) -> dict[str, Any]:
+    for field, fn in _area_fields(part.upper()).items():
+        try:
+            out[field] = fn(rt, days)
+        except Exception:  # one area failing must not take the whole report down
+            log.warning("system report field %s failed", field, exc_info=True)
+            out[field] = None
+    for provider in rt.system_reports.values():
+        piece = provider(rt, days).get(part)
+        if piece:
+            out.update(piece)
+    return out
 
 
 def snapshot_dict(row: HealthSnapshot) -> dict[str, Any]:
@@ -51,35 +83,25 @@ def latest_health(rt: "Runtime") -> list[dict[str, Any]]:
 
 
 def digest(rt: "Runtime", days: int) -> dict[str, Any]:
-    out: dict[str, Any] = {"window_days": days, "media_added": 0, "job_counts": {}, "recent_failures": [],
-                           "latest_instance_health": latest_health(rt), "orphaned_posters": 0}
-    for provider in rt.system_reports.values():
-        part = provider(rt, days).get("digest")
-        if part:
-            out.update(part)
-    return out
+    out: dict[str, Any] = {"window_days": days, "media_added": None, "job_counts": {}, "recent_failures": [],
+                           "latest_instance_health": latest_health(rt), "orphaned_posters": None}
+    return _fill(rt, out, "digest", days)
 
 
 def cleanup_candidates(rt: "Runtime") -> dict[str, Any]:
-    out: dict[str, Any] = {"orphaned_posters": 0, "errored_jobs": 0, "unmatched_media": 0,
-                           "unmatched_collections": 0}
-    for provider in rt.system_reports.values():
-        part = provider(rt, 0).get("cleanup")
-        if part:
-            out.update(part)
-    return out
+    out: dict[str, Any] = {"orphaned_posters": None, "errored_jobs": 0, "unmatched_media": None,
+                           "unmatched_collections": None}
+    return _fill(rt, out, "cleanup", 0)
 
 
-def orphaned_posters(rt: "Runtime") -> int:
-    """The orphaned-poster count every provider reports, summed; a failing provider counts 0."""
-    total = 0
-    for provider in rt.system_reports.values():
-        try:
-            part = provider(rt, 0).get("cleanup") or {}
-        except Exception:
-            continue
-        total += int(part.get("orphaned_posters") or 0)
-    return total
+def orphaned_posters(rt: "Runtime") -> int | None:
+    """The orphaned-poster count of the posters area (None when it cannot be counted)."""
+    fn = _area_fields("CLEANUP").get("orphaned_posters")
+    try:
+        return fn(rt, 0) if fn else None
+    except Exception:
+        log.warning("orphaned posters not counted", exc_info=True)
+        return None
 
 
 def instance_health_overview(rt: "Runtime") -> list[dict[str, Any]]:
