@@ -11,7 +11,8 @@ from fastapi.staticfiles import StaticFiles
 
 from curatarr import __version__
 from curatarr.api import include_routers
-from curatarr.api.errors import install_error_handlers
+from curatarr.api.envelope import ChubEnvelopeMiddleware
+from curatarr.api.errors import error_response, install_error_handlers
 from curatarr.runtime import Runtime
 
 WEB_DIR = Path(__file__).parent / "web"
@@ -44,8 +45,11 @@ def create_app(runtime: Runtime | None = None, *, start_services: bool = True) -
     app = FastAPI(title="Curatarr", version=__version__, lifespan=lifespan,
                   description="Artwork and library upkeep for a home media stack (CHUB + Posterizarr API).")
     app.state.runtime = rt
-    install_error_handlers(app)
+    install_error_handlers(app, error_headers=SECURITY_HEADERS)
     include_routers(app)
+    # Added first, so it is the innermost middleware: the envelope is in the body before anything
+    # outside (compression, headers) sees it.
+    app.add_middleware(ChubEnvelopeMiddleware)
 
     @app.middleware("http")
     async def refuse_oversized_bodies(request: Request, call_next):
@@ -56,8 +60,8 @@ def create_app(runtime: Runtime | None = None, *, start_services: bool = True) -
             limit = max(rt.settings.backup.max_upload_mb, 64) * 1024 * 1024 + 1024 * 1024
             if not declared.isdigit() or int(declared) > limit:
                 status = 400 if not declared.isdigit() else 413
-                return JSONResponse({"detail": "request body too large" if status == 413 else "bad Content-Length"},
-                                    status_code=status)
+                return error_response(status, "request body too large" if status == 413 else "bad Content-Length",
+                                      "TOO_LARGE" if status == 413 else "HTTP_ERROR")
         return await call_next(request)
 
     @app.middleware("http")

@@ -26,11 +26,13 @@ API_KEY_PREFIX = "cur_"
 
 
 class AuthError(Exception):
-    """A rejected auth operation; ``status`` is the HTTP status to answer with."""
+    """A rejected auth operation; ``status`` is the HTTP status to answer with, ``code`` the
+    machine-readable error code (CHUB's ``AUTH_*`` codes)."""
 
-    def __init__(self, message: str, status: int = 400):
+    def __init__(self, message: str, status: int = 400, code: str | None = None):
         super().__init__(message)
         self.status = status
+        self.code = code or ("VALIDATION_ERROR" if status == 422 else "NOT_FOUND" if status == 404 else "AUTH_ERROR")
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,11 @@ def password_fingerprint(secret: str, password_hash: str) -> str:
 
 def validate_credentials(username: str, password: str) -> None:
     if not isinstance(username, str) or not username.strip() or len(username) > 150:
-        raise AuthError("username must be 1-150 characters", 422)
+        raise AuthError("username must be 1-150 characters", 422, "AUTH_SETUP_INVALID")
     if any(ord(c) < 32 for c in username):
-        raise AuthError("username contains control characters", 422)
+        raise AuthError("username contains control characters", 422, "AUTH_SETUP_INVALID")
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthError(f"password must be at least {MIN_PASSWORD_LENGTH} characters", 422)
+        raise AuthError(f"password must be at least {MIN_PASSWORD_LENGTH} characters", 422, "AUTH_PASSWORD_TOO_SHORT")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise AuthError(f"password must be at most {MAX_PASSWORD_LENGTH} characters", 422)
 
@@ -83,7 +85,7 @@ class AuthService:
         validate_credentials(username, password)
         with self.db.session() as s:
             if s.scalar(select(func.count()).select_from(User)):
-                raise AuthError("setup has already been completed", 403)
+                raise AuthError("setup has already been completed", 403, "AUTH_ALREADY_CONFIGURED")
             s.add(User(username=username.strip(), password_hash=hash_password(password), is_admin=True))
         return self.issue(username.strip())
 
@@ -99,15 +101,15 @@ class AuthService:
 
     def login(self, username: str, password: str) -> tuple[str, TokenClaims]:
         if not self.is_configured():
-            raise AuthError("no user exists yet; run setup first", 403)
+            raise AuthError("no user exists yet; run setup first", 403, "AUTH_NOT_CONFIGURED")
         user = self.authenticate(username, password)
         if user is None:
-            raise AuthError("invalid username or password", 401)
+            raise AuthError("invalid username or password", 401, "AUTH_INVALID_CREDENTIALS")
         return self.issue(user.username)
 
     def change_password(self, username: str, current: str, new: str) -> None:
         if self.authenticate(username, current) is None:
-            raise AuthError("current password is wrong", 400)
+            raise AuthError("current password is wrong", 400, "AUTH_INVALID_CREDENTIALS")
         validate_credentials(username, new)
         with self.db.session() as s:
             user = s.scalar(select(User).where(User.username == username))
