@@ -215,6 +215,7 @@ def _key(method: str, path: str) -> str:
 
 _ENVELOPED = frozenset(_key(*route.split(" ", 1)) for route in CHUB_ROUTES)
 _SHAPES = {_key(*route.split(" ", 1)): shape for route, shape in DATA_SHAPES.items()}
+_OWN_KEYS = ("success", "message")  # the envelope's own fields, never copied into data
 _ENVELOPE_KEYS = (b'"success"', b'"message"', b'"data"')
 
 
@@ -240,7 +241,7 @@ def envelope(body: dict[str, Any], key: str | None = None) -> dict[str, Any]:
     out = dict(body)
     out.setdefault("success", True)
     out.setdefault("message", DEFAULT_MESSAGE)
-    out.setdefault("data", shape(body) if shape else dict(body))
+    out.setdefault("data", shape(body) if shape else {k: v for k, v in body.items() if k not in _OWN_KEYS})
     return out
 
 
