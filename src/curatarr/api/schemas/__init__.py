@@ -1,0 +1,1 @@
+"""Response and request models of the /api routes, one file per router/resource."""
