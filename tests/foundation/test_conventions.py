@@ -314,3 +314,9 @@ def test_every_chub_seed_route_is_in_the_envelope_table():
     routes = set(re.findall(r"\b(GET|POST|PUT|PATCH|DELETE) (/api[^\s?]*)", seed.read_text(encoding="utf-8")))
     assert routes and all(is_chub_route(m, p) for m, p in routes)
     assert len(CHUB_ROUTES) >= len(routes)
+
+
+def test_downloads_and_streams_are_not_enveloped(demo):
+    r = demo.post("/api/media/export", json={"format": "json"})
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    assert isinstance(r.json(), (list, dict)) and '"success":true,"message":"OK"' not in r.text

@@ -9,7 +9,8 @@ superset — the bare fields AND the envelope in the same object — on every ro
 Rules (docs/api.md, "Conventions"):
 
 - only 2xx ``application/json`` answers that are a JSON object are touched; files, images, event
-  streams, zips, plain text and JSON lists pass through unchanged;
+  streams, zips, plain text, JSON lists, streamed JSON and attachments (a JSON export) pass through
+  unchanged;
 - ``data`` is a copy of the bare fields, unless :data:`DATA_SHAPES` declares what CHUB's backend puts
   there for that route;
 - a bare field named ``success``, ``message`` or ``data`` wins over the envelope's (the handler said
@@ -336,7 +337,9 @@ class ChubEnvelopeMiddleware:
 
 
 def _is_json(start: Message) -> bool:
-    for name, value in start.get("headers", []):
-        if name.lower() == b"content-type":
-            return value.split(b";")[0].strip().lower() == b"application/json"
-    return False
+    """A whole JSON document: JSON content type and a declared length (streamed answers such as a
+    JSON export have none) and not an attachment (a download is a file, whatever its type)."""
+    headers = {name.lower(): value for name, value in start.get("headers", [])}
+    content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+    return (content_type == b"application/json" and b"content-length" in headers
+            and b"content-disposition" not in headers)
