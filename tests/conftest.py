@@ -1,6 +1,7 @@
 """Fixtures every test area shares: a data dir, a runtime, the app, clients, a live server, PostgreSQL.
 
-Area-specific fixtures live in tests/<area>/conftest.py.
+Area-specific fixtures live in tests/<area>/conftest.py; the helpers behind these (data-dir
+templates, the live server, the simulator-cluster factory) live in tests/_fixtures.py.
 """
 
 from __future__ import annotations
@@ -9,16 +10,25 @@ import os
 import shutil
 import socket
 import subprocess
-import threading
 import time
 import uuid
 from pathlib import Path
 
 import pytest
 
-ADMIN_USER = "admin"
-ADMIN_PASSWORD = "admin-pass-123"
+from tests._fixtures import (
+    ADMIN_PASSWORD,
+    ADMIN_USER,
+    LiveServer,
+    admin_token,
+    build_data_template,
+    copy_data_template,
+)
+
 PG_ADMIN_URL = os.environ.get("CURATARR_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+# Fixtures that mean "the admin user exists": their tests start from the admin data-dir template.
+WITH_ADMIN = frozenset({"client", "anon_client", "live_server"})
 
 
 def free_port() -> int:
@@ -27,17 +37,39 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.fixture(scope="session")
+def blank_data_template(tmp_path_factory) -> Path:
+    """A first-run data dir (config, migrated database, JWT secret; no user), made once per session."""
+    return build_data_template(tmp_path_factory.mktemp("template") / "blank")
+
+
+@pytest.fixture(scope="session")
+def admin_data_template(tmp_path_factory, blank_data_template) -> Path:
+    """The blank template plus the admin user (admin / admin-pass-123)."""
+    return build_data_template(tmp_path_factory.mktemp("template") / "admin", admin=True,
+                               base=blank_data_template)
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
+    """An empty data dir (tests that build their own Runtime on it see a first start)."""
     d = tmp_path / "data"
     d.mkdir()
     return d
 
 
+def template_for(request) -> str:
+    return "admin_data_template" if WITH_ADMIN & set(request.fixturenames) else "blank_data_template"
+
+
 @pytest.fixture
-def runtime(data_dir: Path):
+def runtime(data_dir: Path, request):
+    """A runtime on ``data_dir``. An empty data dir is first filled from a template: with the admin
+    user when the test uses an authenticated client or the live server, without one otherwise."""
     from curatarr.runtime import Runtime
 
+    if not any(data_dir.iterdir()):
+        copy_data_template(request.getfixturevalue(template_for(request)), data_dir)
     rt = Runtime(data_dir, console_logs=False)
     yield rt
     rt.close()
@@ -65,10 +97,17 @@ def make_user(client, username: str = ADMIN_USER, password: str = ADMIN_PASSWORD
     return r.json()["token"]
 
 
+def ensure_admin(app, client) -> str:
+    """A token for the admin user: issued by the AuthService when the data dir came with the user,
+    made through the setup API otherwise (a data dir an area prepared itself)."""
+    rt = app.state.runtime
+    return admin_token(rt) if rt.auth.is_configured() else make_user(client)
+
+
 @pytest.fixture
-def client(fresh_client):
+def client(app, fresh_client):
     """Authenticated client (user admin / admin-pass-123, Bearer JWT)."""
-    token = make_user(fresh_client)
+    token = ensure_admin(app, fresh_client)
     fresh_client.headers["Authorization"] = f"Bearer {token}"
     fresh_client.token = token
     return fresh_client
@@ -82,41 +121,18 @@ def anon_client(app, client):
     return TestClient(app)
 
 
-class LiveServer:
-    def __init__(self, app, port: int):
-        import uvicorn
-
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}"
-        self.token: str | None = None
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
-                                lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def start(self) -> "LiveServer":
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("live server did not start")
-            time.sleep(0.02)
-        return self
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=15)
-
-
 @pytest.fixture
 def live_server(app):
     """The real app under uvicorn on a free port, with the admin user created (``.token``)."""
     import httpx
 
-    server = LiveServer(app, free_port()).start()
-    r = httpx.post(f"{server.url}/api/auth/setup", json={"username": ADMIN_USER, "password": ADMIN_PASSWORD})
-    assert r.status_code == 200, r.text
-    server.token = r.json()["token"]
+    server = LiveServer(app).start()
+    if app.state.runtime.auth.is_configured():
+        server.token = admin_token(app.state.runtime)
+    else:
+        r = httpx.post(f"{server.url}/api/auth/setup", json={"username": ADMIN_USER, "password": ADMIN_PASSWORD})
+        assert r.status_code == 200, r.text
+        server.token = r.json()["token"]
     yield server
     server.stop()
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests._fixtures import sim_cluster
 from tests.conftest import free_port
 
 CURATARR = Path(sys.executable).with_name("curatarr")
@@ -122,10 +123,8 @@ def test_prepare_data_dir_wipes_only_demo_folders(tmp_path):
 def test_demo_config_points_every_instance_at_a_simulator():
     from curatarr.demo import DEMO_MODULES, available_services, demo_config
     from curatarr.sims.library import SampleLibrary
-    from curatarr.sims.server import SimCluster
 
-    cluster = SimCluster(SampleLibrary.generate(movies=3, shows=1, artists=1), services=available_services())
-    with cluster:
+    with sim_cluster(SampleLibrary.generate(movies=3, shows=1, artists=1), available_services()) as cluster:
         config = demo_config(cluster, "/tmp/demo-x")
     names = {name for named in config["instances"].values() for name in named}
     assert names == set(cluster.types)

@@ -14,6 +14,7 @@ from curatarr.api import include_routers
 from curatarr.api.envelope import ChubEnvelopeMiddleware
 from curatarr.api.errors import error_response, install_error_handlers
 from curatarr.runtime import Runtime
+from curatarr.api.request_guard import install as install_request_guard
 
 WEB_DIR = Path(__file__).parent / "web"
 
@@ -47,8 +48,10 @@ def create_app(runtime: Runtime | None = None, *, start_services: bool = True) -
     app.state.runtime = rt
     install_error_handlers(app, error_headers=SECURITY_HEADERS)
     include_routers(app)
-    # Added first, so it is the innermost middleware: the envelope is in the body before anything
-    # outside (compression, headers) sees it.
+    # Innermost middleware (added first): credentials and scope before any body is read, bounded bodies.
+    install_request_guard(app)
+    # Added next, just outside the guard: the envelope (success and error) is in the body before
+    # anything further out (compression, headers) sees it, and the guard's own answers get it too.
     app.add_middleware(ChubEnvelopeMiddleware)
 
     @app.middleware("http")

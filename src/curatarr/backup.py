@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import os
 import zipfile
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -34,6 +35,9 @@ log = logging.getLogger("curatarr.backup")
 
 FORMAT = 1
 BACKUP_PREFIX = "curatarr-backup-"
+# Backups hold every secret in clear (restore needs them): owner-only, in an owner-only folder.
+BACKUP_FILE_MODE = 0o600
+BACKUP_DIR_MODE = 0o700
 
 
 class RestoreRejected(ValueError):
@@ -118,14 +122,29 @@ def write_backup(rt, target: IO[bytes]) -> dict:
 def create_backup(rt, *, prefix: str = BACKUP_PREFIX) -> Path:
     """Write a backup into data/backups (atomically) and apply retention."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+    secure_backups_dir(rt.backups_dir)
     final = rt.backups_dir / f"{prefix}{stamp}.zip"
     tmp = final.with_suffix(".zip.tmp")
-    with open(tmp, "wb") as fh:
+    # Created 0600 from the first byte (not chmod-ed afterwards): no moment where others can read it.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, BACKUP_FILE_MODE)
+    os.fchmod(fd, BACKUP_FILE_MODE)  # O_CREAT's mode does not apply to a leftover file
+    with os.fdopen(fd, "wb") as fh:
         write_backup(rt, fh)
     tmp.replace(final)
     prune_backups(rt)
     log.info("backup written: %s", final.name)
     return final
+
+
+def secure_backups_dir(folder: Path) -> None:
+    """Make the backups folder and every zip in it owner-only (also fixes older, 0644 backups)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, BACKUP_DIR_MODE)
+    for path in folder.glob("*.zip"):
+        try:
+            os.chmod(path, BACKUP_FILE_MODE)
+        except OSError:
+            continue
 
 
 def list_backups(rt) -> list[dict]:

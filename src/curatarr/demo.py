@@ -216,8 +216,10 @@ def run(host: str = "127.0.0.1", port: int = 8000, data_dir: Path | str = "./dem
     echo(f"  simulators: {', '.join(f'{n} {u}' for n, u in demo.cluster.urls.items())}")
     echo(f"  login:      user '{DEMO_USER}' / password '{DEMO_PASSWORD}'")
     echo(f"  web UI:     http://{shown}:{port}/")
+    from curatarr.auth.ratelimit import UVICORN_OPTIONS
+
     server = uvicorn.Server(uvicorn.Config(create_app(demo.runtime), host=host, port=port, log_level="warning",
-                                           access_log=False))
+                                           access_log=False, **UVICORN_OPTIONS))
 
     def announce() -> None:
         while not server.started and not server.should_exit:

@@ -25,6 +25,7 @@ from curatarr.config import ConfigStore, Settings
 from curatarr.db import Database
 from curatarr.logs import LogManager
 from curatarr.logs.redact import secret_values
+from curatarr.security.roots import compute_roots
 
 if TYPE_CHECKING:  # annotations only: the runtime imports nothing above auth/config/db/logs at run time
     from curatarr.artwork.service import ArtworkService
@@ -76,7 +77,8 @@ class Runtime:
         if migrate:
             self.db.migrate()
         self.jwt_secret = load_or_create_secret(self.data_dir / "jwt.secret")
-        self.auth = AuthService(self.db, self.jwt_secret, lambda: self.config.settings.auth.token_expiry_hours)
+        self.auth = AuthService(self.db, self.jwt_secret, lambda: self.config.settings.auth.token_expiry_hours,
+                                lambda: self.config.settings.auth.bcrypt_rounds)
         # Services other areas attach. None means "not running / not created yet" (e.g. CLI commands).
         # Set by the jobs lifecycle hook on start():
         self.jobs: LocalJobQueue | None = None
@@ -112,23 +114,8 @@ class Runtime:
         return self.config.settings
 
     def roots(self) -> list[Path]:
-        """Folders users may name in the API: the data dir, general.allowed_roots, and every
-        ``*_dir``/``*_path``/``*_dirs`` folder configured in a module section."""
-        found: list[str] = [str(self.data_dir)]
-        found += list(self.settings.general.allowed_roots)
-        for name, section in self.config.as_dict().items():
-            if name in ("general", "auth", "database", "backup", "user_interface", "instances", "schedule", "notifications"):
-                continue
-            if isinstance(section, dict):
-                found += _folder_values(section)
-        out: list[Path] = []
-        for item in found:
-            p = Path(item).expanduser()
-            if p.is_absolute() and p.exists():
-                rp = p.resolve()
-                if rp not in out and rp != Path("/"):
-                    out.append(rp)
-        return out
+        """Folders users may name in the API (the root rule: :mod:`curatarr.security.roots`)."""
+        return compute_roots(self.data_dir, self.config.as_dict())
 
     # ---- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
@@ -160,16 +147,3 @@ class Runtime:
             self.logs.set_level(new.general.log_level)
 
 
-def _folder_values(section: dict) -> list[str]:
-    out: list[str] = []
-    for key, value in section.items():
-        k = str(key)
-        if k.endswith(("_dir", "_path", "_folder", "_dirs", "_paths", "_folders", "_roots")) or k in ("asset_path", "source_dirs", "destination_dir"):
-            if isinstance(value, str) and value:
-                out.append(value)
-            elif isinstance(value, list):
-                out += [v for v in value if isinstance(v, str) and v]
-                out += [v.get("path") for v in value if isinstance(v, dict) and isinstance(v.get("path"), str)]
-        elif isinstance(value, dict):
-            out += _folder_values(value)
-    return out

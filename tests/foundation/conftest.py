@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-ADMIN_USER = "admin"
-ADMIN_PASSWORD = "admin-pass-123"
+from tests._fixtures import ADMIN_PASSWORD, ADMIN_USER, admin_token, copy_data_template
 
 
 def basic_header(username: str = ADMIN_USER, password: str = ADMIN_PASSWORD) -> dict[str, str]:
@@ -85,21 +84,21 @@ def manifest_of(zip_data: bytes) -> dict:
 
 
 @pytest.fixture(scope="module")
-def shared_client(tmp_path_factory):
+def shared_client(tmp_path_factory, admin_data_template):
     """One authenticated client per test module, for read-only checks run over many parameters
-    (each ``client`` costs a bcrypt hash; sharing keeps the suite fast). Tests using it must not
-    change state other tests of the module rely on."""
+    (one app for the module instead of one per parameter). Tests using it must not change state
+    other tests of the module rely on."""
     from fastapi.testclient import TestClient
 
     from curatarr.app import create_app
     from curatarr.runtime import Runtime
 
-    rt = Runtime(tmp_path_factory.mktemp("shared") / "data", console_logs=False)
+    data = copy_data_template(admin_data_template, tmp_path_factory.mktemp("shared") / "data")
+    rt = Runtime(data, console_logs=False)
     with TestClient(create_app(rt)) as c:
-        r = c.post("/api/auth/setup", json={"username": ADMIN_USER, "password": ADMIN_PASSWORD})
-        assert r.status_code == 200, r.text
-        c.headers["Authorization"] = f"Bearer {r.json()['token']}"
-        c.token = r.json()["token"]
+        token = admin_token(rt)
+        c.headers["Authorization"] = f"Bearer {token}"
+        c.token = token
         c.runtime = rt
         yield c
     rt.close()

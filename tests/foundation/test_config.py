@@ -19,14 +19,20 @@ def load_yaml(path):
 
 # ---- first start / store --------------------------------------------------------------------------
 
-def test_first_start_writes_documented_defaults(runtime):
-    path = runtime.data_dir / "config.yml"
-    assert path.read_text() == DEFAULT_CONFIG_YAML
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    on_disk = Settings.model_validate(load_yaml(path))
-    assert on_disk.model_dump() == Settings().model_dump()  # the file and the model agree on every default
-    for sub in ("logs", "backups", "cache"):
-        assert (runtime.data_dir / sub).is_dir()
+def test_first_start_writes_documented_defaults(data_dir):
+    from curatarr.runtime import Runtime
+
+    runtime = Runtime(data_dir, console_logs=False)  # a real first start (the runtime fixture copies a template)
+    try:
+        path = runtime.data_dir / "config.yml"
+        assert path.read_text() == DEFAULT_CONFIG_YAML
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        on_disk = Settings.model_validate(load_yaml(path))
+        assert on_disk.model_dump() == Settings().model_dump()  # the file and the model agree on every default
+        for sub in ("logs", "backups", "cache"):
+            assert (runtime.data_dir / sub).is_dir()
+    finally:
+        runtime.close()
 
 
 def test_every_default_is_documented_in_configuration_md():

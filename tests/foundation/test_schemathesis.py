@@ -48,7 +48,7 @@ class ApiKeyAuth:
         self.renew()
 
     def renew(self) -> None:
-        r = httpx.post(f"{self.base_url}/api/auth/keys", json={"name": "schemathesis"},
+        r = httpx.post(f"{self.base_url}/api/auth/keys", json={"name": "schemathesis", "scope": "admin"},
                        headers={"Authorization": f"Bearer {self.jwt}"})
         assert r.status_code == 201, r.text
         self.headers = {"X-API-Key": r.json()["key"]}

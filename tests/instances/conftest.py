@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from curatarr.demo import available_services, demo_instances
+from tests._fixtures import clear_faults
+from tests._fixtures import sim_cluster as serving_sims
 
 SERVICES = ("radarr", "radarr_4k", "sonarr", "lidarr", "plex", "jellyfin", "emby", "tmdb", "fanart", "tvdb")
 
@@ -13,24 +15,16 @@ SERVICES = ("radarr", "radarr_4k", "sonarr", "lidarr", "plex", "jellyfin", "emby
 @pytest.fixture(scope="session")
 def sims():
     """Simulators for every available service (the same ones ``curatarr demo`` starts)."""
-    from curatarr.sims.library import SampleLibrary
-    from curatarr.sims.server import SimCluster
-
-    cluster = SimCluster(SampleLibrary.demo(), services=available_services(SERVICES)).start()
-    yield cluster
-    cluster.stop()
+    with serving_sims(services=available_services(SERVICES)) as cluster:
+        yield cluster
 
 
 @pytest.fixture
 def sim_cluster(sims):
-    """The session cluster with faults cleared and state reset before and after the test."""
-    def clean():
-        for sim in sims.sims.values():
-            if sim is not None:
-                sim.faults.clear()
-    clean()
+    """The session cluster with faults cleared before and after the test."""
+    clear_faults(sims)
     yield sims
-    clean()
+    clear_faults(sims)
 
 
 @pytest.fixture

@@ -7,11 +7,7 @@ import time
 import pytest
 
 from curatarr.jobs.notifications import configured_targets, format_job, parse_target, wants, TargetError
-from curatarr.sims import discord as discord_sim
-from curatarr.sims import notifiarr as notifiarr_sim
-from curatarr.sims import push_targets as push_sim
-from curatarr.sims import uptime_kuma as kuma_sim
-from curatarr.sims.server import SimServer
+from tests._fixtures import sim_cluster
 
 HOOK_ID, HOOK_TOKEN = "123456789012345678", "hookTokenSECRETabc123"
 NOTIFIARR_KEY, KUMA_TOKEN = "notifiarrSECRETkey1", "kumaPushSECRET1"
@@ -21,17 +17,11 @@ MASK = "********"
 
 @pytest.fixture(scope="module")
 def sims():
-    servers = {
-        "discord": SimServer(discord_sim.create_app(api_key=HOOK_TOKEN, webhook_id=HOOK_ID), name="discord"),
-        "notifiarr": SimServer(notifiarr_sim.create_app(api_key=NOTIFIARR_KEY), name="notifiarr"),
-        "kuma": SimServer(kuma_sim.create_app(api_key=KUMA_TOKEN), name="kuma"),
-        "push": SimServer(push_sim.create_app(), name="push"),
-    }
-    for s in servers.values():
-        s.start()
-    yield servers
-    for s in servers.values():
-        s.stop()
+    """The notification-target simulators' servers by name (``.url``, ``.sim``)."""
+    services = [("discord", "discord"), ("notifiarr", "notifiarr"), ("uptime_kuma", "kuma"), ("push_targets", "push")]
+    keys = {"discord": HOOK_TOKEN, "notifiarr": NOTIFIARR_KEY, "kuma": KUMA_TOKEN}
+    with sim_cluster(services=services, api_keys=keys, webhook_id=HOOK_ID) as cluster:
+        yield cluster.servers
 
 
 @pytest.fixture

@@ -6,8 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+
 from curatarr.db.base import utcnow
 from curatarr.db.models.system import HealthSnapshot
+from tests._fixtures import sim_cluster
 
 WAIT = 60
 
@@ -15,9 +17,8 @@ WAIT = 60
 @pytest.fixture(scope="module")
 def radarr():
     from curatarr.sims.library import SampleLibrary
-    from curatarr.sims.server import SimCluster
 
-    with SimCluster(SampleLibrary.generate(movies=3, shows=1, artists=1), services=["radarr"]) as c:
+    with sim_cluster(SampleLibrary.generate(movies=3, shows=1, artists=1), ["radarr"]) as c:
         yield c
 
 

@@ -38,7 +38,7 @@ def radarr_payload(movie_id=1, event="Download", title="The Matrix"):
 
 @pytest.fixture
 def api_key(client):
-    r = client.post("/api/auth/keys", json={"name": "radarr"})
+    r = client.post("/api/auth/keys", json={"name": "radarr", "scope": "operator"})  # webhooks run modules
     assert r.status_code == 201, r.text
     return r.json()["key"]
 

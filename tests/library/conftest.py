@@ -3,10 +3,12 @@ instances configured on a runtime, and a synced library."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+
+from tests._fixtures import clear_faults, copy_data_template, fresh
+from tests._fixtures import sim_cluster as serving_sims
 
 # radarr_4k holds a 4K copy of ~30% of the movies (exact duplicates across instances); lidarr2 and
 # sonarr2 are full copies (duplicates for the Sonarr/Lidarr resolve paths).
@@ -15,36 +17,26 @@ SERVICES = ("radarr", "radarr_4k", "sonarr", "sonarr2", "lidarr", "lidarr2", "pl
 
 @pytest.fixture(scope="session")
 def sim_cluster():
-    from curatarr.sims.library import SampleLibrary
-    from curatarr.sims.server import SimCluster
-
-    cluster = SimCluster(SampleLibrary.demo(), services=SERVICES).start()
-    yield cluster
-    cluster.stop()
+    with serving_sims(services=SERVICES) as cluster:
+        yield cluster
 
 
 @pytest.fixture
 def sims(sim_cluster):
     """The running simulators, reset to the sample library (no faults, no recorded state)."""
-    sim_cluster.reset()
-    for sim in sim_cluster.sims.values():
-        if sim is not None:
-            sim.faults.clear()
-    yield sim_cluster
-    for sim in sim_cluster.sims.values():
-        if sim is not None:
-            sim.faults.clear()
+    yield fresh(sim_cluster)
+    clear_faults(sim_cluster)
 
 
 @pytest.fixture(scope="session")
-def library_template(sim_cluster, tmp_path_factory) -> Path:
-    """A data dir whose database holds the library synced from the freshly reset simulators, made
+def library_template(sim_cluster, tmp_path_factory, admin_data_template) -> Path:
+    """The admin data-dir template plus the library synced from the freshly reset simulators, made
     once per session; tests that need a synced library start from a copy (a sync per test is slow)."""
     from curatarr.library.sync import sync_instances
     from curatarr.runtime import Runtime
 
     sim_cluster.reset()
-    folder = tmp_path_factory.mktemp("library-template")
+    folder = copy_data_template(admin_data_template, tmp_path_factory.mktemp("library-template"))
     rt = Runtime(folder, console_logs=False)
     try:
         configure(rt, sim_cluster)
@@ -60,8 +52,7 @@ def data_dir(tmp_path, request):
     """The shared data dir fixture, pre-filled from the synced template for tests that want it."""
     d = tmp_path / "data"
     if {"synced", "media_client"} & set(request.fixturenames):
-        template = request.getfixturevalue("library_template")
-        shutil.copytree(template, d, ignore=shutil.ignore_patterns("logs", "*.log"))
+        copy_data_template(request.getfixturevalue("library_template"), d)
     else:
         d.mkdir()
     return d

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from curatarr.sims.library import SampleLibrary
-from curatarr.sims.server import SimCluster
+from tests._fixtures import sim_cluster
 
 WAIT = 60
 
 
 @pytest.fixture(scope="module")
 def cluster():
-    c = SimCluster(SampleLibrary.demo(), services=["radarr", "sonarr"]).start()
-    yield c
-    c.stop()
+    with sim_cluster(services=["radarr", "sonarr"]) as c:
+        yield c
 
 
 @pytest.fixture

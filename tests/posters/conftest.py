@@ -8,9 +8,9 @@ from contextlib import contextmanager
 import pytest
 
 from curatarr.sims.library import SampleLibrary
+from tests._fixtures import sim_cluster
 
 SERVICES = ("plex", "jellyfin", "tmdb", "fanart", "tvdb")
-SUFFIX = {"tmdb": "/3", "fanart": "/v3", "tvdb": "/v4"}
 
 
 def tiny_library() -> SampleLibrary:
@@ -18,50 +18,35 @@ def tiny_library() -> SampleLibrary:
 
 
 class Sims:
-    def __init__(self, library: SampleLibrary, services=SERVICES):
-        from importlib import import_module
+    """A running simulator cluster (every SimCluster attribute: ``servers``, ``apps``, ``library``,
+    ``reset()`` …) with the short names the poster tests use."""
 
-        from curatarr.sims.server import SimServer, api_key_for
+    def __init__(self, cluster):
+        self.cluster = cluster
 
-        self.library = library
-        self.servers, self.keys, self.apps = {}, {}, {}
-        for name in services:
-            key = api_key_for(name)
-            kw = {"token": key} if name == "plex" else {"api_key": key}
-            app = import_module(f"curatarr.sims.{name}").create_app(library, instance=name, small_images=True, **kw)
-            self.apps[name], self.keys[name] = app, key
-            self.servers[name] = SimServer(app, name=name).start()
+    def __getattr__(self, name: str):
+        return getattr(self.cluster, name)
 
-    def sim(self, name):
-        return self.apps[name].state.sim
+    @property
+    def keys(self) -> dict[str, str]:
+        return self.cluster.api_keys
+
+    def sim(self, name: str):
+        return self.cluster.sims[name]
 
     def instances(self, only=None) -> dict:
-        out: dict = {}
-        for name, server in self.servers.items():
-            if only and name not in only:
-                continue
-            cfg = {"url": server.url + SUFFIX.get(name, ""), "api": self.keys[name], "enabled": True}
-            if name == "tmdb":
-                cfg["images_url"] = server.url + "/t/p"
-            out.setdefault(name, {})[name] = cfg
-        return out
+        """The ``instances`` config section for the running simulators (``only`` these names)."""
+        from curatarr.demo import demo_instances
 
-    def reset(self):
-        for app in self.apps.values():
-            app.state.sim.reset()
-
-    def stop(self):
-        for server in self.servers.values():
-            server.stop()
+        return {service: picked for service, named in demo_instances(self.cluster).items()
+                if (picked := {n: cfg for n, cfg in named.items() if not only or n in only})}
 
 
 def serve(library: SampleLibrary, services=SERVICES):
-    """Running simulators, stopped at the end (yield from it in a session/module fixture)."""
-    sims = Sims(library, services)
-    try:
-        yield sims
-    finally:
-        sims.stop()
+    """Running simulators with small images, stopped at the end (yield from it in a session/module
+    fixture)."""
+    with sim_cluster(library, services, small_images=True) as cluster:
+        yield Sims(cluster)
 
 
 # serve() as a ``with`` block, for a test that needs simulators of its own (another library or server).

@@ -6,6 +6,7 @@ import pytest
 
 from curatarr.sims.library import SampleLibrary
 from curatarr.sims.server import SimCluster
+from tests._fixtures import fresh, sim_cluster
 
 ARR_SERVICES = ("radarr", "radarr_4k", "sonarr", "lidarr")
 PLEXAPI_TOKEN = "plexapi-token"
@@ -35,17 +36,11 @@ def demo_library() -> SampleLibrary:
 
 @pytest.fixture(scope="session")
 def _arr_cluster(demo_library):
-    with SimCluster(demo_library, services=ARR_SERVICES) as cluster:
+    with sim_cluster(demo_library, ARR_SERVICES) as cluster:
         yield cluster
 
 
 @pytest.fixture
 def arr_cluster(_arr_cluster) -> SimCluster:
     """Running Radarr (+ a 4K Radarr), Sonarr and Lidarr simulators, state reset for each test."""
-    _arr_cluster.reset()
-    for app in _arr_cluster.apps.values():
-        arr = app.state.arr
-        arr.polls_to_complete = 1
-        arr.fail_commands.clear()
-        arr.extra_health.clear()
-    return _arr_cluster
+    return fresh(_arr_cluster)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.posters.conftest import Sims, configure, run, tiny_library
+from tests.posters.conftest import configure, run, serve, tiny_library
 from tests.ui.conftest import goto_page
 
 
 @pytest.fixture(scope="module")
 def sims():
-    cluster = Sims(tiny_library())
-    yield cluster
-    cluster.stop()
+    yield from serve(tiny_library())
 
 
 @pytest.fixture

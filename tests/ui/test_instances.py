@@ -7,16 +7,15 @@ import re
 
 import pytest
 
+from tests._fixtures import sim_cluster
 from tests.ui.conftest import goto_page, new_page, wait_for_shell
 
 
 @pytest.fixture(scope="module")
 def sims():
     from curatarr.sims.library import SampleLibrary
-    from curatarr.sims.server import SimCluster
 
-    with SimCluster(SampleLibrary.generate(movies=6, shows=2, artists=1),
-                    services=["radarr", "sonarr", "plex"]) as cluster:
+    with sim_cluster(SampleLibrary.generate(movies=6, shows=2, artists=1), ["radarr", "sonarr", "plex"]) as cluster:
         yield cluster
 
 

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from tests._fixtures import sim_cluster
 from tests.ui.conftest import goto_page
 
 
 @pytest.fixture(scope="module")
 def media_sims():
-    from curatarr.sims.library import SampleLibrary
-    from curatarr.sims.server import SimCluster
-
-    cluster = SimCluster(SampleLibrary.demo(), services=("radarr", "radarr_4k", "sonarr", "plex")).start()
-    yield cluster
-    cluster.stop()
+    with sim_cluster(services=("radarr", "radarr_4k", "sonarr", "plex")) as cluster:
+        yield cluster
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import zipfile
 import httpx
 import pytest
 
-from tests.conftest import ADMIN_PASSWORD, ADMIN_USER, LiveServer, free_port
+from tests.conftest import ADMIN_PASSWORD, ADMIN_USER, LiveServer
 from tests.ui.conftest import goto_page, new_page, wait_for_shell
 
 # Chromium reports every non-2xx fetch as a console error; a refused login is expected to show one.
@@ -29,7 +29,7 @@ def shots(tmp_path):
 @pytest.fixture
 def empty_server(app):
     """The real app on a free port with no user yet (first-run setup pending)."""
-    server = LiveServer(app, free_port()).start()
+    server = LiveServer(app).start()
     yield server
     server.stop()
 
@@ -108,13 +108,16 @@ def test_settings_api_key_create_use_delete(ui_page, live_server, shots):
     page.click(".tabs .tab:has-text('API keys')")
     page.wait_for_selector("input[name=key-name]")
     page.fill("input[name=key-name]", "UI key")
+    assert page.locator("select[name=key-scope]").input_value() == "read"  # least privilege by default
+    page.select_option("select[name=key-scope]", "operator")
     page.click("text=Create key")
     key = page.locator("code.new-key").inner_text()
     assert key.startswith("cur_")
     page.wait_for_selector("td:has-text('UI key')")
+    assert page.locator("tr:has-text('UI key') td.key-scope").inner_text() == "operator"
     page.screenshot(path=str(shots / "settings-keys.png"), full_page=True)
     me = httpx.get(f"{live_server.url}/api/auth/me", headers={"X-API-Key": key})
-    assert me.status_code == 200 and me.json()["method"] == "api_key"
+    assert me.status_code == 200 and me.json()["method"] == "api_key" and me.json()["scope"] == "operator"
 
     page.click("tr:has-text('UI key') button:has-text('Delete')")
     page.click("dialog.modal button:has-text('Delete')")

@@ -9,25 +9,29 @@ from fastapi import APIRouter, File, HTTPException, UploadFile
 from fastapi.responses import FileResponse
 
 from curatarr.api.deps import RuntimeDep
+from curatarr.api.schemas.files import file_answer
+from curatarr.api.schemas.system import BackupList, Restored
 from curatarr.backup import RestoreRejected, create_backup, list_backups, restore_backup
 from curatarr.security.paths import safe_child
 
-router = APIRouter(tags=["backup"])
+router = APIRouter(tags=["System"])
 
 
-@router.post("/api/backup")
+@router.post("/api/backup", response_class=FileResponse, responses=file_answer("application/zip", "the backup zip"),
+             summary="Create a backup and download it")
 def make_backup(rt: RuntimeDep):
     path = create_backup(rt)
     return FileResponse(path, media_type="application/zip", filename=path.name)
 
 
-@router.get("/api/backups")
+@router.get("/api/backups", response_model=BackupList, response_model_exclude_unset=True, summary="Kept backups")
 def get_backups(rt: RuntimeDep):
     items = list_backups(rt)
     return {"backups": items, "total": len(items)}
 
 
-@router.get("/api/backups/{filename}")
+@router.get("/api/backups/{filename}", response_class=FileResponse,
+            responses=file_answer("application/zip", "the backup zip"), summary="Download a kept backup")
 def download_backup(rt: RuntimeDep, filename: str):
     path = safe_child(rt.backups_dir, filename)
     if not path.is_file() or path.suffix != ".zip":
@@ -35,7 +39,8 @@ def download_backup(rt: RuntimeDep, filename: str):
     return FileResponse(path, media_type="application/zip", filename=path.name)
 
 
-@router.post("/api/restore")
+@router.post("/api/restore", response_model=Restored, response_model_exclude_unset=True,
+             summary="Restore config and database from an uploaded backup")
 def restore(rt: RuntimeDep, file: UploadFile = File(...)):
     limit = rt.settings.backup.max_upload_mb * 1024 * 1024
     with tempfile.NamedTemporaryFile(dir=rt.data_dir / "cache", suffix=".zip", delete=False) as tmp:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter, Body, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query
 
 from curatarr.api.deps import RuntimeDep
+from curatarr.api.schemas.config import ConfigAnswer, ConfigWriteBody
 from curatarr.config import mask_secrets
 from curatarr.config.models import DISPLAY_NAMES, UI_GROUPS, tooltips
 from curatarr.runtime import Runtime
 
-router = APIRouter(tags=["config"])
+router = APIRouter(tags=["Config"])
 
 
 def config_answer(rt: Runtime, section: str | None = None) -> dict:
@@ -24,13 +23,15 @@ def config_answer(rt: Runtime, section: str | None = None) -> dict:
             "tooltips": tooltips(), "using_flat_structure": False}
 
 
-@router.get("/api/config")
+@router.get("/api/config", response_model=ConfigAnswer, response_model_exclude_unset=True,
+            summary="The whole config, secrets masked")
 def get_config(rt: RuntimeDep, section: str | None = Query(None, max_length=100)):
     return config_answer(rt, section)
 
 
-@router.post("/api/config")
-def post_config(rt: RuntimeDep, body: dict[str, Any] = Body(...)):
+@router.post("/api/config", response_model=ConfigAnswer, response_model_exclude_unset=True,
+             summary="Merge and save config sections")
+def post_config(rt: RuntimeDep, body: ConfigWriteBody):
     patch = body["config"] if set(body) == {"config"} and isinstance(body.get("config"), dict) else body
     rt.config.update(patch)
     answer = config_answer(rt)

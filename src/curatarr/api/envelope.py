@@ -30,9 +30,10 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any, Callable
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from curatarr.api.errors import error_body, http_error_code
+from curatarr.api.errors import auth_failure_code, error_body, http_error_code
 
 _PARAM = re.compile(r"\{[^}]+\}")
 
@@ -266,9 +267,9 @@ def envelope_bytes(raw: bytes, key: str) -> bytes:
 _ERROR = "error"  # the key of an error answer (any route)
 
 
-def complete_error_bytes(raw: bytes, status: int) -> bytes:
-    """An error answer built outside :mod:`curatarr.api.errors` (a handler's own JSONResponse) gets
-    the same error envelope; an answer that already has ``error_code`` is left as it is."""
+def complete_error_bytes(raw: bytes, status: int, scope: Scope | None = None) -> bytes:
+    """An error answer built outside :mod:`curatarr.api.errors` (a handler's or the request guard's
+    own JSONResponse) gets the same error envelope; one that has ``error_code`` is left as it is."""
     if b'"error_code"' in raw:
         return raw
     try:
@@ -277,7 +278,10 @@ def complete_error_bytes(raw: bytes, status: int) -> bytes:
         return raw
     if not isinstance(body, dict) or "detail" not in body:
         return raw
-    code = "VALIDATION_ERROR" if status == 422 else http_error_code(status)
+    if status == 401 and scope is not None:
+        code = auth_failure_code(Request(scope))
+    else:
+        code = "VALIDATION_ERROR" if status == 422 else http_error_code(status)
     filled = error_body(body["detail"], code)
     return _encode({**filled, **{k: v for k, v in body.items() if k != "success"}, "success": False})
 
@@ -316,7 +320,7 @@ class ChubEnvelopeMiddleware:
             if message.get("more_body", False):
                 return
             raw = b"".join(chunks)
-            body = complete_error_bytes(raw, held["status"]) if key == _ERROR else envelope_bytes(raw, key or "")
+            body = complete_error_bytes(raw, held["status"], scope) if key == _ERROR else envelope_bytes(raw, key or "")
             headers = [(k, v) for k, v in held.get("headers", []) if k.lower() != b"content-length"]
             headers.append((b"content-length", str(len(body)).encode("latin-1")))
             await send({**held, "headers": headers})

@@ -10,9 +10,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any
 
-from fastapi import APIRouter, Body, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query
 
 from curatarr.api.deps import RuntimeDep
+from curatarr.api.schemas.instances import (HealthEntry, InstanceChange, InstanceLogs, InstancesByType,
+                                            InstanceSettingsBody, InstancesHealth, InstanceStats, InstanceTypes,
+                                            InstanceTypeSchema, InstanceView, RefreshQueued)
 from curatarr.instances import service
 from curatarr.instances.factory import list_instances
 from curatarr.instances.health import cached_or_probe, probe, probe_config
@@ -21,7 +24,7 @@ from curatarr.instances.stats import instance_stats
 from curatarr.instances.types import INSTANCE_TYPE_SPECS, field_schema, get_type, json_schema
 from curatarr.runtime import Runtime
 
-router = APIRouter(tags=["instances"])
+router = APIRouter(tags=["Instances"])
 
 
 @contextmanager
@@ -47,12 +50,15 @@ def _health_entry(result) -> dict:
 
 # ---- collection routes (fixed paths first: they must win over /{instance_id}) ----------------------
 
-@router.get("/api/instances/types")
+@router.get("/api/instances/types", response_model=InstanceTypes, response_model_exclude_unset=True,
+            summary="Instance types and their fields")
 def instance_types():
     return {"types": [spec.as_dict() for spec in INSTANCE_TYPE_SPECS.values()]}
 
 
-@router.get("/api/instances/types/{instance_type}/schema")
+@router.get("/api/instances/types/{instance_type}/schema",
+            response_model=InstanceTypeSchema, response_model_exclude_unset=True,
+            summary="The settings schema of one instance type")
 def instance_type_schema(instance_type: str):
     try:
         spec = get_type(instance_type)
@@ -62,7 +68,8 @@ def instance_type_schema(instance_type: str):
             "json_schema": json_schema(spec.name)}
 
 
-@router.get("/api/instances/health")
+@router.get("/api/instances/health", response_model=InstancesHealth, response_model_exclude_unset=True,
+            summary="Health of every instance")
 def instances_health(rt: RuntimeDep,
                      fresh: bool = Query(False, description="probe now instead of reusing results < 15 s old")):
     """Health of every instance; enabled ones are probed concurrently (bounded, 5 s timeout each)."""
@@ -77,7 +84,8 @@ def instances_health(rt: RuntimeDep,
     return {"health": health}
 
 
-@router.get("/api/instances")
+@router.get("/api/instances", response_model=InstancesByType, response_model_exclude_unset=True,
+            summary="Every instance grouped by type, secrets masked")
 def instances_list(rt: RuntimeDep, type: str | None = Query(None, max_length=32)):
     if type:
         try:
@@ -87,8 +95,9 @@ def instances_list(rt: RuntimeDep, type: str | None = Query(None, max_length=32)
     return service.grouped_view(rt, type)
 
 
-@router.post("/api/instances/test")
-def instances_test_candidate(rt: RuntimeDep, body: Any = Body(...)):
+@router.post("/api/instances/test", response_model=HealthEntry, response_model_exclude_unset=True,
+             summary="Probe a candidate config before saving it")
+def instances_test_candidate(rt: RuntimeDep, body: InstanceSettingsBody):
     """Probe a candidate config before it is saved."""
     with _answers():
         spec, fields, name = service.candidate_config(rt, _body(body))
@@ -98,8 +107,9 @@ def instances_test_candidate(rt: RuntimeDep, body: Any = Body(...)):
     return {**_health_entry(result), "service": spec.name, "name": name or None}
 
 
-@router.post("/api/instances", status_code=201)
-def instances_create(rt: RuntimeDep, body: Any = Body(...)):
+@router.post("/api/instances", status_code=201, response_model=InstanceChange, response_model_exclude_unset=True,
+             summary="Add an instance")
+def instances_create(rt: RuntimeDep, body: InstanceSettingsBody):
     with _answers():
         ref = service.create(rt, _body(body))
     return {"service": ref.type, "type": ref.type, "name": ref.name, "instance": service.instance_view(ref)}
@@ -112,13 +122,15 @@ def _ref(rt: Runtime, instance_id: str):
         return service.get_instance_or_404(rt, instance_id)
 
 
-@router.get("/api/instances/{instance_id}")
+@router.get("/api/instances/{instance_id}", response_model=InstanceView, response_model_exclude_unset=True,
+            summary="One instance, secrets masked")
 def instance_get(rt: RuntimeDep, instance_id: str):
     return service.instance_view(_ref(rt, instance_id))
 
 
-@router.put("/api/instances/{instance_id}")
-def instance_put(rt: RuntimeDep, instance_id: str, body: Any = Body(...)):
+@router.put("/api/instances/{instance_id}", response_model=InstanceChange, response_model_exclude_unset=True,
+            summary="Replace (and optionally rename) an instance")
+def instance_put(rt: RuntimeDep, instance_id: str, body: InstanceSettingsBody):
     """Update (and optionally rename) an instance; ``********`` or a missing secret keeps the stored one."""
     with _answers():
         ref = service.update(rt, instance_id, _body(body), partial=False)
@@ -126,8 +138,9 @@ def instance_put(rt: RuntimeDep, instance_id: str, body: Any = Body(...)):
             "instance": service.instance_view(ref)}
 
 
-@router.patch("/api/instances/{instance_id}")
-def instance_patch(rt: RuntimeDep, instance_id: str, body: Any = Body(...)):
+@router.patch("/api/instances/{instance_id}", response_model=InstanceChange, response_model_exclude_unset=True,
+              summary="Change some fields of an instance")
+def instance_patch(rt: RuntimeDep, instance_id: str, body: InstanceSettingsBody):
     """Change only the fields sent (e.g. ``{"enabled": false}``)."""
     with _answers():
         ref = service.update(rt, instance_id, _body(body), partial=True)
@@ -135,7 +148,8 @@ def instance_patch(rt: RuntimeDep, instance_id: str, body: Any = Body(...)):
             "instance": service.instance_view(ref)}
 
 
-@router.delete("/api/instances/{instance_id}")
+@router.delete("/api/instances/{instance_id}", response_model=InstanceChange, response_model_exclude_unset=True,
+               summary="Remove an instance")
 def instance_delete(rt: RuntimeDep,
                     instance_id: str, service_type: str | None = Query(None, alias="service", max_length=32),
                     type: str | None = Query(None, max_length=32), force: bool = False):
@@ -144,7 +158,8 @@ def instance_delete(rt: RuntimeDep,
     return {"name": ref.name, "service": ref.type, "type": ref.type, "deleted": True}
 
 
-@router.post("/api/instances/{instance_id}/test")
+@router.post("/api/instances/{instance_id}/test", response_model=HealthEntry, response_model_exclude_unset=True,
+             summary="Probe a stored instance now")
 def instance_test(rt: RuntimeDep, instance_id: str):
     """Probe the stored instance now."""
     ref = _ref(rt, instance_id)
@@ -152,7 +167,8 @@ def instance_test(rt: RuntimeDep, instance_id: str):
     return {**_health_entry(result), "name": ref.name}
 
 
-@router.get("/api/instances/{instance_id}/health")
+@router.get("/api/instances/{instance_id}/health", response_model=HealthEntry, response_model_exclude_unset=True,
+            summary="Latest health of one instance")
 def instance_health(rt: RuntimeDep, instance_id: str, fresh: bool = False):
     ref = _ref(rt, instance_id)
     if not ref.enabled and not fresh:
@@ -162,7 +178,8 @@ def instance_health(rt: RuntimeDep, instance_id: str, fresh: bool = False):
     return {**_health_entry(result), "name": ref.name}
 
 
-@router.get("/api/instances/{instance_id}/stats")
+@router.get("/api/instances/{instance_id}/stats", response_model=InstanceStats, response_model_exclude_unset=True,
+            summary="Media counts, health and log counts of one instance")
 def instance_stats_route(rt: RuntimeDep, instance_id: str, service_type: str | None = Query(None, max_length=32)):
     ref = _ref(rt, instance_id)
     if service_type and get_type_or_400(service_type) != ref.type:
@@ -177,7 +194,8 @@ def get_type_or_400(name: str) -> str:
         raise HTTPException(400, f"unknown instance type {name!r}") from None
 
 
-@router.get("/api/instances/{instance_id}/logs")
+@router.get("/api/instances/{instance_id}/logs", response_model=InstanceLogs, response_model_exclude_unset=True,
+            summary="Log events that name this instance")
 def instance_logs(rt: RuntimeDep,
                   instance_id: str, limit: int = Query(100, ge=1, le=5000), offset: int = Query(0, ge=0, le=10_000_000),
                   level: str | None = Query(None, max_length=16, description="minimum level: debug|info|warning|error")):
@@ -200,13 +218,15 @@ def _queue_refresh(rt: Runtime, instance_id: str, full: bool) -> dict:
     return {"job_id": job_id, "instance": ref.name, "full": full}
 
 
-@router.post("/api/instances/{instance_id}/refresh")
+@router.post("/api/instances/{instance_id}/refresh", response_model=RefreshQueued, response_model_exclude_unset=True,
+             summary="Queue a cache refresh of this instance")
 def instance_refresh(rt: RuntimeDep, instance_id: str):
     """Queue a cache refresh of this instance (module ``cache_refresh``) → ``{job_id}``."""
     return _queue_refresh(rt, instance_id, False)
 
 
-@router.post("/api/instances/{instance_id}/sync")
+@router.post("/api/instances/{instance_id}/sync", response_model=RefreshQueued, response_model_exclude_unset=True,
+             summary="Queue a full sync of this instance")
 def instance_sync(rt: RuntimeDep, instance_id: str):
     """Queue a full sync of this instance (``cache_refresh`` with ``full: true``) → ``{job_id}``."""
     return _queue_refresh(rt, instance_id, True)

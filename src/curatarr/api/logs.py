@@ -6,13 +6,15 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import PlainTextResponse
 
 from curatarr.api.deps import RuntimeDep
+from curatarr.api.schemas.logs import LogList, LogTailText
 from curatarr.logs.files import list_log_files, module_log_path, tail_bytes, tail_lines
 from curatarr.security.paths import PathRejected
 
-router = APIRouter(tags=["logs"])
+router = APIRouter(tags=["Logs"])
 
 
-@router.get("/api/logs")
+@router.get("/api/logs", response_model=LogList, response_model_exclude_unset=True,
+            summary="Log files, also grouped by module")
 def list_logs(rt: RuntimeDep):
     files = list_log_files(rt.logs_dir)
     modules: dict[str, list[dict]] = {}
@@ -21,7 +23,8 @@ def list_logs(rt: RuntimeDep):
     return {"logs": [f.as_dict() for f in files], "modules": modules}
 
 
-@router.get("/api/logs/{name}")
+@router.get("/api/logs/{name}", response_model=LogTailText, response_model_exclude_unset=True,
+            summary="Tail of a module's log or of one log file")
 def read_log(rt: RuntimeDep, name: str, bytes: int | None = Query(None, ge=1, le=5_000_000),
              tail: int | None = Query(None, ge=0, le=200_000)):
     """``name`` is a module (its current log) or a log file name from ``GET /api/logs``."""
@@ -42,7 +45,8 @@ def read_log(rt: RuntimeDep, name: str, bytes: int | None = Query(None, ge=1, le
             "size": match.size, "modified": match.modified}
 
 
-@router.get("/api/logs/{module}/{filename}", response_class=PlainTextResponse)
+@router.get("/api/logs/{module}/{filename}", response_class=PlainTextResponse,
+            summary="One rotated log file as plain text")
 def read_log_file(rt: RuntimeDep, module: str, filename: str, tail: int | None = Query(None, ge=0, le=200_000)):
     path = module_log_path(rt.logs_dir, module, filename)
     if not path.is_file():

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Body, HTTPException
+from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
 
 from curatarr.api.deps import RuntimeDep
+from curatarr.api.schemas.notifications import (NotificationTargets, NotificationTestRequestBody,
+                                                NotificationWriteBody, ScopeNotifications, TargetRemoved,
+                                                TargetSaved, TestSent)
 from curatarr.config.secrets import mask_secrets, unmask_secrets
 from curatarr.jobs.notifications import (GLOBAL_KEYS, KINDS, POLICIES, TargetError, configured_targets, parse_target,
                                          send, test_notification)
 from curatarr.modules import registry
 from curatarr.runtime import Runtime
 
-router = APIRouter(tags=["notifications"])
+router = APIRouter(tags=["Notifications"])
 
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
@@ -43,15 +46,17 @@ def _check_name(name: Any) -> str:
     return name
 
 
-@router.get("/api/notifications")
+@router.get("/api/notifications", response_model=NotificationTargets, response_model_exclude_unset=True,
+            summary="Notification targets per module and main")
 def list_notifications(rt: RuntimeDep):
     targets, errors = configured_targets(_section(rt))
     return {"notifications": _masked(rt), "targets": [t.describe() for t in targets], "errors": errors,
             "types": list(KINDS), "policies": list(POLICIES)}
 
 
-@router.post("/api/notifications/test")
-def test_notifications(rt: RuntimeDep, body: dict[str, Any] = Body(default_factory=dict)):
+@router.post("/api/notifications/test", response_model=TestSent, response_model_exclude_unset=True,
+             summary="Send a real test message")
+def test_notifications(rt: RuntimeDep, body: NotificationTestRequestBody):
     """Send a real test message. Body: ``{"module": m, "notifications": {name: cfg, …}}`` (values
     equal to ``********`` use the stored secret), ``{"module": m, "service_type": name}`` for one
     stored target, or ``{"module": m}`` for every stored target of that scope."""
@@ -90,15 +95,17 @@ def test_notifications(rt: RuntimeDep, body: dict[str, Any] = Body(default_facto
     return JSONResponse(answer, status_code=200 if ok else 400)
 
 
-@router.get("/api/notifications/{module_id}")
+@router.get("/api/notifications/{module_id}", response_model=ScopeNotifications, response_model_exclude_unset=True,
+            summary="Notification targets of one module")
 def module_notifications(rt: RuntimeDep, module_id: str):
     _check_scope(module_id)
     masked = _masked(rt).get(module_id) or {}
     return {"module": module_id, "notifications": masked}
 
 
-@router.post("/api/notifications")
-def save_notification(rt: RuntimeDep, body: dict[str, Any] = Body(...)):
+@router.post("/api/notifications", response_model=TargetSaved, response_model_exclude_unset=True,
+             summary="Add or replace a target, or the whole section")
+def save_notification(rt: RuntimeDep, body: NotificationWriteBody):
     """``{"module": m, "service_type": name, "config": {...}}`` adds or replaces one target;
     ``{"notifications": {...}}`` replaces the whole section. Every target is validated first."""
     if set(body) == {"notifications"}:
@@ -129,7 +136,8 @@ def save_notification(rt: RuntimeDep, body: dict[str, Any] = Body(...)):
             "message": f"{scope}.{name} saved"}
 
 
-@router.delete("/api/notifications/{module_id}/{service_type}")
+@router.delete("/api/notifications/{module_id}/{service_type}",
+               response_model=TargetRemoved, response_model_exclude_unset=True, summary="Remove one target")
 def delete_notification(rt: RuntimeDep, module_id: str, service_type: str):
     if service_type not in (_section(rt).get(module_id) or {}):
         raise HTTPException(404, f"no {service_type} target configured for {module_id}")

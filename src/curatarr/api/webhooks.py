@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 
 from curatarr.api.deps import RuntimeDep
+from curatarr.api.schemas.webhooks import WebhookQueued, WebhookStatus
 from curatarr.auth.deps import webhook_auth
 from curatarr.jobs.service import jobs_of
 from curatarr.jobs.webhooks import (arr_media, event_type_of, first_installed, is_duplicate, is_test_event,
@@ -19,7 +20,7 @@ from curatarr.jobs.webhooks import (arr_media, event_type_of, first_installed, i
 from curatarr.runtime import Runtime
 from curatarr.system.reports import orphaned_posters
 
-router = APIRouter(tags=["webhooks"])
+router = APIRouter(tags=["Webhooks"])
 
 TARGETS: dict[str, tuple[str, ...]] = {
     "poster_add": ("poster_renamerr", "poster_maker"),
@@ -45,7 +46,8 @@ async def _json_body(request: Request) -> dict:
     return body
 
 
-@router.post("/api/webhooks/poster/add")
+@router.post("/api/webhooks/poster/add", response_model=WebhookQueued, response_model_exclude_unset=True,
+             summary="Queue a poster run for an item an *arr added")
 @webhook_auth
 async def poster_add(rt: RuntimeDep, request: Request):
     webhook_rate_limit(rt, request, "poster/add")
@@ -79,14 +81,16 @@ def _last_summary(rt: Runtime, module: str | None) -> dict:
     return {"counts": result.get("counts") or {}, "job_id": rows[0]["id"], "finished_at": rows[0]["finished_at"]}
 
 
-@router.get("/api/webhooks/unmatched/status")
+@router.get("/api/webhooks/unmatched/status", response_model=WebhookStatus, response_model_exclude_unset=True,
+            summary="Last run of the unmatched-assets module")
 @webhook_auth
 def unmatched_status(rt: RuntimeDep):
     module = first_installed(TARGETS["unmatched"])
     return {"summary": _last_summary(rt, module), "status": "active" if module else "unavailable", "module": module}
 
 
-@router.post("/api/webhooks/unmatched/process")
+@router.post("/api/webhooks/unmatched/process", response_model=WebhookQueued, response_model_exclude_unset=True,
+             summary="Queue an unmatched-assets run")
 @webhook_auth
 def unmatched_process(rt: RuntimeDep, request: Request):
     webhook_rate_limit(rt, request, "unmatched/process")
@@ -99,7 +103,8 @@ def unmatched_process(rt: RuntimeDep, request: Request):
     return {"status": "enqueued", "job_id": submit_webhook_job(rt, module, origin=origin, dedupe=key), "module": module}
 
 
-@router.get("/api/webhooks/cleanarr/status")
+@router.get("/api/webhooks/cleanarr/status", response_model=WebhookStatus, response_model_exclude_unset=True,
+            summary="Orphaned posters and the last cleanup run")
 @webhook_auth
 def cleanarr_status(rt: RuntimeDep):
     module = first_installed(TARGETS["cleanarr"])
@@ -107,7 +112,8 @@ def cleanarr_status(rt: RuntimeDep):
             "status": "active" if module else "unavailable", "module": module}
 
 
-@router.post("/api/webhooks/cleanarr/process")
+@router.post("/api/webhooks/cleanarr/process", response_model=WebhookQueued, response_model_exclude_unset=True,
+             summary="Queue a poster cleanup run")
 @webhook_auth
 def cleanarr_process(rt: RuntimeDep, request: Request):
     webhook_rate_limit(rt, request, "cleanarr/process")

@@ -10,6 +10,11 @@ credentials unless its endpoint is marked. Markers go *below* the router decorat
 Accepted credentials on every protected route: ``Authorization: Bearer <jwt>``, ``X-API-Key``,
 ``?api_key=``, HTTP Basic with a user's password. ``?token=<jwt>`` only where
 ``@allow_query_token`` (event streams, image URLs); the webhook secret only where ``@webhook_auth``.
+
+Once the caller is known, the scope the route needs (:mod:`curatarr.auth.policy`) is checked:
+403 when the credentials' scope is lower. For requests with a body the request guard
+(:mod:`curatarr.api.request_guard`) has already done both before any byte was read; its
+principal is reused here.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from typing import Callable, TypeVar
 
 from fastapi import HTTPException, Request
 
-from curatarr.auth.service import Principal
+from curatarr.auth import policy
+from curatarr.auth.service import Principal, webhook_principal
 
 F = TypeVar("F", bound=Callable)
 _ATTR = "__curatarr_auth__"
@@ -92,17 +98,17 @@ def identify(request: Request, *, query_token: bool = False, webhook_secret: boo
         expected = rt.config.settings.general.webhook_secret or ""
         given = request.headers.get("x-webhook-secret") or request.query_params.get("secret") or ""
         if expected and given and hmac.compare_digest(expected.encode(), given.encode()):
-            return Principal("webhook", "webhook_secret")
+            return webhook_principal()
     return None
 
 
 def _verify_basic_limited(request: Request, rt, username: str, password: str) -> Principal | None:
     """Check Basic credentials under the login rate limit: failed checks use up the client's
     login attempts, and once they are used up no password is checked until the bucket refills."""
-    from curatarr.auth.ratelimit import login_limiter
+    from curatarr.auth.ratelimit import client_address, login_limiter
 
     limiter = login_limiter(rt)
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request, rt.settings.general.trusted_proxies)
     wait = limiter.peek(client)
     if wait > 0:
         raise HTTPException(429, "Too many login attempts; try again later",
@@ -113,16 +119,38 @@ def _verify_basic_limited(request: Request, rt, username: str, password: str) ->
     return principal
 
 
-def require_auth(request: Request) -> Principal | None:
-    """Router-wide dependency: 401 unless the route is public or the caller is identified."""
-    flags = route_flags(request)
+EARLY_PRINCIPAL = "curatarr_early_principal"  # key in the ASGI scope's state, set by the request guard
+
+
+def authenticate_route(request: Request, flags: set[str]) -> Principal | None:
+    """The caller of a protected route, with its scope checked against the policy.
+
+    None for a public route; HTTPException 401 (no or bad credentials) or 403 (scope too low).
+    """
     if "public" in flags:
-        request.state.principal = None
         return None
     principal = identify(request, query_token="query_token" in flags, webhook_secret="webhook" in flags)
     if principal is None:
         raise HTTPException(401, "Not authenticated", headers={"WWW-Authenticate": "Bearer"})
+    route = request.scope.get("route")
+    need = policy.required_scope(request.method, getattr(route, "path", request.url.path))
+    if not policy.at_least(principal.scope, need):
+        raise HTTPException(403, policy.denial(principal.scope, need))
+    return principal
+
+
+def require_auth(request: Request) -> Principal | None:
+    """Router-wide dependency: 401 unless the route is public or the caller is identified, 403
+    unless the caller's scope is enough for the route (see :mod:`curatarr.auth.policy`)."""
+    state = request.scope.get("state") or {}
+    if EARLY_PRINCIPAL in state:  # the request guard authenticated before reading the body
+        principal = state[EARLY_PRINCIPAL]
+    else:
+        principal = authenticate_route(request, route_flags(request))
     request.state.principal = principal
+    caller = policy.CALLER.get()
+    if caller is not None:
+        caller.scope = principal.scope if principal is not None else None
     return principal
 
 

@@ -6,6 +6,7 @@ an ordinary route is no way around the login limit.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import threading
 import time
@@ -64,3 +65,46 @@ def login_limiter(rt) -> TokenBucketLimiter:
     if limiter is None or (limiter.rate, limiter.burst) != (a.login_rate_per_second, a.login_burst):
         limiter = rt.login_limiter = TokenBucketLimiter(a.login_rate_per_second, a.login_burst)
     return limiter
+
+
+# How the server is run (``curatarr serve``, ``curatarr demo``): uvicorn's own proxy-header handling
+# is off, because it trusts X-Forwarded-For from 127.0.0.1 by default and rewrites the peer address
+# before the app sees it. ``general.trusted_proxies`` (read by :func:`client_address`) decides instead.
+UVICORN_OPTIONS: dict = {"proxy_headers": False}
+
+
+def _in_networks(address: str, networks: list) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
+def _networks(trusted: list[str]) -> list:
+    out = []
+    for item in trusted:
+        try:
+            out.append(ipaddress.ip_network(str(item).strip(), strict=False))
+        except ValueError:
+            continue  # refused on save; a hand-edited bad entry trusts nothing
+    return out
+
+
+def client_address(request, trusted_proxies: list[str]) -> str:
+    """The address the login limit counts against.
+
+    ``X-Forwarded-For`` is believed only when the connection comes from a configured trusted proxy
+    (``general.trusted_proxies``; default none): then the right-most address in the header that is
+    not itself a trusted proxy is the client. Anyone else sending the header is ignored, so rotating
+    it cannot reset the limit.
+    """
+    peer = request.client.host if request.client else "unknown"
+    networks = _networks(trusted_proxies or [])
+    if not networks or not _in_networks(peer, networks):
+        return peer
+    hops = [h.strip() for h in ",".join(request.headers.getlist("x-forwarded-for")).split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _in_networks(hop, networks):
+            return hop
+    return hops[0] if hops else peer

@@ -9,18 +9,21 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from curatarr.auth.passwords import (
-    DUMMY_HASH,
+    DEFAULT_BCRYPT_ROUNDS,
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
+    dummy_hash,
     hash_password,
     verify_password,
 )
+from curatarr.auth.policy import ADMIN, DEFAULT_API_KEY_SCOPE, OPERATOR, READ, WEBHOOK_SCOPE, lower, normalise_scope
 from curatarr.auth.tokens import TokenClaims, decode_token, issue_token
 from curatarr.db import Database
 from curatarr.db.base import utcnow
-from curatarr.db.models.auth import ApiKey, RevokedToken, User
+from curatarr.db.models.auth import ApiKey, AuthSetup, RevokedToken, User
 
 API_KEY_PREFIX = "cur_"
 
@@ -37,13 +40,24 @@ class AuthError(Exception):
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: a user (by JWT or Basic), an API key, or the webhook secret."""
+    """Who is calling: a user (by JWT or Basic), an API key, or the webhook secret, and what they
+    may do (``scope``: read | operator | admin, see :mod:`curatarr.auth.policy`)."""
 
     username: str
     method: str  # "jwt" | "api_key" | "basic" | "webhook_secret"
     jti: str | None = None
     api_key_id: int | None = None
     expires_at: datetime | None = None
+    scope: str = READ  # the weakest unless someone says otherwise
+
+
+def user_scope(user: User) -> str:
+    """A user's scope: the first-run user is an admin; any other user an operator."""
+    return ADMIN if user.is_admin else OPERATOR
+
+
+def webhook_principal() -> Principal:
+    return Principal("webhook", "webhook_secret", scope=WEBHOOK_SCOPE)
 
 
 def hash_api_key(key: str) -> str:
@@ -68,10 +82,12 @@ def validate_credentials(username: str, password: str) -> None:
 
 
 class AuthService:
-    def __init__(self, db: Database, jwt_secret: str, token_hours: callable):
+    def __init__(self, db: Database, jwt_secret: str, token_hours: callable,
+                 bcrypt_rounds: callable = lambda: DEFAULT_BCRYPT_ROUNDS):
         self.db = db
         self.jwt_secret = jwt_secret
-        self._token_hours = token_hours  # callable so config changes apply without restart
+        self._token_hours = token_hours  # callables so config changes apply without restart
+        self._bcrypt_rounds = bcrypt_rounds
 
     # ---- users -----------------------------------------------------------------------------------
     def user_count(self) -> int:
@@ -82,11 +98,20 @@ class AuthService:
         return self.user_count() > 0
 
     def setup(self, username: str, password: str) -> tuple[str, TokenClaims]:
+        """Create the first-run admin. Exactly one of any number of concurrent calls wins: the
+        ``auth_setup`` singleton row (primary key fixed at 1) is inserted in the same transaction as
+        the user, so the database refuses every other one; no check-then-insert race."""
         validate_credentials(username, password)
-        with self.db.session() as s:
-            if s.scalar(select(func.count()).select_from(User)):
-                raise AuthError("setup has already been completed", 403, "AUTH_ALREADY_CONFIGURED")
-            s.add(User(username=username.strip(), password_hash=hash_password(password), is_admin=True))
+        if self.is_configured():  # the cheap answer for the common case; the row below decides
+            raise AuthError("setup has already been completed", 403, "AUTH_ALREADY_CONFIGURED")
+        password_hash = hash_password(password, self._bcrypt_rounds())
+        try:
+            with self.db.session() as s:
+                s.add(AuthSetup(id=AuthSetup.SINGLETON_ID))
+                s.flush()  # claim the singleton before anything else is written
+                s.add(User(username=username.strip(), password_hash=password_hash, is_admin=True))
+        except IntegrityError:
+            raise AuthError("setup has already been completed", 403, "AUTH_ALREADY_CONFIGURED") from None
         return self.issue(username.strip())
 
     def authenticate(self, username: str, password: str) -> User | None:
@@ -95,7 +120,7 @@ class AuthService:
         with self.db.session() as s:
             user = s.scalar(select(User).where(User.username == username))
         if user is None:
-            verify_password(password, DUMMY_HASH)  # same cost as a real check
+            verify_password(password, dummy_hash(self._bcrypt_rounds()))  # same cost as a real check
             return None
         return user if verify_password(password, user.password_hash) else None
 
@@ -115,7 +140,7 @@ class AuthService:
             user = s.scalar(select(User).where(User.username == username))
             if user is None:
                 raise AuthError("user not found", 404)
-            user.password_hash = hash_password(new)
+            user.password_hash = hash_password(new, self._bcrypt_rounds())
             user.password_changed_at = utcnow()
 
     def reset(self) -> int:
@@ -124,14 +149,16 @@ class AuthService:
             s.execute(delete(ApiKey))
             n = s.execute(delete(User)).rowcount or 0
             s.execute(delete(RevokedToken))
+            s.execute(delete(AuthSetup))  # setup may run again
         return n
 
     # ---- tokens ----------------------------------------------------------------------------------
     def issue(self, username: str) -> tuple[str, TokenClaims]:
         with self.db.session() as s:
-            password_hash = s.scalar(select(User.password_hash).where(User.username == username))
-        fp = password_fingerprint(self.jwt_secret, password_hash) if password_hash else None
-        return issue_token(self.jwt_secret, username, int(self._token_hours()), password_fp=fp)
+            user = s.scalar(select(User).where(User.username == username))
+        fp = password_fingerprint(self.jwt_secret, user.password_hash) if user else None
+        scope = user_scope(user) if user else READ
+        return issue_token(self.jwt_secret, username, int(self._token_hours()), password_fp=fp, scope=scope)
 
     def verify_token(self, token: str) -> Principal | None:
         claims = decode_token(self.jwt_secret, token)
@@ -151,7 +178,9 @@ class AuthService:
                     return None
             elif claims.issued_at.timestamp() + 1 < user.password_changed_at.timestamp():
                 return None
-        return Principal(claims.username, "jwt", jti=claims.jti, expires_at=claims.expires_at)
+            # The token's scope, never more than the user has now (a demoted user's tokens shrink).
+            scope = lower(claims.scope or user_scope(user), user_scope(user))
+        return Principal(claims.username, "jwt", jti=claims.jti, expires_at=claims.expires_at, scope=scope)
 
     def revoke(self, jti: str, expires_at: datetime) -> None:
         with self.db.session() as s:
@@ -161,19 +190,27 @@ class AuthService:
 
     def verify_basic(self, username: str, password: str) -> Principal | None:
         user = self.authenticate(username, password)
-        return Principal(user.username, "basic") if user else None
+        return Principal(user.username, "basic", scope=user_scope(user)) if user else None
 
     # ---- API keys --------------------------------------------------------------------------------
-    def create_api_key(self, username: str, name: str) -> tuple[ApiKey, str]:
+    def create_api_key(self, username: str, name: str, scope: str | None = None) -> tuple[ApiKey, str]:
+        """A new key for ``username`` with ``scope`` (default: :data:`DEFAULT_API_KEY_SCOPE`); a key
+        never gets more than its user has."""
         name = (name or "").strip()
         if not name or len(name) > 150:
             raise AuthError("name must be 1-150 characters", 422)
+        try:
+            scope = normalise_scope(scope, DEFAULT_API_KEY_SCOPE)
+        except ValueError as exc:
+            raise AuthError(str(exc), 422) from None
         key = API_KEY_PREFIX + secrets.token_urlsafe(32)
         with self.db.session() as s:
             user = s.scalar(select(User).where(User.username == username))
             if user is None:
                 raise AuthError("user not found", 404)
-            row = ApiKey(name=name, prefix=key[:10], key_hash=hash_api_key(key), user_id=user.id)
+            if lower(scope, user_scope(user)) != scope:
+                raise AuthError(f"a key cannot have more than its user's scope ({user_scope(user)})", 403)
+            row = ApiKey(name=name, prefix=key[:10], key_hash=hash_api_key(key), user_id=user.id, scope=scope)
             s.add(row)
             s.flush()
             s.refresh(row)
@@ -199,4 +236,5 @@ class AuthService:
             now = datetime.now(timezone.utc)
             if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
                 row.last_used_at = now
-            return Principal(user.username if user else "api", "api_key", api_key_id=row.id)
+            scope = lower(row.scope, user_scope(user)) if user else READ
+            return Principal(user.username if user else "api", "api_key", api_key_id=row.id, scope=scope)

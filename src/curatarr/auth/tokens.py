@@ -36,17 +36,23 @@ class TokenClaims:
     # Fingerprint of the password hash the token was issued under ("pwf"): a password change makes
     # every older token fail, however close in time (``iat`` only has whole seconds).
     password_fp: str | None = None
+    # What the session may do ("scope": read | operator | admin); None in tokens issued before
+    # scopes existed (the user's own scope applies then).
+    scope: str | None = None
 
 
-def issue_token(secret: str, username: str, hours: int, *, password_fp: str | None = None) -> tuple[str, TokenClaims]:
+def issue_token(secret: str, username: str, hours: int, *, password_fp: str | None = None,
+                scope: str | None = None) -> tuple[str, TokenClaims]:
     now = datetime.now(timezone.utc).replace(microsecond=0)
     exp = now + timedelta(hours=hours)
     jti = uuid.uuid4().hex
     payload = {"sub": username, "iat": now, "exp": exp, "jti": jti}
     if password_fp:
         payload["pwf"] = password_fp
+    if scope:
+        payload["scope"] = scope
     token = jwt.encode(payload, secret, algorithm=ALGORITHM)
-    return token, TokenClaims(username, jti, now, exp, password_fp)
+    return token, TokenClaims(username, jti, now, exp, password_fp, scope)
 
 
 def decode_token(secret: str, token: str) -> TokenClaims | None:
@@ -61,4 +67,5 @@ def decode_token(secret: str, token: str) -> TokenClaims | None:
         issued_at=datetime.fromtimestamp(data["iat"], timezone.utc),
         expires_at=datetime.fromtimestamp(data["exp"], timezone.utc),
         password_fp=str(data["pwf"]) if data.get("pwf") else None,
+        scope=str(data["scope"]) if data.get("scope") else None,
     )

@@ -23,7 +23,9 @@ def serve_runtime(rt, host: str, port: int) -> None:
     typer.echo(f"  logs:     {rt.logs_dir}")
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     typer.echo(f"  web UI:   http://{shown}:{port}/")
-    uvicorn.run(create_app(rt), host=host, port=port, log_level="warning", access_log=False)
+    from curatarr.auth.ratelimit import UVICORN_OPTIONS
+
+    uvicorn.run(create_app(rt), host=host, port=port, log_level="warning", access_log=False, **UVICORN_OPTIONS)
 
 
 def register(app: typer.Typer) -> None:

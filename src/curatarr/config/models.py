@@ -30,6 +30,24 @@ class GeneralSection(Section):
     webhook_initial_delay: int = Field(30, ge=0)
     webhook_retry_delay: int = Field(60, ge=0)
     webhook_max_retries: int = Field(3, ge=0)
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Reverse proxies (IPs or CIDRs) whose X-Forwarded-For is believed for the login limit; empty = none",
+    )
+    max_request_mb: int = Field(16, ge=1, le=1024,
+                                description="Largest request body of an ordinary API call; uploads and restore use backup.max_upload_mb")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_proxies(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for item in value:
+            try:
+                ipaddress.ip_network(str(item).strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"trusted proxy {item!r} is not an IP address or network") from None
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -49,6 +67,7 @@ class AuthSection(Section):
     token_expiry_hours: int = Field(24, ge=1, le=24 * 365)
     login_rate_per_second: float = Field(0.2, gt=0, description="Login attempts refilled per second per client IP")
     login_burst: int = Field(5, ge=1)
+    bcrypt_rounds: int = Field(12, ge=4, le=31, description="bcrypt cost of new password hashes (2^rounds)")
 
 
 class DatabaseSection(Section):

@@ -111,6 +111,7 @@ class ConfigStore:
         self.path = Path(path)
         self._lock = threading.RLock()
         self._listeners: list[ChangeListener] = []
+        self._guards: list[Callable[[dict, dict], None]] = []
         self._doc: CommentedMap = CommentedMap()
         self._plain: dict = {}
         self.settings: Settings = Settings()
@@ -161,6 +162,11 @@ class ConfigStore:
         """Call ``listener(old, new)`` after every successful save (schedulers re-plan here)."""
         self._listeners.append(listener)
 
+    def add_guard(self, guard: Callable[[dict, dict], None]) -> None:
+        """Call ``guard(old, new)`` (plain dicts) before every save; it raises to refuse the write."""
+        if guard not in self._guards:
+            self._guards.append(guard)
+
     def update(self, patch: dict, *, replace_sections: bool = False) -> Settings:
         """Deep-merge ``patch`` (masked values keep stored secrets), validate, save atomically.
 
@@ -197,6 +203,8 @@ class ConfigStore:
 
     def _commit(self, merged: dict) -> Settings:
         new_settings = self._validate(merged)
+        for guard in self._guards:
+            guard(self._plain, merged)
         old_settings = self.settings
         doc = self._doc
         _sync_node(doc, merged)

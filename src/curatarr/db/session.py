@@ -7,6 +7,7 @@ Alembic's, one branch per area, applied to "heads" at start.
 from __future__ import annotations
 
 import logging
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -29,6 +30,23 @@ def normalise_url(url: str) -> str:
     return url
 
 
+DB_FILE_MODE = 0o600  # the database holds password hashes, key hashes and instance API keys
+SQLITE_SIDE_FILES = ("", "-wal", "-shm", "-journal")
+
+
+def make_private(db_file: Path) -> None:
+    """Create the SQLite file owner-only if missing, and make it and its side files owner-only
+    (SQLite gives -wal/-shm the main file's permissions; older installs made them 0644)."""
+    if not db_file.exists():
+        os.close(os.open(db_file, os.O_WRONLY | os.O_CREAT, DB_FILE_MODE))
+    for suffix in SQLITE_SIDE_FILES:
+        path = db_file.with_name(db_file.name + suffix)
+        try:
+            os.chmod(path, DB_FILE_MODE)
+        except FileNotFoundError:
+            continue
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -47,6 +65,7 @@ class Database:
         if self.dialect == "sqlite":
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                make_private(Path(parsed.database))
             self.engine: Engine = create_engine(
                 # No pre-ping: a SQLite connection cannot go stale, and the ping ran on every checkout.
                 self.url, connect_args={"check_same_thread": False, "timeout": 15}

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -70,16 +69,26 @@ def _fetch(lib: "LibraryService", item, url: str) -> tuple[bytes, str]:
 
 
 def _thumbnail(data: bytes, width: int) -> bytes:
-    from PIL import Image
+    """A JPEG at most ``width`` wide (never enlarged), aspect kept; ValueError when ``data`` is not an
+    image we decode (the caller then serves the original)."""
+    import pyvips
 
-    with Image.open(io.BytesIO(data)) as img:
-        img.draft("RGB", (width, width * 3))  # JPEG: decode at a reduced scale (fast)
-        img = img.convert("RGB")
-        if img.width > width:
-            img.thumbnail((width, max(1, round(img.height * width / img.width))), Image.Resampling.LANCZOS)
-        out = io.BytesIO()
-        img.save(out, "JPEG", quality=82, optimize=True, progressive=True)
-        return out.getvalue()
+    from curatarr.artwork.errors import ImageRejected
+    from curatarr.artwork.source import inspect_image
+
+    try:
+        inspect_image(data)  # magic bytes, allowed decoders, pixel cap: a bomb is refused before decoding
+        # thumbnail_buffer shrinks on load (JPEG at a reduced scale); the height is left free.
+        image = pyvips.Image.thumbnail_buffer(data, width, height=_UNBOUNDED, size="down",
+                                              option_string="fail_on=truncated")
+        if image.interpretation != "srgb" or image.format != "uchar":
+            image = image.colourspace("srgb").cast("uchar")
+        return image[:3].jpegsave_buffer(Q=82, optimize_coding=True, interlace=True, strip=True)
+    except (ImageRejected, pyvips.Error) as exc:
+        raise ValueError(f"cannot make a thumbnail: {exc}") from None
+
+
+_UNBOUNDED = 10_000_000  # libvips' largest dimension: only the width bounds a thumbnail
 
 
 def get_poster(lib: "LibraryService", media_id: str, *, width: int | None = None,
@@ -104,5 +113,5 @@ def get_poster(lib: "LibraryService", media_id: str, *, width: int | None = None
             content, content_type = _thumbnail(content, width), "image/jpeg"
             atomic_write_bytes(cache, content)
         except (OSError, ValueError):
-            pass  # not an image Pillow can read: serve the original
+            pass  # not an image we decode: serve the original
     return Poster(etag=etag, content=content, content_type=content_type)

@@ -1,4 +1,11 @@
-"""Path guard: every path a user names must resolve (symlinks followed) inside a configured root."""
+"""Path guard: every path a user names must resolve (symlinks followed) inside a configured root,
+and never inside a private entry of a Curatarr data dir (config, secrets, database, backups, logs,
+cache), whatever the root: a root that is (or contains) the data dir still serves none of them.
+
+A folder is a data dir when it holds ``jwt.secret`` (every runtime writes one at start). Code that
+deliberately serves a private folder (the logs API, backup downloads) names that folder itself as
+the root; only entries *below* the matched root are checked.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +31,26 @@ def _clean(user_path: str | os.PathLike) -> str:
     if len(text) > 4096:
         raise PathRejected("path is too long", 400)
     return text
+
+
+DATA_DIR_MARKER = "jwt.secret"
+PRIVATE_FOLDERS = frozenset({"backups", "logs", "cache"})
+PRIVATE_FILE_PREFIXES = ("config.yml", "jwt.secret", "curatarr.db")
+
+
+def is_private_name(name: str) -> bool:
+    return name in PRIVATE_FOLDERS or name.startswith(PRIVATE_FILE_PREFIXES)
+
+
+def private_entry_of(path: Path, below: Path | None = None) -> Path | None:
+    """The private data-dir entry ``path`` is or lies in (checking only entries strictly below
+    ``below`` when given), else None. ``path`` must be resolved."""
+    node = path
+    while node != node.parent and node != below:
+        if is_private_name(node.name) and (node.parent / DATA_DIR_MARKER).is_file():
+            return node
+        node = node.parent
+    return None
 
 
 def resolve_roots(roots: Iterable[str | Path]) -> list[Path]:
@@ -63,6 +90,9 @@ def safe_path(user_path: str | os.PathLike, roots: Iterable[str | Path], *, base
         raise PathRejected("path cannot be resolved", 400) from None
     if not is_within(resolved, allowed):
         raise PathRejected("path is outside the allowed folders", 403)
+    root = max((r for r in allowed if resolved == r or resolved.is_relative_to(r)), key=lambda r: len(r.parts))
+    if private_entry_of(resolved, below=root) is not None:
+        raise PathRejected("path is in a private part of the data directory", 403)
     return resolved
 
 

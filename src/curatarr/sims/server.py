@@ -106,11 +106,12 @@ def split_service(spec: str | tuple[str, str]) -> tuple[str, str]:
     raise KeyError(f"unknown simulator {spec!r}; known: {', '.join(sorted(SIMULATORS))}")
 
 
-def build_app(service_type: str, library: SampleLibrary, *, instance: str, api_key: str) -> Any:
-    """Call the registered factory with the keyword arguments it accepts."""
+def build_app(service_type: str, library: SampleLibrary, *, instance: str, api_key: str, **options: Any) -> Any:
+    """Call the registered factory with the keyword arguments it accepts (``options`` such as
+    ``small_images`` go to the factories that take them)."""
     factory = load_factory(service_type)
     params = inspect.signature(factory).parameters
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {name: value for name, value in options.items() if name in params}
     if "api_key" in params:
         kwargs["api_key"] = api_key
     elif "token" in params:
@@ -125,7 +126,8 @@ class SimCluster:
 
     def __init__(self, library: SampleLibrary | None = None,
                  services: Iterable[str | tuple[str, str]] = ("radarr", "sonarr", "lidarr"),
-                 *, api_keys: dict[str, str] | None = None, host: str = "127.0.0.1"):
+                 *, api_keys: dict[str, str] | None = None, host: str = "127.0.0.1",
+                 app_options: dict[str, Any] | None = None):
         self.library = library or SampleLibrary.demo()
         self.specs = [split_service(s) for s in services]
         self.host = host
@@ -139,7 +141,8 @@ class SimCluster:
             key = (api_keys or {}).get(instance) or api_key_for(instance, self.library.seed)
             self.api_keys[instance] = key
             self.types[instance] = service_type
-            self.apps[instance] = build_app(service_type, self.library, instance=instance, api_key=key)
+            self.apps[instance] = build_app(service_type, self.library, instance=instance, api_key=key,
+                                            **(app_options or {}))
 
     @property
     def urls(self) -> dict[str, str]:

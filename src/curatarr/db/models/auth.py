@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from curatarr.db.base import Base, UTCDateTime, utcnow
@@ -33,6 +33,20 @@ class ApiKey(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # read | operator | admin (curatarr.auth.policy); keys made before scopes existed became "operator".
+    scope: Mapped[str] = mapped_column(String(16), nullable=False, default="read", server_default="operator")
+
+
+class AuthSetup(Base):
+    """One row once first-run setup has happened: its fixed primary key lets the database refuse a
+    second setup that races the first (inserted in the same transaction as the first user)."""
+
+    __tablename__ = "auth_setup"
+    __table_args__ = (CheckConstraint("id = 1", name="singleton"),)
+    SINGLETON_ID = 1
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 
 class RevokedToken(Base):

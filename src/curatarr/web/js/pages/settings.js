@@ -57,23 +57,29 @@ async function keysTab() {
   const shown = h("div");
   async function refresh() {
     const { keys } = await api.get("/api/auth/keys");
-    list.replaceChildren(keys.length ? h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Name"), h("th", {}, "Key"), h("th", {}, "Created"), h("th", {}, "Last used"), h("th", {}, ""))),
-      h("tbody", {}, keys.map((k) => h("tr", {}, h("td", {}, k.name), h("td", { class: "mono" }, `${k.prefix}…`), h("td", {}, formatDate(k.created_at)), h("td", {}, formatDate(k.last_used_at)),
+    list.replaceChildren(keys.length ? h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Name"), h("th", {}, "Key"), h("th", {}, "Scope"), h("th", {}, "Created"), h("th", {}, "Last used"), h("th", {}, ""))),
+      h("tbody", {}, keys.map((k) => h("tr", {}, h("td", {}, k.name), h("td", { class: "mono" }, `${k.prefix}…`), h("td", { class: "key-scope" }, k.scope), h("td", {}, formatDate(k.created_at)), h("td", {}, formatDate(k.last_used_at)),
         h("td", {}, h("button", { class: "btn btn-sm btn-danger", onclick: async () => {
           if (!(await confirmDialog("Delete API key", `Scripts using “${k.name}” will stop working.`, { confirmLabel: "Delete", danger: true }))) return;
           await api.del(`/api/auth/keys/${k.id}`); toast("API key deleted", "success"); refresh();
         } }, "Delete")))))) : emptyState("No API keys yet."));
   }
   const name = h("input", { placeholder: "e.g. Sonarr webhook", name: "key-name" });
+  // Least privilege first: read (look only), operator (run modules, webhooks), admin (credentials,
+  // folders, backups). See docs/security.md, "Privileges".
+  const scope = h("select", { name: "key-scope", title: "What the key may do" },
+    h("option", { value: "read", selected: true }, "read — look only"),
+    h("option", { value: "operator" }, "operator — run modules, webhooks"),
+    h("option", { value: "admin" }, "admin — credentials, folders, backups"));
   const create = h("button", { class: "btn btn-primary", onclick: async () => {
     try {
-      const r = await api.post("/api/auth/keys", { name: name.value });
+      const r = await api.post("/api/auth/keys", { name: name.value, scope: scope.value });
       shown.replaceChildren(h("div", { class: "card" }, h("strong", {}, "Your new key (shown once): "), h("code", { class: "new-key" }, r.key)));
       name.value = ""; refresh();
     } catch (err) { toast(err.message, "error"); }
   } }, "Create key");
   await refresh();
-  return card("API keys", h("p", { class: "muted" }, "Use as X-API-Key header or ?api_key= for scripts and webhooks."), h("div", { class: "row" }, name, create), shown, list);
+  return card("API keys", h("p", { class: "muted" }, "Use as X-API-Key header or ?api_key= for scripts and webhooks."), h("div", { class: "row" }, name, scope, create), shown, list);
 }
 
 function passwordTab() {
