@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from curatarr.api.deps import ArtworkDep
+from curatarr.api.schemas import artwork as schemas
 from curatarr.artwork.compose import RenderInputs, render
 from curatarr.artwork.errors import ArtworkError, TemplateError
 from curatarr.artwork.source import MAX_IMAGE_BYTES
@@ -20,7 +21,7 @@ from curatarr.artwork.testsheet import sample_backdrop, test_sheet
 from curatarr.artwork.textprep import TextInputs
 from curatarr.security.urls import UnsafeURL
 
-router = APIRouter(tags=["artwork"])
+router = APIRouter(tags=["Artwork"])
 TEXT_FIELDS = ("title", "original_title", "year", "season_name", "season_number", "episode_number",
                "episode_title", "collection_word", "language")
 MAX_FORM_BYTES = MAX_IMAGE_BYTES + 1024 * 1024
@@ -39,19 +40,23 @@ def _template_json(template) -> dict:
 # ---------------------------------------------------------------- templates
 
 
-@router.get("/api/artwork/templates")
+@router.get("/api/artwork/templates", summary="List render templates", response_model=schemas.TemplateList,
+            response_model_exclude_unset=True)
 def list_templates(service: ArtworkDep):
     templates = [_template_json(t) for t in service.store.list()]
     return {"templates": templates, "families": service.store.families(), "total": len(templates),
             "kinds": [k.value for k in Kind]}
 
 
-@router.get("/api/artwork/templates/schema")
+@router.get("/api/artwork/templates/schema", summary="JSON Schema of a template",
+            response_model=schemas.TemplateJsonSchema, response_model_exclude_unset=True)
 def template_schema():
     return template_json_schema()
 
 
-@router.post("/api/artwork/templates/validate")
+@router.post("/api/artwork/templates/validate", summary="Validate a template",
+             response_model=schemas.TemplateValidation, response_model_exclude_unset=True,
+             openapi_extra=schemas.TEMPLATE_BODY)
 async def validate(request: Request):
     body = await _json_body(request)
     try:
@@ -61,7 +66,8 @@ async def validate(request: Request):
     return {"valid": True, "errors": [], "hash": template.content_hash()}
 
 
-@router.get("/api/artwork/templates/{template_id}")
+@router.get("/api/artwork/templates/{template_id}", summary="One template", response_model=schemas.Template,
+            response_model_exclude_unset=True)
 def get_template(service: ArtworkDep, template_id: str):
     try:
         return _template_json(service.store.get(template_id))
@@ -69,7 +75,8 @@ def get_template(service: ArtworkDep, template_id: str):
         return artwork_error(exc)
 
 
-@router.post("/api/artwork/templates", status_code=201)
+@router.post("/api/artwork/templates", summary="Create a template", status_code=201, response_model=schemas.Template,
+             response_model_exclude_unset=True, openapi_extra=schemas.TEMPLATE_BODY)
 async def create_template(service: ArtworkDep, request: Request):
     body = await _json_body(request)
     try:
@@ -79,7 +86,8 @@ async def create_template(service: ArtworkDep, request: Request):
     return _template_json(template)
 
 
-@router.put("/api/artwork/templates/{template_id}")
+@router.put("/api/artwork/templates/{template_id}", summary="Replace a template", response_model=schemas.Template,
+            response_model_exclude_unset=True, openapi_extra=schemas.TEMPLATE_BODY)
 async def update_template(service: ArtworkDep, template_id: str, request: Request):
     body = await _json_body(request)
     try:
@@ -88,7 +96,8 @@ async def update_template(service: ArtworkDep, template_id: str, request: Reques
         return artwork_error(exc)
 
 
-@router.delete("/api/artwork/templates/{template_id}")
+@router.delete("/api/artwork/templates/{template_id}", summary="Delete a template",
+               response_model=schemas.TemplateDeleted, response_model_exclude_unset=True)
 def delete_template(service: ArtworkDep, template_id: str):
     try:
         service.store.delete(template_id)
@@ -191,7 +200,9 @@ def _render_headers(result) -> dict[str, str]:
     }
 
 
-@router.post("/api/artwork/preview")
+@router.post("/api/artwork/preview", summary="Render a preview image", response_class=Response,
+             openapi_extra=schemas.PREVIEW_BODY,
+             responses=schemas.PREVIEW_RESPONSES)
 async def preview(service: ArtworkDep, request: Request):
     """Render one image: ``template`` (JSON) or ``template_id``/family + ``kind``; ``image`` upload
     or ``image_url``; texts. Answers the image bytes; the fit report is in ``X-Curatarr-*``."""
@@ -221,7 +232,8 @@ async def preview(service: ArtworkDep, request: Request):
     return Response(content=result.data, media_type=result.mime, headers=_render_headers(result))
 
 
-@router.post("/api/artwork/test-sheet")
+@router.post("/api/artwork/test-sheet", summary="Render a contact sheet of templates", response_class=Response,
+             openapi_extra=schemas.TEST_SHEET_BODY, responses=schemas.TEST_SHEET_RESPONSES)
 async def test_sheet_endpoint(service: ArtworkDep, request: Request):
     """Posterizarr's testing mode as one contact sheet. Body: ``{"family": "classic"}``,
     ``{"template_ids": [...]}`` or ``{"templates": [...]}`` (unsaved drafts); default classic."""

@@ -7,16 +7,18 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from curatarr.api.deps import RuntimeDep
+from curatarr.api.schemas import assets as schemas
 from curatarr.runtime import Runtime
 from curatarr.api.galleries import asset_paths, cached_json, files_view
 from curatarr.auth.deps import allow_query_token
 from curatarr.posters import actions, folders, gallery_index
 from curatarr.posters.writer import UnsafeAssetPath, resolve
 
-router = APIRouter()
+router = APIRouter(tags=["Posterizarr: Assets"])
 
 
-@router.get("/api/assets/overview")
+@router.get("/api/assets/overview", summary="Action center: asset records by issue",
+            response_model=schemas.AssetsOverview, response_model_exclude_unset=True)
 def overview(rt: RuntimeDep):
     root, _manual = folders.roots(rt)
     return actions.overview(rt, asset_paths(rt, root))  # the gallery index: not one stat per row
@@ -27,7 +29,8 @@ class SkipBody(BaseModel):
     skip: bool = True
 
 
-@router.post("/api/assets/skip")
+@router.post("/api/assets/skip", summary="Skip (or un-skip) an item on its media server",
+             response_model=schemas.SkipAnswer, response_model_exclude_unset=True)
 def skip(rt: RuntimeDep, body: SkipBody):
     """Posterizarr v3's skip: put the skip label/tag on the item's movie/show on its server (so
     every later run skips it), then hide its action-center rows (they move to ``resolved``).
@@ -40,19 +43,22 @@ def _folder_stats(rt: Runtime, root) -> dict:
     return files_view(rt, root, "stats", folders.folder_stats_of)  # the galleries' walk serves the stats too
 
 
-@router.get("/api/assets/stats")
+@router.get("/api/assets/stats", summary="Asset folder statistics", response_model=schemas.AssetStatsAnswer,
+            response_model_exclude_unset=True)
 def stats(rt: RuntimeDep, request: Request):
     root, _manual = folders.roots(rt)
     return cached_json(request, root, lambda: {"success": True, "stats": _folder_stats(rt, root)})
 
 
-@router.get("/api/assets-folders")
+@router.get("/api/assets-folders", summary="Asset folders with counts", response_model=schemas.AssetFolders,
+            response_model_exclude_unset=True)
 def assets_folders(rt: RuntimeDep, request: Request):
     root, _manual = folders.roots(rt)
     return cached_json(request, root, lambda: {"folders": [f for f in _folder_stats(rt, root)["folders"] if f["path"]]})
 
 
-@router.get("/api/manual-assets-gallery")
+@router.get("/api/manual-assets-gallery", summary="Manual assets by library and folder",
+            response_model=schemas.ManualGallery, response_model_exclude_unset=True)
 def manual_assets_gallery(rt: RuntimeDep, request: Request):
     _root, manual = folders.roots(rt)
     if manual is None:
@@ -61,7 +67,8 @@ def manual_assets_gallery(rt: RuntimeDep, request: Request):
         manual, "manual-gallery", lambda: folders.manual_gallery(manual), stamp=gallery_index.run_stamp(rt.db)))
 
 
-@router.get("/api/folder-view/browse")
+@router.get("/api/folder-view/browse", summary="Browse the asset folder", response_model=schemas.FolderBrowse,
+            response_model_exclude_unset=True)
 def folder_browse(rt: RuntimeDep, path: str = Query("", max_length=2000)):
     root, _manual = folders.roots(rt)
     try:
@@ -82,14 +89,16 @@ def _serve(root, path: str) -> FileResponse:
     return FileResponse(file, headers={"Cache-Control": "private, max-age=300"})
 
 
-@router.get("/poster_assets/{path:path}")
+@router.get("/poster_assets/{path:path}", summary="An asset file", response_class=FileResponse,
+            responses=schemas.ASSET_FILE_RESPONSES)
 @allow_query_token
 def poster_asset_file(rt: RuntimeDep, path: str):
     root, _manual = folders.roots(rt)
     return _serve(root, path)
 
 
-@router.get("/manual_poster_assets/{path:path}")
+@router.get("/manual_poster_assets/{path:path}", summary="A manual asset file", response_class=FileResponse,
+            responses=schemas.ASSET_FILE_RESPONSES)
 @allow_query_token
 def manual_asset_file(rt: RuntimeDep, path: str):
     _root, manual = folders.roots(rt)

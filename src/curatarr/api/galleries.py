@@ -12,12 +12,13 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from curatarr.api.deps import RuntimeDep
+from curatarr.api.schemas import galleries as schemas
 from curatarr.runtime import Runtime
 from curatarr.posters import folders, gallery_index, replacer
 from curatarr.posters.choices import forget_assets
 from curatarr.posters.writer import UnsafeAssetPath, classify, resolve, scan
 
-router = APIRouter()
+router = APIRouter(tags=["Posterizarr: Assets"])
 GALLERIES = {"gallery": "poster", "backgrounds-gallery": "background", "seasons-gallery": "season",
              "titlecards-gallery": "titlecard"}
 DELETE_PREFIX = {"gallery": "poster", "backgrounds": "background", "seasons": "season", "titlecards": "titlecard"}
@@ -76,7 +77,8 @@ def _gallery_route(name: str, kind: str):
         return cached_json(request, root, lambda: _images(rt, root, kind, limit, offset, library, q))
 
     handler.__name__ = f"list_{name.replace('-', '_')}"
-    router.get(f"/api/{name}")(handler)
+    router.get(f"/api/{name}", summary=f"List {kind} assets (paginated, filterable)",
+               response_model=schemas.GalleryPage, response_model_exclude_unset=True)(handler)
 
 
 for _name, _kind in GALLERIES.items():
@@ -117,8 +119,10 @@ def _delete_routes(prefix: str, kind: str):
                 "results": results}
 
     delete_one.__name__, bulk.__name__ = f"delete_{prefix}", f"bulk_delete_{prefix}"
-    router.post(f"/api/{prefix}/bulk-delete")(bulk)
-    router.delete(f"/api/{prefix}/{{path:path}}")(delete_one)
+    router.post(f"/api/{prefix}/bulk-delete", summary=f"Delete several {kind} assets",
+                response_model=schemas.BulkDeleted, response_model_exclude_unset=True)(bulk)
+    router.delete(f"/api/{prefix}/{{path:path}}", summary=f"Delete a {kind} asset",
+                  response_model=schemas.AssetDeleted, response_model_exclude_unset=True)(delete_one)
 
 
 for _prefix, _kind in DELETE_PREFIX.items():
@@ -138,7 +142,8 @@ class ReplacementQuery(BaseModel):
     episode_number: int | None = Field(None, ge=0)
 
 
-@router.post("/api/assets/fetch-replacements")
+@router.post("/api/assets/fetch-replacements", summary="Replacement candidates from every provider",
+             response_model=schemas.Replacements, response_model_exclude_unset=True)
 def fetch_replacements(rt: RuntimeDep, body: ReplacementQuery):
     ids = {k: v for k, v in (("tmdb", body.tmdb_id), ("tvdb", body.tvdb_id), ("imdb", body.imdb_id)) if v}
     return replacer.replacement_candidates(rt, asset_path=body.asset_path, media_type=body.media_type,
@@ -153,13 +158,15 @@ class ReplaceFromUrl(BaseModel):
     title_text: str | None = Field(None, max_length=300)
 
 
-@router.post("/api/assets/replace-from-url")
+@router.post("/api/assets/replace-from-url", summary="Replace an asset from a URL",
+             response_model=schemas.ReplacementDone, response_model_exclude_unset=True)
 def replace_from_url(rt: RuntimeDep, body: ReplaceFromUrl):
     return replacer.replace_from_url(rt, body.asset_path, body.image_url, process=body.process_with_overlays,
                                      title=body.title_text)
 
 
-@router.post("/api/assets/upload-replacement")
+@router.post("/api/assets/upload-replacement", summary="Replace an asset by upload",
+             response_model=schemas.ReplacementDone, response_model_exclude_unset=True)
 async def upload_replacement(rt: RuntimeDep, file: UploadFile = File(...), asset_path: str = Query(..., min_length=3, max_length=2000),
                              process_with_overlays: bool = Query(False), title_text: str | None = Query(None, max_length=300)):
     data = await file.read(MAX_UPLOAD + 1)

@@ -14,6 +14,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from curatarr.api.deps import LibraryDep, PrincipalDep, RuntimeDep
+from curatarr.api.schemas import media as schemas
 from curatarr.auth.deps import allow_query_token
 from curatarr.library import actions
 from curatarr.library.collections import CollectionError
@@ -23,7 +24,7 @@ from curatarr.library.search import SORT_COLUMNS, InvalidQuery, SearchParams
 from curatarr.library.service import INCOMPLETE_FIELDS, item_summary
 from curatarr.runtime import Runtime
 
-router = APIRouter(tags=["media"])
+router = APIRouter(tags=["Media"])
 
 SortField = Literal[tuple(SORT_COLUMNS)]  # type: ignore[valid-type]
 Period = Literal["7d", "30d", "90d", "1y", "all"]
@@ -64,7 +65,8 @@ def _check_instances(rt: Runtime, names: list[str]) -> list[str]:
 
 # ---- search & reports ----------------------------------------------------------------------------
 
-@router.get("/api/media/search")
+@router.get("/api/media/search", summary="Search the library", response_model=schemas.MediaPage,
+            response_model_exclude_unset=True)
 def search_media(
     service: LibraryDep,
     query: str | None = Query(None, max_length=200, description="Free text: title, original or alternate title; "
@@ -95,7 +97,8 @@ def search_media(
     return service.search(params, with_facets=facets)
 
 
-@router.get("/api/media/stats")
+@router.get("/api/media/stats", summary="Library totals, matched and unmatched per type",
+            response_model=schemas.MediaStats, response_model_exclude_unset=True)
 def media_stats(service: LibraryDep, period: Period = "30d", type: str | None = None):
     try:
         return service.stats(period, type)
@@ -103,7 +106,8 @@ def media_stats(service: LibraryDep, period: Period = "30d", type: str | None = 
         raise _bad(exc) from None
 
 
-@router.get("/api/media/stats/detailed")
+@router.get("/api/media/stats/detailed", summary="Library breakdowns (instance, status, decade, rating …)",
+            response_model=schemas.MediaStatsDetailed, response_model_exclude_unset=True)
 def media_stats_detailed(service: LibraryDep, period: Period = "all", type: str | None = None):
     try:
         return service.stats_detailed(period, type)
@@ -111,7 +115,8 @@ def media_stats_detailed(service: LibraryDep, period: Period = "all", type: str 
         raise _bad(exc) from None
 
 
-@router.get("/api/media/genres")
+@router.get("/api/media/genres", summary="Genres in the library", response_model=schemas.GenreList,
+            response_model_exclude_unset=True)
 def media_genres(service: LibraryDep, type: str | None = None):
     try:
         return {"genres": service.genres(type)}
@@ -119,7 +124,8 @@ def media_genres(service: LibraryDep, type: str | None = None):
         raise _bad(exc) from None
 
 
-@router.get("/api/media/duplicates")
+@router.get("/api/media/duplicates", summary="Duplicate groups (exact or fuzzy)",
+            response_model=schemas.DuplicatesPage, response_model_exclude_unset=True)
 def media_duplicates(service: LibraryDep,
                      similarity: float = Query(1.0, ge=0.0, le=1.0, description="1.0 = exact title+year; lower = fuzzy"),
                      type: str | None = None, instance: list[str] | None = Query(None),
@@ -134,7 +140,8 @@ class MembersBody(BaseModel):
     ids: list[str] = Field(..., min_length=1, max_length=200)
 
 
-@router.post("/api/media/duplicates/members")
+@router.post("/api/media/duplicates/members", summary="Full records of duplicate members",
+             response_model=schemas.DuplicateMembers, response_model_exclude_unset=True)
 def duplicate_members(service: LibraryDep, body: MembersBody):
     out = []
     for media in body.ids:
@@ -154,7 +161,9 @@ class ResolveBody(BaseModel):
     add_import_exclusion: bool = Field(False, alias="addImportExclusion")
 
 
-@router.post("/api/media/duplicates/{group_id}/resolve")
+@router.post("/api/media/duplicates/{group_id}/resolve",
+             summary="Keep one member of a duplicate group, remove the others", response_model=schemas.ResolveAnswer,
+             response_model_exclude_unset=True)
 def resolve_duplicates(service: LibraryDep, group_id: str, body: ResolveBody):
     try:
         return actions.resolve_group(service, group_id, body.keep_id, body.remove_ids,
@@ -165,7 +174,8 @@ def resolve_duplicates(service: LibraryDep, group_id: str, body: ResolveBody):
         raise _bad(exc) from None
 
 
-@router.get("/api/media/low-rated")
+@router.get("/api/media/low-rated", summary="Items rated below a threshold", response_model=schemas.LowRatedPage,
+            response_model_exclude_unset=True)
 def low_rated(service: LibraryDep,
               max_rating: float = Query(5.0, ge=0, le=10, description="Audience/critic rating on 0–10"),
               type: str | None = None, min_votes: int = Query(0, ge=0),
@@ -176,7 +186,8 @@ def low_rated(service: LibraryDep,
         raise _bad(exc) from None
 
 
-@router.get("/api/media/incomplete-metadata")
+@router.get("/api/media/incomplete-metadata", summary="Items missing metadata fields",
+            response_model=schemas.IncompletePage, response_model_exclude_unset=True)
 def incomplete_metadata(service: LibraryDep,
                         fields: str = Query("rating,studio,language,genre", description=", ".join(INCOMPLETE_FIELDS)),
                         type: str | None = None, limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0)):
@@ -198,7 +209,8 @@ class RefreshBody(BaseModel):
     full: bool = False
 
 
-@router.post("/api/media/refresh")
+@router.post("/api/media/refresh", summary="Queue a library refresh", response_model=schemas.RefreshQueued,
+             response_model_exclude_unset=True)
 def refresh_media(rt: RuntimeDep, principal: PrincipalDep, body: RefreshBody | None = Body(None)):
     body = body or RefreshBody()
     names = _split((body.instances or []) + (body.arr_instances or []) + (body.plex_instances or []))
@@ -216,7 +228,8 @@ class ScanBody(BaseModel):
     recursive: bool = True
 
 
-@router.post("/api/media/scan")
+@router.post("/api/media/scan", summary="Queue a rescan of items under folders", response_model=schemas.ScanQueued,
+             response_model_exclude_unset=True)
 def scan_media(rt: RuntimeDep, service: LibraryDep, principal: PrincipalDep, body: ScanBody | None = Body(None)):
     body = body or ScanBody()
     origin = {"source": "api", "endpoint": "media/scan", "user": principal.username}
@@ -245,7 +258,8 @@ def _fix(rt: Runtime, ids: list[str], principal, endpoint: str) -> dict[str, Any
     return {"job_id": job_id, "items": len(ids), "job_ids": [job_id]}
 
 
-@router.post("/api/media/fix-metadata")
+@router.post("/api/media/fix-metadata", summary="Queue a metadata refresh of items", response_model=schemas.FixQueued,
+             response_model_exclude_unset=True)
 def fix_metadata_bulk(rt: RuntimeDep, service: LibraryDep, principal: PrincipalDep, body: FixBody | None = Body(None)):
     body = body or FixBody()
     if body.ids:
@@ -272,7 +286,9 @@ class ExportBody(BaseModel):
     filter: dict[str, Any] | None = None
 
 
-@router.post("/api/media/export")
+@router.post("/api/media/export", summary="Export items as JSON or CSV", response_model=schemas.MediaExport,
+             response_model_exclude_unset=True,
+             responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
 def export_media(rt: RuntimeDep, body: ExportBody | None = Body(None)):
     body = body or ExportBody()
     try:
@@ -316,33 +332,39 @@ def _collection_call(fn, *args, **kwargs):
         raise HTTPException(exc.status, str(exc)) from None
 
 
-@router.get("/api/media/collections")
+@router.get("/api/media/collections", summary="List collections", response_model=schemas.CollectionList,
+            response_model_exclude_unset=True)
 def list_collections(service: LibraryDep):
     return {"collections": service.collections()}
 
 
-@router.post("/api/media/collections", status_code=201)
+@router.post("/api/media/collections", summary="Create a collection", status_code=201,
+             response_model=schemas.Collection, response_model_exclude_unset=True)
 def create_collection(service: LibraryDep, body: CollectionBody):
     return _collection_call(service.create_collection, name=body.name, description=body.description,
                             media_ids=body.media_ids)
 
 
-@router.post("/api/media/collections/from-tag", status_code=201)
+@router.post("/api/media/collections/from-tag", summary="Create a collection from a tag", status_code=201,
+             response_model=schemas.Collection, response_model_exclude_unset=True)
 def collection_from_tag(service: LibraryDep, body: FromTagBody):
     return _collection_call(service.collection_from_tag, body.tag, body.collection_name or body.name)
 
 
-@router.get("/api/media/collections/{collection_id}")
+@router.get("/api/media/collections/{collection_id}", summary="One collection with its members",
+            response_model=schemas.Collection, response_model_exclude_unset=True)
 def get_collection(service: LibraryDep, collection_id: int):
     return _collection_call(service.collection, collection_id)
 
 
-@router.put("/api/media/collections/{collection_id}")
+@router.put("/api/media/collections/{collection_id}", summary="Change a collection",
+            response_model=schemas.Collection, response_model_exclude_unset=True)
 def update_collection(service: LibraryDep, collection_id: int, body: CollectionPatch):
     return _collection_call(service.update_collection, collection_id, **body.model_dump(exclude_unset=True))
 
 
-@router.delete("/api/media/collections/{collection_id}")
+@router.delete("/api/media/collections/{collection_id}", summary="Delete a collection",
+               response_model=schemas.CollectionDeleted, response_model_exclude_unset=True)
 def delete_collection(service: LibraryDep, collection_id: int):
     _collection_call(service.delete_collection, collection_id)
     return {"deleted_id": collection_id}
@@ -350,7 +372,8 @@ def delete_collection(service: LibraryDep, collection_id: int):
 
 # ---- single items ----------------------------------------------------------------------------------
 
-@router.get("/api/media/{media_id}")
+@router.get("/api/media/{media_id}", summary="One library item", response_model=schemas.MediaItemAnswer,
+            response_model_exclude_unset=True)
 def get_media(service: LibraryDep, media_id: str):
     try:
         return service.get(media_id)
@@ -358,7 +381,8 @@ def get_media(service: LibraryDep, media_id: str):
         raise _not_found(f"media item {media_id}") from None
 
 
-@router.get("/api/media/{media_id}/poster", responses={200: {"content": {"image/*": {}}}, 304: {}})
+@router.get("/api/media/{media_id}/poster", summary="The item's poster image", response_class=Response,
+            responses=schemas.POSTER_RESPONSES)
 @allow_query_token
 def media_poster(service: LibraryDep, media_id: str, width: int | None = Query(None, ge=50, le=2000),
                  if_none_match: str | None = Header(None)):
@@ -387,7 +411,8 @@ class MetadataEdit(BaseModel):
     notes: str | None = Field(None, max_length=4000)
 
 
-@router.put("/api/media/{media_id}/metadata")
+@router.put("/api/media/{media_id}/metadata", summary="Edit an item's metadata",
+            response_model=schemas.MetadataEdited, response_model_exclude_unset=True)
 def edit_metadata(service: LibraryDep, principal: PrincipalDep, media_id: str, body: MetadataEdit):
     changes = {k: getattr(body, k) for k in body.model_fields_set}
     try:
@@ -398,7 +423,8 @@ def edit_metadata(service: LibraryDep, principal: PrincipalDep, media_id: str, b
         raise _bad(exc) from None
 
 
-@router.delete("/api/media/{media_id}")
+@router.delete("/api/media/{media_id}", summary="Remove an item", response_model=schemas.MediaDeleted,
+               response_model_exclude_unset=True)
 def delete_media(service: LibraryDep, media_id: str, delete_files: bool = False, remove_from_arr: bool = False,
                  add_import_exclusion: bool = False):
     try:
@@ -410,7 +436,8 @@ def delete_media(service: LibraryDep, media_id: str, delete_files: bool = False,
         raise _bad(exc) from None
 
 
-@router.post("/api/media/{media_id}/fix-metadata")
+@router.post("/api/media/{media_id}/fix-metadata", summary="Queue a metadata refresh of one item",
+             response_model=schemas.FixQueued, response_model_exclude_unset=True)
 def fix_metadata_one(rt: RuntimeDep, service: LibraryDep, principal: PrincipalDep, media_id: str):
     try:
         service.record(media_id)
@@ -419,7 +446,8 @@ def fix_metadata_one(rt: RuntimeDep, service: LibraryDep, principal: PrincipalDe
     return _fix(rt, [media_id], principal, "media/{id}/fix-metadata")
 
 
-@router.get("/api/media/{media_id}/history")
+@router.get("/api/media/{media_id}/history", summary="An item's edit history", response_model=schemas.MediaHistory,
+            response_model_exclude_unset=True)
 def media_history(service: LibraryDep, media_id: str, limit: int = Query(100, ge=1, le=500)):
     try:
         return {"id": media_id, "history": service.history(media_id, limit)}
@@ -427,7 +455,8 @@ def media_history(service: LibraryDep, media_id: str, limit: int = Query(100, ge
         raise _not_found(f"media item {media_id}") from None
 
 
-@router.get("/api/media/{media_id}/import-exclusion")
+@router.get("/api/media/{media_id}/import-exclusion", summary="Whether the item is on its *arr's import exclusions",
+            response_model=schemas.ImportExclusion, response_model_exclude_unset=True)
 def media_import_exclusion(service: LibraryDep, media_id: str):
     try:
         return actions.import_exclusion(service, media_id)

@@ -9,13 +9,15 @@ from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from curatarr.api.deps import ArtworkDep
+from curatarr.api.schemas import overlays as schemas
 from curatarr.artwork import overlay_files
 from curatarr.artwork.errors import ArtworkError
 from curatarr.artwork.fonts import FONT_EXTENSIONS
 from curatarr.artwork.service import ArtworkService, safe_file_name
 from curatarr.auth.deps import allow_query_token
 
-router = APIRouter(tags=["overlays"])
+router = APIRouter()
+OVERLAY_TAGS, FONT_TAGS = ["Posterizarr: Assets"], ["Fonts"]
 
 PREVIEW_CACHE = {"Cache-Control": "private, max-age=300"}
 
@@ -24,7 +26,8 @@ def _http_error(exc: ArtworkError) -> HTTPException:
     return HTTPException(exc.status, str(exc))
 
 
-@router.get("/api/overlayfiles")
+@router.get("/api/overlayfiles", summary="List overlay images and fonts", response_model=schemas.OverlayFiles,
+            response_model_exclude_unset=True, tags=OVERLAY_TAGS)
 def list_overlay_files(service: ArtworkDep, include_builtin: bool = Query(True)):
     return {"success": True, "files": overlay_files.list_files(service, include_builtin=include_builtin)}
 
@@ -42,7 +45,8 @@ async def _save_upload(service: ArtworkService, file: UploadFile, allowed: tuple
     return {"success": True, **saved}
 
 
-@router.post("/api/overlayfiles/upload")
+@router.post("/api/overlayfiles/upload", summary="Upload an overlay image or font", response_model=schemas.Uploaded,
+             response_model_exclude_unset=True, tags=OVERLAY_TAGS)
 async def upload_overlay_file(service: ArtworkDep, file: UploadFile = File(...), overwrite: bool = Query(False)):
     return await _save_upload(service, file, overlay_files.ALL_EXTENSIONS, overwrite)
 
@@ -55,12 +59,14 @@ def _delete(service: ArtworkService, filename: str, allowed: tuple[str, ...]) ->
     return {"success": True, "deleted": deleted}
 
 
-@router.delete("/api/overlayfiles/{filename}")
+@router.delete("/api/overlayfiles/{filename}", summary="Delete an overlay file", response_model=schemas.FileDeleted,
+               response_model_exclude_unset=True, tags=OVERLAY_TAGS)
 def delete_overlay_file(service: ArtworkDep, filename: str):
     return _delete(service, filename, overlay_files.ALL_EXTENSIONS)
 
 
-@router.get("/api/overlayfiles/preview/{filename}")
+@router.get("/api/overlayfiles/preview/{filename}", summary="Preview an overlay file", response_class=Response,
+            tags=OVERLAY_TAGS, responses=schemas.PREVIEW_RESPONSES)
 @allow_query_token
 def preview_overlay_file(service: ArtworkDep, filename: str, text: str = Query("Aa Bb Cc 123", max_length=200)):
     if filename.lower().endswith(FONT_EXTENSIONS):
@@ -76,23 +82,27 @@ def preview_overlay_file(service: ArtworkDep, filename: str, text: str = Query("
 # ---------------------------------------------------------------- fonts
 
 
-@router.get("/api/fonts")
+@router.get("/api/fonts", summary="List fonts", response_model=schemas.FontList, response_model_exclude_unset=True,
+            tags=FONT_TAGS)
 def list_fonts(service: ArtworkDep):
     fonts = service.fonts.listing()
     return {"success": True, "fonts": fonts, "total": len(fonts)}
 
 
-@router.post("/api/fonts/upload")
+@router.post("/api/fonts/upload", summary="Upload a font", response_model=schemas.Uploaded,
+             response_model_exclude_unset=True, tags=FONT_TAGS)
 async def upload_font(service: ArtworkDep, file: UploadFile = File(...), overwrite: bool = Query(False)):
     return await _save_upload(service, file, FONT_EXTENSIONS, overwrite)
 
 
-@router.delete("/api/fonts/{filename}")
+@router.delete("/api/fonts/{filename}", summary="Delete an uploaded font", response_model=schemas.FileDeleted,
+               response_model_exclude_unset=True, tags=FONT_TAGS)
 def delete_font(service: ArtworkDep, filename: str):
     return _delete(service, filename, FONT_EXTENSIONS)
 
 
-@router.get("/api/fonts/preview/{name}")
+@router.get("/api/fonts/preview/{name}", summary="A text sample in a font", response_class=Response, tags=FONT_TAGS,
+            responses=schemas.FONT_SAMPLE_RESPONSES)
 @allow_query_token
 def font_preview(service: ArtworkDep, name: str, text: str = Query("Aa Bb Cc 123", max_length=200)):
     """A PNG sample of ``text`` in the font (built-in family name or uploaded file name)."""

@@ -11,10 +11,11 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 
 from curatarr.api.deps import RuntimeDep
+from curatarr.api.schemas import webhook_arr as schemas
 from curatarr.auth.deps import webhook_auth
 from curatarr.runtime import Runtime
 
-router = APIRouter()
+router = APIRouter(tags=["Posterizarr: Webhooks"])
 RADARR_EVENTS = {"Test", "Grab", "Download", "Rename", "MovieDelete", "MovieFileDelete", "Health",
                  "ApplicationUpdate", "MovieAdded", "HealthRestored", "ManualInteractionRequired"}
 SONARR_EVENTS = {"Test", "Grab", "Download", "Rename", "SeriesAdd", "SeriesDelete", "EpisodeFileDelete", "Health",
@@ -107,7 +108,8 @@ def arr_target(body: dict) -> tuple[str, dict | None, str]:
     return platform, target, event
 
 
-@router.post("/api/webhook/arr")
+@router.post("/api/webhook/arr", summary="Sonarr/Radarr webhook: queue artwork for an import",
+             response_model=schemas.WebhookQueued, response_model_exclude_unset=True, openapi_extra=schemas.ARR_BODY)
 @webhook_auth
 async def webhook_arr(rt: RuntimeDep, request: Request):
     body = await _json_object(request)
@@ -130,7 +132,9 @@ def _pick(body: dict, *names: str) -> Any:
     return None
 
 
-@router.post("/api/webhook/tautulli")
+@router.post("/api/webhook/tautulli", summary="Tautulli webhook: queue artwork for an item",
+             response_model=schemas.WebhookQueued, response_model_exclude_unset=True,
+             openapi_extra=schemas.TAUTULLI_BODY)
 @webhook_auth
 async def webhook_tautulli(rt: RuntimeDep, request: Request):
     body = await _json_object(request)

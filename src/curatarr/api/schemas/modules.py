@@ -12,24 +12,29 @@ from curatarr.api.schemas.common import ApiModel, ChubEnvelope
 from curatarr.api.schemas.jobs import JobRow
 
 
-class RunState(ApiModel):
-    """A module's run state: ``status`` is idle, queued, running, cancelling or error."""
+class LastRunFields(ApiModel):
+    """What a module is doing now and how its last run ended (shared by run states and module cards)."""
 
-    module: str
-    status: str
     job_id: int | None = None
     running: bool | None = None
     queued: int | None = None
     progress: Any = None
-    running_jobs: int | None = None
     last_run: Any = None
     last_run_status: str | None = None
     last_run_successful: bool | None = None
     last_duration: Any = None
     last_run_by: str | None = None
     last_job_id: int | None = None
-    last_run_message: str | None = None
     last_error: Any = None
+
+
+class RunState(LastRunFields):
+    """A module's run state: ``status`` is idle, queued, running, cancelling or error."""
+
+    module: str
+    status: str
+    running_jobs: int | None = None
+    last_run_message: str | None = None
 
 
 class RunStates(ChubEnvelope):
@@ -38,7 +43,7 @@ class RunStates(ChubEnvelope):
     __pydantic_extra__: dict[str, RunState]  # every key besides the envelope's is a module
 
 
-class ModuleCard(ApiModel):
+class ModuleCard(LastRunFields):
     """One module: identity, schedule, current status and last run."""
 
     name: str
@@ -55,17 +60,6 @@ class ModuleCard(ApiModel):
     next_run: str | None = None
     configured: bool | None = None
     status: str | None = None
-    running: bool | None = None
-    job_id: int | None = None
-    progress: Any = None
-    queued: int | None = None
-    last_run: Any = None
-    last_run_status: str | None = None
-    last_run_successful: bool | None = None
-    last_duration: Any = None
-    last_run_by: str | None = None
-    last_job_id: int | None = None
-    last_error: Any = None
 
 
 class ModuleList(ChubEnvelope):
