@@ -78,7 +78,9 @@ def test_demo_in_a_fresh_directory(tmp_path):
         assert "user 'demo' / password 'demo'" in banner and f"{demo.url}/" in banner
         assert demo.login("demo", "wrong").status_code == 401
         with demo.client() as c:
-            grouped = c.get("/api/instances").json()
+            answer = c.get("/api/instances").json()
+            grouped = answer["data"]  # the map of types beside CHUB's envelope keys
+            assert {t: answer[t] for t in grouped} == grouped
             names = {name for named in grouped.values() for name in named}
             assert len(names) >= 3 and {"radarr", "radarr_4k", "sonarr", "plex"} <= names
             assert all(cfg["api"] == "********" for named in grouped.values() for cfg in named.values())

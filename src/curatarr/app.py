@@ -12,7 +12,8 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from curatarr import __version__
 from curatarr.api import include_routers
-from curatarr.api.errors import install_error_handlers
+from curatarr.api.envelope import ChubEnvelopeMiddleware
+from curatarr.api.errors import error_response, install_error_handlers
 from curatarr.runtime import Runtime
 from curatarr.api.request_guard import install as install_request_guard
 
@@ -51,13 +52,16 @@ def create_app(runtime: Runtime | None = None, *, start_services: bool = True) -
     app = FastAPI(title="Curatarr", version=__version__, lifespan=lifespan,
                   description="Artwork and library upkeep for a home media stack (CHUB + Posterizarr API).")
     app.state.runtime = rt
-    # Added before every other middleware, so it sits inside the http middlewares below: it sees each
-    # answer whole (they re-stream bodies in chunks, which would defeat the minimum size).
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
-    install_error_handlers(app)
+    install_error_handlers(app, error_headers=SECURITY_HEADERS)
     include_routers(app)
     # Innermost middleware (added first): credentials and scope before any body is read, bounded bodies.
     install_request_guard(app)
+    # Added next, just outside the guard: the envelope (success and error) is in the body before
+    # anything further out (compression, headers) sees it, and the guard's own answers get it too.
+    app.add_middleware(ChubEnvelopeMiddleware)
+    # Compression goes just outside the envelope, so it compresses the final body, and inside the http
+    # middlewares below: they re-stream bodies in chunks, which would defeat the minimum size.
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
 
     @app.middleware("http")
     async def refuse_oversized_bodies(request: Request, call_next):
@@ -68,8 +72,8 @@ def create_app(runtime: Runtime | None = None, *, start_services: bool = True) -
             limit = max(rt.settings.backup.max_upload_mb, 64) * 1024 * 1024 + 1024 * 1024
             if not declared.isdigit() or int(declared) > limit:
                 status = 400 if not declared.isdigit() else 413
-                return JSONResponse({"detail": "request body too large" if status == 413 else "bad Content-Length"},
-                                    status_code=status)
+                return error_response(status, "request body too large" if status == 413 else "bad Content-Length",
+                                      "TOO_LARGE" if status == 413 else "HTTP_ERROR")
         return await call_next(request)
 
     @app.middleware("http")

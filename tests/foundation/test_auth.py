@@ -14,7 +14,8 @@ PROTECTED = "/api/auth/me"
 def test_status_before_and_after_setup(fresh_client):
     r = fresh_client.get("/api/auth/status")
     assert r.status_code == 200
-    assert r.json() == {"configured": False, "required": True, "setup_required": True}
+    bare = {"configured": False, "required": True, "setup_required": True}
+    assert r.json() == {**bare, "success": True, "message": "OK", "data": bare}  # CHUB's envelope too
 
     r = fresh_client.post("/api/auth/setup", json={"username": ADMIN_USER, "password": ADMIN_PASSWORD})
     assert r.status_code == 200, r.text
@@ -181,7 +182,8 @@ def test_auth_matrix(client, anon_client, api_key):
 def test_unauthenticated_answer_is_json_with_www_authenticate(client, anon_client):
     r = anon_client.get(PROTECTED)
     assert r.status_code == 401
-    assert r.json() == {"detail": "Not authenticated"}
+    assert r.json() == {"detail": "Not authenticated", "success": False, "message": "Not authenticated",
+                        "error_code": "AUTH_REQUIRED"}
     assert r.headers["WWW-Authenticate"] == "Bearer"
 
 

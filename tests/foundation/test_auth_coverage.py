@@ -78,7 +78,8 @@ def test_open_routes_answer_without_credentials(app, client):
 
 def test_unknown_api_paths_are_json_404_after_auth(client, anon_client):
     r = client.get("/api/definitely/not/here")
-    assert r.status_code == 404 and r.json() == {"detail": "Not Found"}
+    assert r.status_code == 404 and r.json() == {"detail": "Not Found", "success": False, "message": "Not Found",
+                                                  "error_code": "HTTP_ERROR"}
     assert anon_client.delete("/api/definitely/not/here").status_code == 404
 
 

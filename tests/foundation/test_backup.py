@@ -247,7 +247,8 @@ def test_declared_oversized_body_is_refused_before_it_is_read(client, runtime):
     huge = str(10**12)
     r = client.post("/api/restore", content=b"tiny", headers={"Content-Length": huge,
                                                              "Content-Type": "multipart/form-data; boundary=x"})
-    assert r.status_code == 413 and r.json() == {"detail": "request body too large"}
+    assert r.status_code == 413 and r.json() == {"detail": "request body too large", "success": False,
+                                                  "message": "request body too large", "error_code": "TOO_LARGE"}
     r = client.post("/api/config", content=b"{}", headers={"Content-Length": "-5", "Content-Type": "application/json"})
     assert r.status_code == 400
     assert not list(runtime.backups_dir.glob("pre-restore-*"))

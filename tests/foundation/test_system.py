@@ -30,8 +30,8 @@ def test_security_headers(anon_client, client):
 
 
 def test_version_and_system_info(client):
-    assert client.get("/api/version").json() == {"version": __version__, "local": __version__, "remote": None,
-                                                 "is_update_available": False}
+    bare = {"version": __version__, "local": __version__, "remote": None, "is_update_available": False}
+    assert client.get("/api/version").json() == {**bare, "success": True, "message": "OK", "data": bare}
     info = client.get("/api/system-info").json()
     for key in ("platform", "os_version", "cpu_model", "cpu_cores", "total_memory", "used_memory", "free_memory",
                 "memory_percent", "is_docker", "python_version", "curatarr_version"):
@@ -52,7 +52,8 @@ def test_releases_come_from_the_packaged_changelog(client):
 def test_echo_test_endpoint(client):
     r = client.post("/api/test", json={"message": "hi", "data": {"a": [1, 2]}})
     assert r.status_code == 200
-    assert r.json() == {"success": True, "received": {"message": "hi", "data": {"a": [1, 2]}}}
+    bare = {"success": True, "received": {"message": "hi", "data": {"a": [1, 2]}}}
+    assert r.json() == {**bare, "message": "OK", "data": {"received": bare["received"]}}  # CHUB's envelope too
     assert client.post("/api/test", json={"message": "x" * 10_001}).status_code == 422
 
 
@@ -101,7 +102,8 @@ def test_module_folders_are_roots_too(client, tmp_path):
 def test_folder_create(client, runtime):
     target = runtime.data_dir / "new" / "nested"
     r = client.post("/api/folder", json={"path": str(target)})
-    assert r.status_code == 201 and r.json() == {"success": True, "path": str(target)}
+    assert r.status_code == 201 and r.json() == {"success": True, "path": str(target), "message": "OK",
+                                         "data": {"path": str(target)}}
     assert target.is_dir()
     assert client.post("/api/folder", json={"path": str(target)}).status_code == 409
     assert client.post("/api/folder", json={"path": ""}).status_code == 422

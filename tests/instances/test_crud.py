@@ -38,10 +38,11 @@ def test_create_list_get_masks_secrets(client, sim_instances, runtime):
     assert set(listing.json()) >= {"radarr", "sonarr", "plex", "jellyfin", "emby", "tmdb", "fanart", "tvdb"}
     assert cfg["api"] not in listing.text
     one = client.get("/api/instances/radarr_main").json()
-    assert one == {"url": cfg["url"], "api": MASK, "enabled": True, "name": "radarr_main", "service": "radarr",
-                   "type": "radarr"}
+    bare = {"url": cfg["url"], "api": MASK, "enabled": True, "name": "radarr_main", "service": "radarr",
+            "type": "radarr"}
+    assert one == {**bare, "success": True, "message": "OK", "data": bare}  # CHUB's envelope too
     only_plex = client.get("/api/instances", params={"type": "plex"}).json()
-    assert only_plex == {"plex": {}}
+    assert only_plex == {"plex": {}, "success": True, "message": "OK", "data": {"plex": {}}}
     # stored for real in config.yml
     assert runtime.config.get_section("instances")["radarr"]["radarr_main"]["api"] == cfg["api"]
     assert cfg["api"] not in client.get("/api/config").text
@@ -172,8 +173,9 @@ def test_delete_refuses_referenced_instance_unless_forced(client, sim_instances,
     r = client.delete("/api/instances/r1")
     assert r.status_code == 409 and "upgradinatorr" in r.json()["detail"]
     assert client.delete("/api/instances/r2", params={"service": "plex"}).status_code == 404
+    bare = {"name": "r2", "service": "radarr", "type": "radarr", "deleted": True}
     assert client.delete("/api/instances/r2", params={"service": "radarr"}).json() == {
-        "name": "r2", "service": "radarr", "type": "radarr", "deleted": True}
+        **bare, "success": True, "message": "OK", "data": bare}  # CHUB's envelope too
     assert client.delete("/api/instances/r1", params={"force": "true"}).status_code == 200
     assert runtime.config.get_section("instances")["radarr"] == {}
     assert client.delete("/api/instances/r1").status_code == 404
@@ -205,4 +207,6 @@ def test_refresh_without_a_job_queue_is_503_not_inline(runtime, sim_instances):
     token, _ = runtime.auth.setup("admin", "admin-pass-123")
     with TestClient(create_app(runtime, start_services=False)) as c:  # no lifecycle hooks: no rt.jobs
         r = c.post("/api/instances/r1/refresh", headers={"Authorization": f"Bearer {token}"})
-    assert r.status_code == 503 and r.json() == {"detail": "job queue not running; cannot queue a cache refresh"}
+    detail = "job queue not running; cannot queue a cache refresh"
+    assert r.status_code == 503 and r.json() == {"detail": detail, "success": False, "message": detail,
+                                                 "error_code": "HTTP_ERROR"}

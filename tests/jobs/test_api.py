@@ -92,7 +92,8 @@ def test_cancel_via_api_and_already_running(client, controls):
 def test_patch_enable_disable_restores_schedule(client):
     assert client.patch("/api/modules/stepper", json={"enabled": True}).status_code == 400
     r = client.patch("/api/modules/stepper", json={"enabled": True, "schedule": "daily(04:00)"})
-    assert r.json() == {"module": "stepper", "enabled": True, "schedule": "daily(04:00)"}
+    bare = {"module": "stepper", "enabled": True, "schedule": "daily(04:00)"}
+    assert r.json() == {**bare, "success": True, "message": "OK", "data": bare}  # CHUB's envelope too
     assert client.patch("/api/modules/stepper", json={"enabled": False}).json()["enabled"] is False
     assert client.get("/api/schedule").json()["schedule"] == {}
     assert client.patch("/api/modules/stepper", json={"enabled": True}).json()["schedule"] == "daily(04:00)"
@@ -138,7 +139,7 @@ def test_jobs_filter_paginate_stats_record_log_retry_purge(client):
     retried = wait(client, r.json()["job_id"])
     assert retried["source"] == "retry" and retried["retry_of"] == failing and retried["status"] == "error"
     purge = client.delete("/api/jobs/old", params={"days": 1}).json()
-    assert purge == {"deleted": 0, "days": 1}
+    assert purge == {"deleted": 0, "days": 1, "success": True, "message": "OK", "data": {"deleted": 0, "days": 1}}
     assert client.delete("/api/jobs/old", params={"days": 0}).status_code == 422
 
 

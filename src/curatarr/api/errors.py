@@ -1,11 +1,17 @@
-"""Every error leaves as JSON ``{"detail": …}`` with the right status; never a stack trace.
+"""Every error leaves as JSON with the right status; never a stack trace. Built here, once.
 
-Domain errors (:mod:`curatarr.errors`, which connector errors are too) are mapped here, once: their
-``http_status``, their ``body()`` and their ``headers``."""
+Each error answer is the seed's ``{"detail": …}`` (unchanged) plus CHUB's error envelope in the same
+object: ``"success": false``, ``"message"`` (the detail text, or a summary for a validation error) and
+``"error_code"`` (CHUB's codes: ``AUTH_REQUIRED``, ``VALIDATION_ERROR``, ``JOB_NOT_FOUND``, …), and
+``"data"`` where there is more to say (pydantic's error list for a 422). See docs/api.md, "Conventions".
+
+Domain errors (:mod:`curatarr.errors`, which connector errors are too) carry their own ``code``;
+the other exception classes get theirs from the table below."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any, Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,10 +23,63 @@ from curatarr.config.store import ConfigError
 from curatarr.errors import DomainError
 from curatarr.security.archives import ArchiveRejected
 from curatarr.security.paths import PathRejected
-from curatarr.errors import DomainError
 from curatarr.security.urls import UnsafeURL
 
 log = logging.getLogger("curatarr.api")
+
+# Error codes of plain HTTP errors by status (anything else: HTTP_ERROR, CHUB's generic code).
+HTTP_STATUS_CODES = {413: "TOO_LARGE", 429: "RATE_LIMITED"}
+# Query parameters and headers that carry credentials: a 401 with one of them means "they were wrong".
+_CREDENTIAL_HEADERS = ("authorization", "x-api-key")
+_CREDENTIAL_PARAMS = ("api_key", "token")
+
+
+def error_body(detail: Any, code: str, *, message: str | None = None, data: Any = None) -> dict[str, Any]:
+    """The JSON body of an error answer: the seed's ``detail`` plus CHUB's error envelope."""
+    body: dict[str, Any] = {"detail": detail, "success": False,
+                            "message": message if message is not None else _message_of(detail),
+                            "error_code": code}
+    if data is not None:
+        body["data"] = data
+    return body
+
+
+def error_response(status: int, detail: Any, code: str, *, message: str | None = None, data: Any = None,
+                   headers: Mapping[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(detail, code, message=message, data=data), status_code=status,
+                        headers=dict(headers) if headers else None)
+
+
+def http_error_code(status: int) -> str:
+    return HTTP_STATUS_CODES.get(status, "HTTP_ERROR")
+
+
+def _message_of(detail: Any) -> str:
+    if isinstance(detail, str):
+        return detail
+    if isinstance(detail, list):
+        return validation_summary(detail)
+    return "Request failed"
+
+
+def validation_summary(errors: list) -> str:
+    """One line for a list of field errors: ``Validation failed: body.password: Field required``."""
+    parts = []
+    for err in errors[:3]:
+        if isinstance(err, dict):
+            loc = ".".join(str(p) for p in err.get("loc", []))
+            parts.append(f"{loc}: {err.get('msg', 'invalid')}" if loc else str(err.get("msg", "invalid")))
+    more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
+    return "Validation failed" + (": " + "; ".join(parts) if parts else "") + more
+
+
+def auth_failure_code(request: Request) -> str:
+    """401 code: AUTH_TOKEN_INVALID when the request carried credentials, AUTH_REQUIRED when none."""
+    if any(request.headers.get(h) for h in _CREDENTIAL_HEADERS):
+        return "AUTH_TOKEN_INVALID"
+    if any(request.query_params.get(p) for p in _CREDENTIAL_PARAMS):
+        return "AUTH_TOKEN_INVALID"
+    return "AUTH_REQUIRED"
 
 
 def _clean_validation_errors(errors: list) -> list:
@@ -32,45 +91,54 @@ def _clean_validation_errors(errors: list) -> list:
     return out
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, *, error_headers: Mapping[str, str] | None = None) -> None:
+    """Map every exception class to its answer. ``error_headers`` go on 500 answers, which are sent
+    by the outermost middleware and so skip the other middlewares (security headers)."""
+
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException):
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        code = getattr(exc, "error_code", None) or (
+            auth_failure_code(request) if exc.status_code == 401 else http_error_code(exc.status_code))
+        return error_response(exc.status_code, exc.detail, code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError):
-        return JSONResponse({"detail": _clean_validation_errors(exc.errors())}, status_code=422)
+        errors = _clean_validation_errors(exc.errors())
+        return error_response(422, errors, "VALIDATION_ERROR", data=errors)
 
     @app.exception_handler(ConfigError)
     async def config_error(_request: Request, exc: ConfigError):
-        detail = _clean_validation_errors(exc.errors) if exc.errors else str(exc)
-        return JSONResponse({"detail": detail, "message": str(exc)}, status_code=422)
+        errors = _clean_validation_errors(exc.errors) if exc.errors else None
+        return error_response(422, errors if errors else str(exc), "CONFIG_VALIDATION_ERROR", message=str(exc),
+                              data=errors)
 
     @app.exception_handler(AuthError)
     async def auth_error(_request: Request, exc: AuthError):
-        return JSONResponse({"detail": str(exc)}, status_code=exc.status)
+        return error_response(exc.status, str(exc), exc.code)
 
     @app.exception_handler(PathRejected)
     async def path_error(_request: Request, exc: PathRejected):
-        return JSONResponse({"detail": str(exc)}, status_code=exc.status)
-
-    @app.exception_handler(DomainError)
-    async def domain_error(_request: Request, exc: DomainError):
-        return JSONResponse({"detail": exc.message}, status_code=exc.status, headers=exc.headers)
+        return error_response(exc.status, str(exc), "PATH_NOT_ALLOWED" if exc.status == 403 else "INVALID_PATH")
 
     @app.exception_handler(UnsafeURL)
     async def url_error(_request: Request, exc: UnsafeURL):
-        return JSONResponse({"detail": f"URL refused: {exc}"}, status_code=400)
+        return error_response(400, f"URL refused: {exc}", "URL_BLOCKED")
 
     @app.exception_handler(ArchiveRejected)
     async def archive_error(_request: Request, exc: ArchiveRejected):
-        return JSONResponse({"detail": str(exc)}, status_code=400)
+        return error_response(400, str(exc), "INVALID_BACKUP")
 
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError):
-        return JSONResponse(exc.body(), status_code=exc.http_status, headers=exc.headers)
+        body = exc.body()
+        detail = body.pop("detail", exc.message)
+        answer = {**body, **error_body(detail, exc.code, message=exc.message, data=exc.data)}
+        return JSONResponse(answer, status_code=exc.http_status, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse({"detail": "Internal server error"}, status_code=500)
+        headers = dict(error_headers or {})
+        if request.url.path.startswith("/api/"):
+            headers.setdefault("Cache-Control", "no-store")
+        return error_response(500, "Internal server error", "INTERNAL_ERROR", headers=headers)

@@ -29,11 +29,13 @@ API_KEY_PREFIX = "cur_"
 
 
 class AuthError(Exception):
-    """A rejected auth operation; ``status`` is the HTTP status to answer with."""
+    """A rejected auth operation; ``status`` is the HTTP status to answer with, ``code`` the
+    machine-readable error code (CHUB's ``AUTH_*`` codes)."""
 
-    def __init__(self, message: str, status: int = 400):
+    def __init__(self, message: str, status: int = 400, code: str | None = None):
         super().__init__(message)
         self.status = status
+        self.code = code or ("VALIDATION_ERROR" if status == 422 else "NOT_FOUND" if status == 404 else "AUTH_ERROR")
 
 
 @dataclass(frozen=True)
@@ -70,11 +72,11 @@ def password_fingerprint(secret: str, password_hash: str) -> str:
 
 def validate_credentials(username: str, password: str) -> None:
     if not isinstance(username, str) or not username.strip() or len(username) > 150:
-        raise AuthError("username must be 1-150 characters", 422)
+        raise AuthError("username must be 1-150 characters", 422, "AUTH_SETUP_INVALID")
     if any(ord(c) < 32 for c in username):
-        raise AuthError("username contains control characters", 422)
+        raise AuthError("username contains control characters", 422, "AUTH_SETUP_INVALID")
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthError(f"password must be at least {MIN_PASSWORD_LENGTH} characters", 422)
+        raise AuthError(f"password must be at least {MIN_PASSWORD_LENGTH} characters", 422, "AUTH_PASSWORD_TOO_SHORT")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise AuthError(f"password must be at most {MAX_PASSWORD_LENGTH} characters", 422)
 
@@ -101,7 +103,7 @@ class AuthService:
         the user, so the database refuses every other one; no check-then-insert race."""
         validate_credentials(username, password)
         if self.is_configured():  # the cheap answer for the common case; the row below decides
-            raise AuthError("setup has already been completed", 403)
+            raise AuthError("setup has already been completed", 403, "AUTH_ALREADY_CONFIGURED")
         password_hash = hash_password(password, self._bcrypt_rounds())
         try:
             with self.db.session() as s:
@@ -109,7 +111,7 @@ class AuthService:
                 s.flush()  # claim the singleton before anything else is written
                 s.add(User(username=username.strip(), password_hash=password_hash, is_admin=True))
         except IntegrityError:
-            raise AuthError("setup has already been completed", 403) from None
+            raise AuthError("setup has already been completed", 403, "AUTH_ALREADY_CONFIGURED") from None
         return self.issue(username.strip())
 
     def authenticate(self, username: str, password: str) -> User | None:
@@ -124,15 +126,15 @@ class AuthService:
 
     def login(self, username: str, password: str) -> tuple[str, TokenClaims]:
         if not self.is_configured():
-            raise AuthError("no user exists yet; run setup first", 403)
+            raise AuthError("no user exists yet; run setup first", 403, "AUTH_NOT_CONFIGURED")
         user = self.authenticate(username, password)
         if user is None:
-            raise AuthError("invalid username or password", 401)
+            raise AuthError("invalid username or password", 401, "AUTH_INVALID_CREDENTIALS")
         return self.issue(user.username)
 
     def change_password(self, username: str, current: str, new: str) -> None:
         if self.authenticate(username, current) is None:
-            raise AuthError("current password is wrong", 400)
+            raise AuthError("current password is wrong", 400, "AUTH_INVALID_CREDENTIALS")
         validate_credentials(username, new)
         with self.db.session() as s:
             user = s.scalar(select(User).where(User.username == username))

@@ -62,7 +62,7 @@ def plex_libraries(rt: "Runtime", name: str) -> dict:
     type, UnsafeURL for a refused URL, connector errors as they come)."""
     ref = find_instance(rt, name)
     if ref is None:
-        raise NotFound(f"no instance named {name!r}")
+        raise NotFound(f"no instance named {name!r}", code="INSTANCE_NOT_FOUND")
     if Capability.PLEX_SECTIONS not in (media_capabilities(ref) or ()):
         raise Invalid(f"instance {name!r} is a {ref.type} instance, not plex")
     check_url(ref.url)

@@ -30,7 +30,10 @@ NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 # Top-level config sections that are not module sections (never searched for references).
 CORE_SECTIONS = frozenset({"general", "auth", "database", "backup", "user_interface", "instances", "schedule",
                            "notifications"})
-_RESERVED_KEYS = frozenset({"service", "type", "name", "apiKey", "api_key", "instance_type", "id"})
+# The answer's CHUB envelope (success/message/data/error_code) is never a setting: a UI sends back
+# what it was shown (docs/api.md, Conventions).
+_RESERVED_KEYS = frozenset({"service", "type", "name", "apiKey", "api_key", "instance_type", "id",
+                            "success", "message", "data", "error_code"})
 
 
 class InstanceError(ValueError):

@@ -41,7 +41,7 @@ def start_run(rt: "Runtime", name: str, body: Any, *, source: str, client: str |
     queue = jobs_of(rt)
     state = queue.states.state(name)
     if not module.allow_concurrent and state.get("status") in BUSY_STATES:
-        raise Conflict(f"{name} is already {state['status']} (job {state.get('job_id')})")
+        raise Conflict(f"{name} is already {state['status']} (job {state.get('job_id')})", code="MODULE_ALREADY_RUNNING")
     section = rt.config.get_section(name) or {}
     validate_overrides(rt, module, overrides, resolve_dry_run(module, section, overrides, dry_run))
     job_id = queue.submit(name, overrides=overrides or None, dry_run=dry_run, priority=priority, source=source,
@@ -61,7 +61,7 @@ def history(rt: "Runtime", module: str | None, status: str | None, limit: int, o
 def module_job(queue: "LocalJobQueue", name: str, job_id: int) -> dict:
     job = queue.get(job_id)
     if job is None or job["module"] != name:
-        raise NotFound(f"job {job_id} of {name} not found")
+        raise NotFound(f"job {job_id} of {name} not found", code="JOB_NOT_FOUND")
     return job
 
 
@@ -69,7 +69,7 @@ def cancel_module_job(queue: "LocalJobQueue", name: str, job_id: int) -> str:
     """Ask the module's job to stop; ``"cancelled"`` when it already has, else ``"cancelling"``."""
     job = module_job(queue, name, job_id)
     if job["status"] in FINAL_STATES:
-        raise Invalid(f"job {job_id} is not running (it ended {job['status']})")
+        raise Invalid(f"job {job_id} is not running (it ended {job['status']})", code="JOB_NOT_RUNNING")
     queue.cancel(job_id)
     after = queue.get(job_id) or job
     return "cancelled" if after["status"] == "cancelled" else "cancelling"

@@ -22,7 +22,7 @@ def check_module(name: Any) -> str:
     if not isinstance(name, str) or not name:
         raise Invalid("module is required")
     if not registry.exists(name):
-        raise Invalid(f"unknown module {name!r}")
+        raise Invalid(f"unknown module {name!r}", code="INVALID_MODULE_NAME")
     module = registry.try_get(name)
     if module is not None and module.hidden:
         raise Invalid(f"{name} is a system module; its schedule is fixed")
@@ -107,11 +107,11 @@ def preview(rt: "Runtime", rule: str, count: int) -> dict:
 
 def known_module_schedule(rt: "Runtime", module: str) -> dict:
     if not registry.exists(module):
-        raise NotFound(f"module {module!r} not found")
+        raise NotFound(f"module {module!r} not found", code="MODULE_NOT_FOUND")
     return module_schedule(rt, module)
 
 
 def clear_module_schedule(rt: "Runtime", module: str) -> None:
     if module not in (rt.config.settings.schedule or {}):
-        raise NotFound(f"{module} has no schedule")
+        raise NotFound(f"{module} has no schedule", code="SCHEDULE_NOT_FOUND")
     rt.config.delete_key("schedule", module)

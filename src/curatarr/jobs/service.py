@@ -35,7 +35,7 @@ def scheduler_of(rt: "Runtime") -> "Scheduler | None":
 
 def module_or_404(name: str) -> Module:
     if not registry.exists(name):
-        raise NotFound(f"module {name!r} not found")
+        raise NotFound(f"module {name!r} not found", code="MODULE_NOT_FOUND")
     module = registry.try_get(name)
     if module is None:
         raise Unavailable(f"module {name!r} could not be loaded (see the general log)")
@@ -180,7 +180,7 @@ def check_source(source: str | None) -> None:
 def job_or_404(queue: "LocalJobQueue", job_id: int) -> dict:
     job = queue.get(job_id)
     if job is None:
-        raise NotFound(f"job {job_id} not found")
+        raise NotFound(f"job {job_id} not found", code="JOB_NOT_FOUND")
     return job
 
 
@@ -216,7 +216,7 @@ def retry_job(queue: "LocalJobQueue", job_id: int) -> int:
     """Queue a finished job again; returns the new job's id."""
     job = job_or_404(queue, job_id)
     if job["status"] not in FINAL_STATES:
-        raise Invalid(f"job {job_id} is {job['status']}; only finished jobs can be retried")
+        raise Invalid(f"job {job_id} is {job['status']}; only finished jobs can be retried", code="JOB_RETRY_INVALID_STATE")
     if not registry.exists(job["module"]):
         raise Invalid(f"module {job['module']!r} no longer exists")
     return queue.retry(job_id)
@@ -226,7 +226,7 @@ def cancel_job(queue: "LocalJobQueue", job_id: int) -> str:
     """Ask a job to stop; ``"cancelled"`` when it already has, else ``"cancelling"``."""
     job = job_or_404(queue, job_id)
     if job["status"] in FINAL_STATES:
-        raise Invalid(f"job {job_id} already ended ({job['status']})")
+        raise Invalid(f"job {job_id} already ended ({job['status']})", code="JOB_NOT_RUNNING")
     queue.cancel(job_id)
     after = queue.get(job_id) or job
     return "cancelled" if after["status"] == "cancelled" else "cancelling"

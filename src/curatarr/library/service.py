@@ -71,6 +71,17 @@ def item_summary(m: MediaItem) -> dict[str, Any]:
     }
 
 
+def linked_pks(s, pks: list[int]) -> set[int]:
+    """The pks among ``pks`` of items linked across roles (an *arr item a media server holds, a media
+    server item an *arr manages): what "matched" means in this library (the media stats count the same)."""
+    out: set[int] = set()
+    for i in range(0, len(pks), 500):
+        chunk = pks[i:i + 500]
+        out.update(s.scalars(select(MediaLink.arr_pk).where(MediaLink.arr_pk.in_(chunk))))
+        out.update(s.scalars(select(MediaLink.server_pk).where(MediaLink.server_pk.in_(chunk))))
+    return out
+
+
 class LibraryService:
     def __init__(self, rt: "Runtime"):
         self.rt = rt
@@ -105,7 +116,9 @@ class LibraryService:
                 rows = page_rows(s, pks)
             else:
                 rows, total = search(s, params)
-            out: dict[str, Any] = {"items": [item_summary(r) for r in rows], "total": total,
+            linked = linked_pks(s, [r.pk for r in rows])
+            items = [{**item_summary(r), "matched": r.pk in linked} for r in rows]
+            out: dict[str, Any] = {"items": items, "total": total,
                                    "limit": params.limit, "offset": params.offset}
             if with_facets:
                 out["facets"] = index.facets(params, mask=mask) if index is not None else facets(s, params)
@@ -145,6 +158,7 @@ class LibraryService:
             })
             out["children"] = self._children(s, m.pk)
             out["links"] = self._links(s, m)
+            out["matched"] = bool(out["links"])
         return out
 
     def record(self, media_id: str) -> MediaItem:

@@ -33,7 +33,7 @@ def list_directory(rt: "Runtime", path: str | None, *, include_files: bool) -> d
         return {"path": str(target), "parent": _parent(target, roots), "exists": False, "writable": False,
                 "directories": [], "files": [], "roots": root_names}
     if not target.is_dir():
-        raise Invalid("path is not a directory")
+        raise Invalid("path is not a directory", code="INVALID_PATH")
     dirs, files = [], []
     try:
         entries = sorted(os.scandir(target), key=lambda e: e.name.lower())
@@ -59,7 +59,7 @@ def create_folder(rt: "Runtime", path: str) -> Path:
     """Create ``path`` (and its parents) inside the roots; returns it."""
     target = safe_path(path, rt.roots())
     if target.exists():
-        raise Conflict("folder already exists")
+        raise Conflict("folder already exists", code="FOLDER_EXISTS")
     try:
         target.mkdir(parents=True)
     except OSError as exc:

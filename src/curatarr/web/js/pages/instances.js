@@ -184,7 +184,9 @@ export async function render(root, ctx) {
   const pageCtx = { ...ctx, onEdit: (inst) => instanceForm(ctx, types, inst, reload).catch((err) => ctx.toast(err.message, "error")) };
 
   function draw(data) {
-    const all = Object.entries(data).flatMap(([service, named]) => Object.entries(named).map(([name, cfg]) => ({ ...cfg, name, service })));
+    // Only the type keys: the answer also carries CHUB's envelope (success, message, data).
+    const all = Object.entries(data).filter(([service]) => service in typeInfo)
+      .flatMap(([service, named]) => Object.entries(named).map(([name, cfg]) => ({ ...cfg, name, service })));
     if (!all.length) {
       list.replaceChildren(emptyState("No instances yet. Add your Radarr, Sonarr, Plex … to get started."));
       return;
