@@ -20,7 +20,7 @@ from curatarr.instances import service
 from curatarr.instances.factory import list_instances
 from curatarr.instances.health import cached_or_probe, probe, probe_config
 from curatarr.instances.logstore import get_store
-from curatarr.instances.stats import instance_stats
+from curatarr.library.instance_stats import instance_stats
 from curatarr.instances.types import INSTANCE_TYPE_SPECS, field_schema, get_type, json_schema
 from curatarr.runtime import Runtime
 
