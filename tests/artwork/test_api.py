@@ -82,7 +82,7 @@ def test_template_crud_and_validation_errors_point_at_the_field(client):
     assert client.delete("/api/artwork/templates/classic-poster").status_code == 409
     assert client.delete("/api/artwork/templates/my-poster").json()["success"] is True
     assert client.get("/api/artwork/templates/my-poster").status_code == 404
-    assert client.post("/api/artwork/templates", content=b"{nope", headers={"content-type": "application/json"}).status_code == 400
+    assert client.post("/api/artwork/templates", content=b"{nope", headers={"content-type": "application/json"}).status_code == 422
 
 
 def test_preview_with_upload(client):

@@ -56,7 +56,7 @@ def test_bad_arr_input_is_a_clear_4xx(client, body, status, needle):
 
 
 def test_non_json_and_non_object_bodies(client):
-    assert client.post("/api/webhook/arr", content=b"{nope", headers={"Content-Type": "application/json"}).status_code == 400
+    assert client.post("/api/webhook/arr", content=b"{nope", headers={"Content-Type": "application/json"}).status_code == 422
     assert client.post("/api/webhook/arr", json=[1, 2]).status_code == 400
     assert client.post("/api/webhook/tautulli", content=b"").status_code == 400
 

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from curatarr.api.deps import ArtworkDep
+from curatarr.api.deps import ArtworkDep, raw_json
 from curatarr.api.schemas import artwork as schemas
 from curatarr.artwork.compose import RenderInputs, render
 from curatarr.artwork.errors import ArtworkError, TemplateError
@@ -58,7 +58,7 @@ def template_schema():
              response_model=schemas.TemplateValidation, response_model_exclude_unset=True,
              openapi_extra=schemas.TEMPLATE_BODY)
 async def validate(request: Request):
-    body = await _json_body(request)
+    body = await raw_json(request)
     try:
         template = validate_template(body)
     except TemplateError as exc:
@@ -78,7 +78,7 @@ def get_template(service: ArtworkDep, template_id: str):
 @router.post("/api/artwork/templates", summary="Create a template", status_code=201, response_model=schemas.Template,
              response_model_exclude_unset=True, openapi_extra=schemas.TEMPLATE_BODY)
 async def create_template(service: ArtworkDep, request: Request):
-    body = await _json_body(request)
+    body = await raw_json(request)
     try:
         template = service.store.create(body)
     except ArtworkError as exc:
@@ -89,7 +89,7 @@ async def create_template(service: ArtworkDep, request: Request):
 @router.put("/api/artwork/templates/{template_id}", summary="Replace a template", response_model=schemas.Template,
             response_model_exclude_unset=True, openapi_extra=schemas.TEMPLATE_BODY)
 async def update_template(service: ArtworkDep, template_id: str, request: Request):
-    body = await _json_body(request)
+    body = await raw_json(request)
     try:
         return _template_json(service.store.update(template_id, body))
     except ArtworkError as exc:
@@ -107,13 +107,6 @@ def delete_template(service: ArtworkDep, template_id: str):
 
 
 # ---------------------------------------------------------------- preview
-
-
-async def _json_body(request: Request) -> Any:
-    try:
-        return await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise HTTPException(400, "request body must be JSON") from None
 
 
 def _parse_json_field(value: Any, name: str) -> Any:
@@ -154,7 +147,7 @@ async def _preview_request(request: Request) -> dict:
         out["image"] = await _read_upload(form.get("image"), "image")
         out["logo"] = await _read_upload(form.get("logo"), "logo")
         return out
-    body = await _json_body(request)
+    body = await raw_json(request)
     if not isinstance(body, dict):
         raise HTTPException(400, "request body must be a JSON object")
     texts = body.get("texts") or {}
@@ -240,7 +233,7 @@ async def test_sheet_endpoint(service: ArtworkDep, request: Request):
     raw = await request.body()
     body = {}
     if raw.strip():
-        body = await _json_body(request)
+        body = await raw_json(request)
         if not isinstance(body, dict):
             raise HTTPException(400, "request body must be a JSON object")
     try:

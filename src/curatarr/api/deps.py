@@ -11,9 +11,10 @@ service on first use.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
 
 from curatarr.artwork.service import ArtworkService, artwork_service
 from curatarr.auth.deps import current_principal
@@ -55,3 +56,18 @@ class Page:
     def __init__(self, limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0, le=10_000_000)):
         self.limit = limit
         self.offset = offset
+
+
+def invalid_json(message: str = "the request body is not valid JSON") -> RequestValidationError:
+    """The 422 a malformed JSON body gets on every route, also on routes that read the raw body
+    themselves (FastAPI's own answer for routes with a body model has the same shape)."""
+    return RequestValidationError([{"type": "json_invalid", "loc": ("body",), "msg": message}])
+
+
+async def raw_json(request: Request) -> Any:
+    """The request's JSON body, for routes that take JSON or multipart and parse it themselves;
+    malformed JSON → 422 like every other route."""
+    try:
+        return await request.json()
+    except (ValueError, UnicodeDecodeError):  # json.JSONDecodeError is a ValueError
+        raise invalid_json() from None

@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 
-from curatarr.api.deps import RuntimeDep
+from curatarr.api.deps import RuntimeDep, invalid_json
 from curatarr.api.schemas import webhook_arr as schemas
 from curatarr.auth.deps import webhook_auth
 from curatarr.jobs.webhooks import origin_from_request
@@ -32,7 +32,7 @@ async def _json_object(request: Request) -> dict:
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise HTTPException(400, "the request body is not valid JSON") from None
+        raise invalid_json() from None
     if not isinstance(body, dict):
         raise HTTPException(400, "the webhook body must be a JSON object")
     return body
