@@ -145,10 +145,14 @@ def test_demo_config_points_every_instance_at_a_simulator():
 
 @pytest.mark.slow
 def test_run_now_does_real_work_for_every_demo_module(tmp_path):
-    """Non-negotiable: every module the demo configures does real work against the simulators."""
-    from curatarr.demo import DEMO_MODULES, prepare
+    """Non-negotiable: every module the demo configures does real work against the simulators.
 
-    demo = prepare(tmp_path / "demo-data")
+    The demo's own configuration over a smaller sample library than the demo serves (the poster
+    maker renders every asset of it at full size; the demo's 50 movies and 10 shows took ~100 s)."""
+    from curatarr.demo import DEMO_MODULES, prepare
+    from curatarr.sims.library import SampleLibrary
+
+    demo = prepare(tmp_path / "demo-data", library=SampleLibrary.generate(movies=12, shows=2, artists=2))
     try:
         rt = demo.runtime
         rt.start()

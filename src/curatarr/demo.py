@@ -17,7 +17,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from curatarr.sims.library import SampleLibrary
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo"  # below the normal 8-character minimum on purpose; created directly, not via the API
@@ -178,8 +181,10 @@ class Demo:
             self.cluster.stop()
 
 
-def prepare(data_dir: Path | str = "./demo-data", *, keep: bool = False, services: tuple[str, ...] = DEMO_SERVICES) -> Demo:
-    """Start the simulators and build a configured runtime (nothing is served yet)."""
+def prepare(data_dir: Path | str = "./demo-data", *, keep: bool = False, services: tuple[str, ...] = DEMO_SERVICES,
+            library: SampleLibrary | None = None) -> Demo:
+    """Start the simulators and build a configured runtime (nothing is served yet). ``library`` is the
+    sample library the simulators serve (default :meth:`SampleLibrary.demo`)."""
     from curatarr.runtime import Runtime
     from curatarr.sims.library import SampleLibrary
     from curatarr.sims.server import SimCluster
@@ -188,7 +193,7 @@ def prepare(data_dir: Path | str = "./demo-data", *, keep: bool = False, service
     data_dir = Path(data_dir).expanduser().resolve()
     prepare_data_dir(data_dir, keep=keep)
     names = available_services(services)
-    cluster = SimCluster(SampleLibrary.demo(), services=names).start()
+    cluster = SimCluster(library or SampleLibrary.demo(), services=names).start()
     try:
         rt = Runtime(data_dir)
         for folder in DEMO_FOLDERS:
