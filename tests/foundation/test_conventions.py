@@ -236,6 +236,7 @@ def test_each_error_class_answers_detail_and_its_error_code(demo):
     _error(demo.get("/api/jobs/987654"), 404, "JOB_NOT_FOUND")
     _error(demo.get("/api/modules/nope"), 404, "MODULE_NOT_FOUND")
     _error(demo.get("/api/modules/nope/schema"), 404, "MODULE_NOT_FOUND")
+    _error(demo.get("/api/config", params={"section": "nope"}), 404, "SECTION_NOT_FOUND")
     _error(demo.delete("/api/schedule/poster_maker"), 404, "SCHEDULE_NOT_FOUND")
     _error(demo.get("/api/directory", params={"path": "/etc"}), 403, "PATH_NOT_ALLOWED")
 

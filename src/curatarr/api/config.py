@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 
 from curatarr.api.deps import RuntimeDep
 from curatarr.api.schemas.config import ConfigAnswer, ConfigWriteBody
 from curatarr.config import mask_secrets
 from curatarr.config.models import DISPLAY_NAMES, UI_GROUPS, tooltips
+from curatarr.errors import NotFound
 from curatarr.runtime import Runtime
 
 router = APIRouter(tags=["Config"])
@@ -17,7 +18,7 @@ def config_answer(rt: Runtime, section: str | None = None) -> dict:
     data = mask_secrets(rt.config.as_dict())
     if section is not None:
         if section not in data:
-            raise HTTPException(404, f"config section {section!r} not found")
+            raise NotFound(f"config section {section!r} not found", code="SECTION_NOT_FOUND")
         data = {section: data[section]}
     return {"success": True, "config": data, "ui_groups": UI_GROUPS, "display_names": DISPLAY_NAMES,
             "tooltips": tooltips(), "using_flat_structure": False}
