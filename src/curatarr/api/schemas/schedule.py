@@ -11,15 +11,20 @@ from curatarr.api.schemas.bodies import RequestModel, documented_body
 from curatarr.api.schemas.common import ApiModel, ChubEnvelope
 
 
-class ModuleRule(ApiModel):
-    module: str
-    schedule: str | None = Field(None, description="the rule text (cron, daily HH:MM, interval …); null = manual only")
+class RuleTimes(ApiModel):
+    """A rule's description, next run times and last firing (shared by the read and write answers)."""
+
     description: str | None = None
     next_run: str | None = None
     next_runs: list[str] | None = None
     next_runs_local: list[str] | None = None
     last_fired: str | None = None
     error: str | None = None
+
+
+class ModuleRule(RuleTimes):
+    module: str
+    schedule: str | None = Field(None, description="the rule text (cron, daily HH:MM, interval …); null = manual only")
 
 
 class ModuleSchedule(ModuleRule, ChubEnvelope):
@@ -34,18 +39,12 @@ class ScheduleAnswer(ChubEnvelope):
     scheduler_running: bool | None = None
 
 
-class ScheduleSaved(ChubEnvelope):
+class ScheduleSaved(RuleTimes, ChubEnvelope):
     """After a write: one module's rule (as ``GET /api/schedule/{module_id}``) when one was set, else
     the whole schedule (as ``GET /api/schedule``); both with ``message``."""
 
     module: str | None = None
     schedule: str | dict[str, str | None] | None = None
-    description: str | None = None
-    next_run: str | None = None
-    next_runs: list[str] | None = None
-    next_runs_local: list[str] | None = None
-    last_fired: str | None = None
-    error: str | None = None
     rules: list[ModuleRule] | None = None
     system: list[dict[str, Any]] | None = None
     timezone: str | None = None
