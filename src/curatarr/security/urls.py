@@ -77,15 +77,18 @@ def parse_ipv4(host: str) -> ipaddress.IPv4Address | None:
     parts = host.split(".")
     if not 1 <= len(parts) <= 4 or any(not p or not p.isascii() or not p.isalnum() for p in parts):
         return None
-    values = [_ipv4_part(p) for p in parts]
-    if any(v is None for v in values):
-        return None
+    values: list[int] = []
+    for part in parts:
+        value = _ipv4_part(part)
+        if value is None:
+            return None
+        values.append(value)
     *head, last = values
-    if any(v > 0xFF for v in head) or last >= 1 << (8 * (5 - len(values))):  # type: ignore[operator]
-        return None
+    if any(v > 0xFF for v in head) or last >= 1 << (8 * (5 - len(values))):
+        return None  # the last part fills the bytes the others left, and no more
     number = last
     for i, v in enumerate(head):
-        number |= v << (24 - 8 * i)  # type: ignore[operator]
+        number |= v << (24 - 8 * i)
     return ipaddress.IPv4Address(number)
 
 
