@@ -26,7 +26,7 @@ from curatarr.config.secrets import MASK
 from curatarr.connectors.errors import BadResponse, ConnectorError, NotFound, Unreachable
 from curatarr.connectors.http import HttpService, RetryPolicy
 from curatarr.connectors.provider_images import RateLimiter
-from curatarr.security.urls import BLOCKED_HOSTNAMES, UnsafeURL, check_url
+from curatarr.security.urls import BLOCKED_HOSTNAMES, UnsafeURL, check_host, parse_address
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,23 @@ def _looks_like_host(host: str) -> bool:
     except ValueError:
         pass
     return bool(_NETWORK_HOST.match(host)) and ("." in host or host.lower() == "localhost")
+
+
+def _check_apprise_host(url: str) -> None:
+    """Run an Apprise URL's host through the SSRF guard when it names a network host.
+
+    Many Apprise schemes put a credential where the host goes (``tgram://<bot id>:<token>/…``);
+    an authority whose "port" is not a number is such a credential and is not resolved (that
+    would send it to DNS). Any numeric host form (``0x0``, ``2852039166``) is an address.
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        port = parts.port
+    except ValueError:
+        return
+    if _looks_like_host(host) or parse_address(host) is not None or host.rstrip(".") in BLOCKED_HOSTNAMES:
+        check_host(host, port)
 
 
 def _random_looking(segment: str) -> bool:
@@ -492,18 +509,19 @@ class Notifier:
         import apprise
 
         url = target.url.strip()
-        parts = urlsplit(url)
-        host = parts.hostname or ""
         try:
-            if _looks_like_host(host) or host in BLOCKED_HOSTNAMES:
-                check_url(urlunsplit(("http", parts.netloc.rsplit("@", 1)[-1], "/", "", "")))
+            _check_apprise_host(url)
         except UnsafeURL as exc:
             raise Unreachable(str(exc), service="apprise") from None
         key = _scrubber.register(url_secrets(url))
         try:
-            obj = apprise.Apprise()
+            # Redirects off for every plugin, whatever the URL's own ``redirect=`` says: a 3xx
+            # could send the request (and its credentials) to a host the check above never saw.
+            obj = apprise.Apprise(asset=apprise.AppriseAsset(http_redirects=False))
             if not obj.add(url):
                 raise InvalidTarget(f"not a valid Apprise URL: {mask_url(url)}", service="apprise")
+            for server in obj:
+                server.redirects = False
             notify_type = {"info": apprise.NotifyType.INFO, "success": apprise.NotifyType.SUCCESS,
                            "warning": apprise.NotifyType.WARNING, "error": apprise.NotifyType.FAILURE}[n.level]
             kwargs: dict[str, Any] = {"body": plain_text(n), "title": n.title, "notify_type": notify_type,

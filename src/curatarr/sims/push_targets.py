@@ -9,6 +9,8 @@ One app records every notification that arrives (``sim.events("received")`` and
   a plain publish ``POST /<topic>`` (body = message, ``X-Title`` header) works too
 * ``gotify://HOST:PORT/<token>`` — ``POST /message`` with ``X-Gotify-Key`` (or ``?token=``);
   the token must be the simulator's ``api_key`` (401 otherwise, Gotify's error body).
+* ``/redirect/<path>`` — answers ``307`` to ``/<path>`` on this server (a target that redirects;
+  the sender must not follow it).
 """
 
 from __future__ import annotations
@@ -56,6 +58,11 @@ def create_app(library: Any = None, *, api_key: str = "gotify-app-token", instan
                  "type": source.get("type"), "body": body if body is not None else text, "headers": headers}
         entry.update(fields)
         return sim.record("received", **entry)
+
+    @app.api_route("/redirect/{path:path}", methods=["POST", "PUT", "GET"])
+    async def redirect(path: str, request: Request):
+        sim.record("redirected", path=request.url.path)
+        return json_response({}, 307, headers={"Location": f"/{path}"})
 
     @app.api_route("/json/{path:path}", methods=["POST", "PUT", "GET", "PATCH", "DELETE"])
     async def json_target(path: str, request: Request):
