@@ -13,7 +13,7 @@ from fastapi import APIRouter, Body, Header, HTTPException, Query, Response
 from fastapi.responses import StreamingResponse
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from curatarr.api.deps import LibraryDep, PrincipalDep, RuntimeDep
+from curatarr.api.deps import DbId, LibraryDep, PrincipalDep, RuntimeDep
 from curatarr.api.schemas import media as schemas
 from curatarr.auth.deps import allow_query_token
 from curatarr.library import actions
@@ -354,19 +354,19 @@ def collection_from_tag(service: LibraryDep, body: FromTagBody):
 
 @router.get("/api/media/collections/{collection_id}", summary="One collection with its members",
             response_model=schemas.Collection, response_model_exclude_unset=True)
-def get_collection(service: LibraryDep, collection_id: int):
+def get_collection(service: LibraryDep, collection_id: DbId):
     return _collection_call(service.collection, collection_id)
 
 
 @router.put("/api/media/collections/{collection_id}", summary="Change a collection",
             response_model=schemas.Collection, response_model_exclude_unset=True)
-def update_collection(service: LibraryDep, collection_id: int, body: CollectionPatch):
+def update_collection(service: LibraryDep, collection_id: DbId, body: CollectionPatch):
     return _collection_call(service.update_collection, collection_id, **body.model_dump(exclude_unset=True))
 
 
 @router.delete("/api/media/collections/{collection_id}", summary="Delete a collection",
                response_model=schemas.CollectionDeleted, response_model_exclude_unset=True)
-def delete_collection(service: LibraryDep, collection_id: int):
+def delete_collection(service: LibraryDep, collection_id: DbId):
     _collection_call(service.delete_collection, collection_id)
     return {"deleted_id": collection_id}
 

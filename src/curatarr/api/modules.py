@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from sse_starlette.sse import EventSourceResponse
 
-from curatarr.api.deps import JobsDep, RuntimeDep
+from curatarr.api.deps import DbId, JobsDep, RuntimeDep
 from curatarr.api.schemas.files import event_stream_answer
 from curatarr.api.schemas.jobs import JobRecord
 from curatarr.api.schemas.modules import (JobHistory, ModuleConfigSaved, ModuleConfigWriteBody, ModuleDetail,
@@ -212,7 +212,7 @@ def execute_module(rt: RuntimeDep, name: str, request: Request, body: OptionalRu
 
 @router.get("/api/modules/{name}/status/{job_id}", response_model=JobRecord, response_model_exclude_unset=True,
             summary="Status of one of the module's jobs")
-def job_status(rt: RuntimeDep, name: str, job_id: int):
+def job_status(rt: RuntimeDep, name: str, job_id: DbId):
     module_or_404(name)
     return module_runs.module_job(jobs_of(rt), name, job_id)
 
@@ -220,7 +220,7 @@ def job_status(rt: RuntimeDep, name: str, job_id: int):
 @router.delete("/api/modules/{name}/execution/{job_id}",
                response_model=ModuleJobCancel, response_model_exclude_unset=True,
                summary="Cancel one of the module's running jobs")
-def cancel_execution(rt: RuntimeDep, name: str, job_id: int):
+def cancel_execution(rt: RuntimeDep, name: str, job_id: DbId):
     module_or_404(name)
     return {"module": name, "job_id": job_id, "status": module_runs.cancel_module_job(jobs_of(rt), name, job_id)}
 
