@@ -91,3 +91,15 @@ def test_path_guard_refuses_long_components(tmp_path):
             safe_path(bad, [tmp_path])
         assert err.value.status == 400
     assert safe_path("a" * 255, [tmp_path]) == tmp_path / ("a" * 255)
+
+
+@pytest.mark.parametrize("path,param", [
+    ("/api/jobs", "offset"), ("/api/media/low-rated", "min_votes"), ("/api/media/low-rated", "offset"),
+    ("/api/media/incomplete-metadata", "offset"), ("/api/modules/history", "offset"),
+    ("/api/modules/poster_maker/history", "offset"), ("/api/runtime-history", "offset"),
+])
+def test_query_numbers_past_int64_answer_422(client, path, param):
+    for big in (2**63, 2**64):
+        r = client.get(path, params={param: str(big)})
+        assert r.status_code == 422, (path, param, big, r.status_code, r.text[:200])
+    assert client.get(path, params={param: str(2**63 - 1)}).status_code == 200

@@ -53,8 +53,10 @@ ArtworkDep = Annotated[ArtworkService, Depends(artwork)]
 # A database row id in a URL path: the databases store ids as signed 64-bit integers, and a larger
 # number makes the driver raise (OverflowError on SQLite, NumericValueOutOfRange on PostgreSQL)
 # instead of finding nothing. Bounding it here answers 422 before any query; ids inside the range
-# that match no row still answer 404 as before.
-DbId = Annotated[int, Path(ge=-(2**63), le=2**63 - 1)]
+# that match no row still answer 404 as before. Query numbers that reach SQL (offsets, counts) take
+# ``le=DB_INT_MAX`` for the same reason.
+DB_INT_MAX = 2**63 - 1
+DbId = Annotated[int, Path(ge=-(2**63), le=DB_INT_MAX)]
 
 
 class Page:

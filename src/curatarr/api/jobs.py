@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Query
 
-from curatarr.api.deps import DbId, JobsDep, RuntimeDep
+from curatarr.api.deps import DB_INT_MAX, DbId, JobsDep, RuntimeDep
 from curatarr.api.schemas.jobs import JobList, JobQueued, JobRecord, JobStats, LogTail, PurgedJobs, WebhookOrigins
 from curatarr.clock import utcnow
 from curatarr.jobs import service
@@ -22,7 +22,7 @@ def list_jobs(rt: RuntimeDep,
               status: str | None = Query(None, max_length=200), module: str | None = Query(None, max_length=64),
               job_type: str | None = Query(None, pattern="^(module_run|webhook)$"),
               source: str | None = Query(None, max_length=32), days: int | None = Query(None, ge=1, le=3650),
-              limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
+              limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=DB_INT_MAX)):
     service.check_source(source)  # before the queue: a bad source is 400 even while jobs are stopped
     since = utcnow() - timedelta(days=days) if days else None
     rows, total = service.jobs_of(rt).store.list(status=service.parse_statuses(status), module=module, source=source,
