@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 
 from curatarr.artwork.service import ArtworkService, artwork_service
@@ -48,6 +48,15 @@ def artwork(rt: RuntimeDep) -> ArtworkService:
 JobsDep = Annotated[LocalJobQueue, Depends(running_jobs)]
 LibraryDep = Annotated[LibraryService, Depends(library)]
 ArtworkDep = Annotated[ArtworkService, Depends(artwork)]
+
+
+# A database row id in a URL path: the databases store ids as signed 64-bit integers, and a larger
+# number makes the driver raise (OverflowError on SQLite, NumericValueOutOfRange on PostgreSQL)
+# instead of finding nothing. Bounding it here answers 422 before any query; ids inside the range
+# that match no row still answer 404 as before. Query numbers that reach SQL (offsets, counts) take
+# ``le=DB_INT_MAX`` for the same reason.
+DB_INT_MAX = 2**63 - 1
+DbId = Annotated[int, Path(ge=-(2**63), le=DB_INT_MAX)]
 
 
 class Page:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Query
 
-from curatarr.api.deps import JobsDep, RuntimeDep
+from curatarr.api.deps import DB_INT_MAX, DbId, JobsDep, RuntimeDep
 from curatarr.api.schemas.jobs import JobList, JobQueued, JobRecord, JobStats, LogTail, PurgedJobs, WebhookOrigins
 from curatarr.clock import utcnow
 from curatarr.jobs import service
@@ -22,7 +22,7 @@ def list_jobs(rt: RuntimeDep,
               status: str | None = Query(None, max_length=200), module: str | None = Query(None, max_length=64),
               job_type: str | None = Query(None, pattern="^(module_run|webhook)$"),
               source: str | None = Query(None, max_length=32), days: int | None = Query(None, ge=1, le=3650),
-              limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
+              limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=DB_INT_MAX)):
     service.check_source(source)  # before the queue: a bad source is 400 even while jobs are stopped
     since = utcnow() - timedelta(days=days) if days else None
     rows, total = service.jobs_of(rt).store.list(status=service.parse_statuses(status), module=module, source=source,
@@ -50,7 +50,7 @@ def purge_old(jobs: JobsDep, days: int = Query(30, ge=1, le=3650)):
 
 @router.get("/api/jobs/{job_id}", response_model=JobRecord, response_model_exclude_unset=True,
             summary="One job's full record")
-def get_job(jobs: JobsDep, job_id: int):
+def get_job(jobs: JobsDep, job_id: DbId):
     job = service.job_or_404(jobs, job_id)
     return {**job, "job": job}
 
@@ -58,7 +58,7 @@ def get_job(jobs: JobsDep, job_id: int):
 @router.get("/api/jobs/{job_id}/log-tail", response_model=LogTail, response_model_exclude_unset=True,
             summary="Tail or follow a job's log")
 def log_tail(rt: RuntimeDep, jobs: JobsDep,
-             job_id: int, offset: int | None = Query(None, ge=0), max_bytes: int = Query(65536, ge=1, le=1_048_576),
+             job_id: DbId, offset: int | None = Query(None, ge=0), max_bytes: int = Query(65536, ge=1, le=1_048_576),
              bytes_: int | None = Query(None, alias="bytes", ge=1, le=1_048_576)):
     """Either the last ``bytes`` of the job's log, or (with ``offset``) what was written since then —
     poll with the returned ``next_offset`` to follow a running job."""
@@ -72,11 +72,11 @@ def log_tail(rt: RuntimeDep, jobs: JobsDep,
 
 @router.post("/api/jobs/{job_id}/retry", response_model=JobQueued, response_model_exclude_unset=True,
              summary="Queue a finished job again")
-def retry_job(jobs: JobsDep, job_id: int):
+def retry_job(jobs: JobsDep, job_id: DbId):
     return {"job_id": service.retry_job(jobs, job_id), "status": "queued", "retry_of": job_id}
 
 
 @router.post("/api/jobs/{job_id}/cancel", response_model=JobQueued, response_model_exclude_unset=True,
              summary="Cancel a queued or running job")
-def cancel_job(jobs: JobsDep, job_id: int):
+def cancel_job(jobs: JobsDep, job_id: DbId):
     return {"job_id": job_id, "status": service.cancel_job(jobs, job_id)}

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Body, Header, HTTPException, Query, Response
 from fastapi.responses import StreamingResponse
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from curatarr.api.deps import LibraryDep, PrincipalDep, RuntimeDep
+from curatarr.api.deps import DB_INT_MAX, DbId, LibraryDep, PrincipalDep, RuntimeDep
 from curatarr.api.schemas import media as schemas
 from curatarr.auth.deps import allow_query_token
 from curatarr.library import actions
@@ -129,7 +129,7 @@ def media_genres(service: LibraryDep, type: str | None = None):
 def media_duplicates(service: LibraryDep,
                      similarity: float = Query(1.0, ge=0.0, le=1.0, description="1.0 = exact title+year; lower = fuzzy"),
                      type: str | None = None, instance: list[str] | None = Query(None),
-                     limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)):
+                     limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=DB_INT_MAX)):
     try:
         return service.duplicates(similarity, kind=type, instances=_split(instance) or None, limit=limit, offset=offset)
     except (InvalidQuery, ValueError) as exc:
@@ -178,8 +178,8 @@ def resolve_duplicates(service: LibraryDep, group_id: str, body: ResolveBody):
             response_model_exclude_unset=True)
 def low_rated(service: LibraryDep,
               max_rating: float = Query(5.0, ge=0, le=10, description="Audience/critic rating on 0–10"),
-              type: str | None = None, min_votes: int = Query(0, ge=0),
-              limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
+              type: str | None = None, min_votes: int = Query(0, ge=0, le=DB_INT_MAX),
+              limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=DB_INT_MAX)):
     try:
         return service.low_rated(max_rating, kind=type, min_votes=min_votes, limit=limit, offset=offset)
     except InvalidQuery as exc:
@@ -190,7 +190,7 @@ def low_rated(service: LibraryDep,
             response_model=schemas.IncompletePage, response_model_exclude_unset=True)
 def incomplete_metadata(service: LibraryDep,
                         fields: str = Query("rating,studio,language,genre", description=", ".join(INCOMPLETE_FIELDS)),
-                        type: str | None = None, limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0)):
+                        type: str | None = None, limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0, le=DB_INT_MAX)):
     wanted = _split([fields])
     if not wanted:
         raise HTTPException(422, "fields must name at least one field")
@@ -354,19 +354,19 @@ def collection_from_tag(service: LibraryDep, body: FromTagBody):
 
 @router.get("/api/media/collections/{collection_id}", summary="One collection with its members",
             response_model=schemas.Collection, response_model_exclude_unset=True)
-def get_collection(service: LibraryDep, collection_id: int):
+def get_collection(service: LibraryDep, collection_id: DbId):
     return _collection_call(service.collection, collection_id)
 
 
 @router.put("/api/media/collections/{collection_id}", summary="Change a collection",
             response_model=schemas.Collection, response_model_exclude_unset=True)
-def update_collection(service: LibraryDep, collection_id: int, body: CollectionPatch):
+def update_collection(service: LibraryDep, collection_id: DbId, body: CollectionPatch):
     return _collection_call(service.update_collection, collection_id, **body.model_dump(exclude_unset=True))
 
 
 @router.delete("/api/media/collections/{collection_id}", summary="Delete a collection",
                response_model=schemas.CollectionDeleted, response_model_exclude_unset=True)
-def delete_collection(service: LibraryDep, collection_id: int):
+def delete_collection(service: LibraryDep, collection_id: DbId):
     _collection_call(service.delete_collection, collection_id)
     return {"deleted_id": collection_id}
 

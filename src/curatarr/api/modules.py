@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from sse_starlette.sse import EventSourceResponse
 
-from curatarr.api.deps import JobsDep, RuntimeDep
+from curatarr.api.deps import DB_INT_MAX, DbId, JobsDep, RuntimeDep
 from curatarr.api.schemas.files import event_stream_answer
 from curatarr.api.schemas.jobs import JobRecord
 from curatarr.api.schemas.modules import (JobHistory, ModuleConfigSaved, ModuleConfigWriteBody, ModuleDetail,
@@ -132,7 +132,7 @@ def module_status(rt: RuntimeDep, module: str = Query(..., max_length=64)):
             summary="Runs of every module (or one), newest first")
 def modules_history(rt: RuntimeDep,
                     module: str | None = Query(None, max_length=64), status: str | None = Query(None, max_length=20),
-                    limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
+                    limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=DB_INT_MAX)):
     if module:
         module_or_404(module)
     return module_runs.history(rt, module, status, limit, offset)
@@ -212,7 +212,7 @@ def execute_module(rt: RuntimeDep, name: str, request: Request, body: OptionalRu
 
 @router.get("/api/modules/{name}/status/{job_id}", response_model=JobRecord, response_model_exclude_unset=True,
             summary="Status of one of the module's jobs")
-def job_status(rt: RuntimeDep, name: str, job_id: int):
+def job_status(rt: RuntimeDep, name: str, job_id: DbId):
     module_or_404(name)
     return module_runs.module_job(jobs_of(rt), name, job_id)
 
@@ -220,14 +220,14 @@ def job_status(rt: RuntimeDep, name: str, job_id: int):
 @router.delete("/api/modules/{name}/execution/{job_id}",
                response_model=ModuleJobCancel, response_model_exclude_unset=True,
                summary="Cancel one of the module's running jobs")
-def cancel_execution(rt: RuntimeDep, name: str, job_id: int):
+def cancel_execution(rt: RuntimeDep, name: str, job_id: DbId):
     module_or_404(name)
     return {"module": name, "job_id": job_id, "status": module_runs.cancel_module_job(jobs_of(rt), name, job_id)}
 
 
 @router.get("/api/modules/{name}/history", response_model=JobHistory, response_model_exclude_unset=True,
             summary="Recent runs of one module")
-def module_history(rt: RuntimeDep, name: str, limit: int = Query(25, ge=1, le=200), offset: int = Query(0, ge=0),
+def module_history(rt: RuntimeDep, name: str, limit: int = Query(25, ge=1, le=200), offset: int = Query(0, ge=0, le=DB_INT_MAX),
                    status: str | None = Query(None, max_length=20)):
     module_or_404(name)
     return module_runs.history(rt, name, status, limit, offset)

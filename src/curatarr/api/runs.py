@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 
 from curatarr import __version__
-from curatarr.api.deps import RuntimeDep
+from curatarr.api.deps import DB_INT_MAX, RuntimeDep
 from curatarr.api.schemas import runs as schemas
 from curatarr.api.system import version as version_endpoint
 from curatarr.jobs import script_runs
@@ -35,7 +35,7 @@ def get_scheduler_status(rt: RuntimeDep):
 
 @router.get("/api/runtime-history", summary="Past poster maker runs", response_model=schemas.RuntimeHistory,
             response_model_exclude_unset=True, tags=STATUS_TAGS)
-def runtime_history(rt: RuntimeDep, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+def runtime_history(rt: RuntimeDep, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=DB_INT_MAX),
                     mode: str | None = Query(None, max_length=32)):
     return script_runs.runtime_history(rt, limit=limit, offset=offset, mode=mode)
 

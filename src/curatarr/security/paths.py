@@ -22,6 +22,16 @@ class PathRejected(ValueError):
         self.status = status
 
 
+NAME_MAX = 255  # bytes in one path component on Linux, macOS and Windows file systems
+
+
+def _component_too_long(text: str) -> bool:
+    try:
+        return any(len(os.fsencode(part)) > NAME_MAX for part in text.replace("\\", "/").split("/"))
+    except UnicodeEncodeError:  # a lone surrogate no file name can hold
+        raise PathRejected("path is not valid text", 400) from None
+
+
 def _clean(user_path: str | os.PathLike) -> str:
     if not isinstance(user_path, (str, os.PathLike)):
         raise PathRejected("path must be a string", 400)
@@ -30,6 +40,10 @@ def _clean(user_path: str | os.PathLike) -> str:
         raise PathRejected("path contains a NUL byte", 400)
     if len(text) > 4096:
         raise PathRejected("path is too long", 400)
+    # A component longer than the file system allows makes every later stat/mkdir raise
+    # ENAMETOOLONG (a 500 where it escapes); refuse it here, where the user's path is read.
+    if _component_too_long(text):
+        raise PathRejected("a path component is too long", 400)
     return text
 
 
@@ -86,13 +100,13 @@ def safe_path(user_path: str | os.PathLike, roots: Iterable[str | Path], *, base
         candidate = Path(base).resolve() / candidate if base is not None else allowed[0] / candidate
     try:
         resolved = candidate.resolve()
-    except (OSError, RuntimeError):
+        if not is_within(resolved, allowed):
+            raise PathRejected("path is outside the allowed folders", 403)
+        root = max((r for r in allowed if resolved == r or resolved.is_relative_to(r)), key=lambda r: len(r.parts))
+        if private_entry_of(resolved, below=root) is not None:
+            raise PathRejected("path is in a private part of the data directory", 403)
+    except (OSError, RuntimeError):  # ENAMETOOLONG, ELOOP …: a path the OS cannot look up
         raise PathRejected("path cannot be resolved", 400) from None
-    if not is_within(resolved, allowed):
-        raise PathRejected("path is outside the allowed folders", 403)
-    root = max((r for r in allowed if resolved == r or resolved.is_relative_to(r)), key=lambda r: len(r.parts))
-    if private_entry_of(resolved, below=root) is not None:
-        raise PathRejected("path is in a private part of the data directory", 403)
     return resolved
 
 
