@@ -15,7 +15,7 @@ from curatarr.api import include_routers
 from curatarr.api.envelope import ChubEnvelopeMiddleware
 from curatarr.api.errors import error_response, install_error_handlers
 from curatarr.runtime import Runtime
-from curatarr.api.request_guard import install as install_request_guard
+from curatarr.api.request_guard import install as install_request_guard, upload_limit
 
 WEB_DIR = Path(__file__).parent / "web"
 # Answers of at least 1 KiB are gzipped for clients that accept it (a 500-item search answer shrinks
@@ -69,7 +69,7 @@ def create_app(runtime: Runtime | None = None, *, start_services: bool = True) -
         # enforced on the declared length, before a single byte is read.
         declared = request.headers.get("content-length")
         if declared is not None:
-            limit = max(rt.settings.backup.max_upload_mb, 64) * 1024 * 1024 + 1024 * 1024
+            limit = upload_limit(rt)
             if not declared.isdigit() or int(declared) > limit:
                 status = 400 if not declared.isdigit() else 413
                 return error_response(status, "request body too large" if status == 413 else "bad Content-Length",

@@ -44,9 +44,14 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, f"request body is larger than {limit // MB} MB", headers=CLOSE)
 
 
+def upload_limit(rt: Any) -> int:
+    """The largest body any route takes: an upload or a restore (+ room for the multipart framing)."""
+    return max(rt.settings.backup.max_upload_mb, 64) * MB + MB
+
+
 def body_limit(rt: Any, route_path: str) -> int:
     if any(fnmatchcase(route_path, pattern) for pattern in UPLOAD_ROUTES):
-        return max(rt.settings.backup.max_upload_mb, 64) * MB + MB  # + room for the multipart framing
+        return upload_limit(rt)
     return rt.settings.general.max_request_mb * MB
 
 
