@@ -8,13 +8,15 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 [ -x /usr/bin/convert ] && /usr/bin/convert -version 2>/dev/null | grep -q ImageMagick || need_apt+=(imagemagick)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
+command -v rclone >/dev/null 2>&1 || need_apt+=(rclone)   # sync_gdrive runs the real binary
+command -v jdupes >/dev/null 2>&1 || need_apt+=(jdupes)   # jduparr runs the real binary
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing system packages: ${need_apt[*]}"
     apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   else
-    echo "warning: missing system packages (${need_apt[*]}); browser/ImageMagick tests will skip" >&2
+    echo "warning: missing system packages (${need_apt[*]}); browser/ImageMagick/rclone/jdupes tests will skip" >&2
   fi
 fi
 
