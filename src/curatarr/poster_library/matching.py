@@ -189,9 +189,11 @@ class Matcher:
         if facts.year is not None:
             exact_year = [i for i in pool if self.candidates[i].year == facts.year]
             pool = exact_year or pool
-        if len(pool) > 1:
+        if len(pool) > 1 and keys.region is not None:
+            # "(UK)" picks the UK item; failing that, items without a region beat those of another region
             regional = [i for i in pool if any(tk.region == keys.region for tk in self._titles[i])]
-            pool = regional or pool
+            neutral = [i for i in pool if any(tk.region is None for tk in self._titles[i])]
+            pool = regional or neutral or pool
         if len(pool) > 1:
             literal = [i for i in pool if any(tk.literal == keys.literal for tk in self._titles[i])]
             pool = literal or pool
