@@ -163,3 +163,43 @@ def test_cancel_stops_rclone(rt, drive, tmp_path):
     assert job["status"] == "cancelled"
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+# ---- routes ------------------------------------------------------------------------------------------
+
+def test_routes_stats_search_and_sync(client, drive):
+    rt = client.app.state.runtime
+    configure(rt, drive)
+    r = client.get("/api/posters/gdrive/stats")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["success"] is True and body["total"] == 2
+    assert {row["name"]: row["file_count"] for row in body["stats"]} == {"A": None, "B": None}
+    assert not (drive["mirrors"] / "A").exists()  # GET has no side effect
+
+    r = client.post("/api/posters/gdrive/sync", params={"gdrive_names": "A"})
+    assert r.status_code == 200, r.text
+    started = r.json()
+    assert started["name"] == "A"
+    job = rt.jobs.wait(started["job_id"], WAIT)
+    assert job["status"] == "success" and job["overrides"] == {"gdrive_names": ["A"]}
+    rows = {row["name"]: row for row in client.get("/api/posters/gdrive/stats").json()["stats"]}
+    assert rows["A"]["file_count"] == 2 and rows["B"]["file_count"] is None
+
+    r = client.post("/api/posters/gdrive/sync", params=[("gdrive_names", "A"), ("gdrive_names", "B")])
+    jobs = r.json()["jobs"]
+    assert [j["name"] for j in jobs] == ["A", "B"]
+    assert all(rt.jobs.wait(j["job_id"], WAIT)["status"] == "success" for j in jobs)
+
+    search = client.get("/api/posters/sources/gdrive/search", params={"query": "b"}).json()
+    assert [s["name"] for s in search["sources"]] == ["B"] and search["sources"][0]["file_count"] == 1
+    only = client.get("/api/posters/sources/gdrive/search", params={"folder": str(drive["mirrors"] / "A")}).json()
+    assert [s["name"] for s in only["sources"]] == ["A"]
+
+
+def test_sync_route_refuses_unknown_or_missing_names(client, drive):
+    configure(client.app.state.runtime, drive)
+    r = client.post("/api/posters/gdrive/sync", params=[("gdrive_names", "A"), ("gdrive_names", "nope")])
+    assert r.status_code == 404 and "nope" in r.json()["detail"]
+    assert client.app.state.runtime.jobs.store.list(module="sync_gdrive", limit=10, offset=0)[1] == 0
+    assert client.post("/api/posters/gdrive/sync").status_code == 422
