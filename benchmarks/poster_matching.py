@@ -8,7 +8,8 @@ some, seasons, specials, collections, article-less and punctuation-changed spell
 names of items not in the library). Times parsing + matching with ``curatarr.poster_library`` and
 checks the answers against the generated truth.
 
-Baselines, measured in the same run on a sample and scaled to the full size (both grow with
+Times are CPU seconds of this single-threaded process (the work on one core; wall time is printed
+too). Baselines, measured in the same run on a sample and scaled to the full size (both grow with
 files × items, so the scaling is linear in items):
 * naive linear scan — per file, compare its normalised title with every item's (1,000-item sample);
 * rapidfuzz ``process.extractOne`` — per file, the best fuzzy title among 1,000 items (what a
@@ -87,25 +88,25 @@ def build(n_items: int, n_files: int, seed: int):
 
 def naive_scan(items, names) -> float:
     keys = [normalize_title(m.title) for m in items]
-    start = time.perf_counter()
+    start = time.process_time()
     for name in names:
         facts = parse_poster_path(name)
         want = normalize_title(facts.title)
         for k in keys:
             if k == want:
                 break
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def fuzzy_scan(items, names) -> float:
     from rapidfuzz import process, utils
 
     choices = [m.title for m in items]
-    start = time.perf_counter()
+    start = time.process_time()
     for name in names:
         facts = parse_poster_path(name)
         process.extractOne(facts.title, choices, processor=utils.default_process)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def main() -> int:
@@ -117,18 +118,19 @@ def main() -> int:
     items, files = build(args.items, args.files, args.seed)
     names = [f for f, _ in files]
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     matcher = Matcher(items)
-    t_index = time.perf_counter() - start
-    start = time.perf_counter()
+    t_index, c_index = time.perf_counter() - start, time.process_time() - cpu
+    start, cpu = time.perf_counter(), time.process_time()
     answers = [matcher.match(parse_poster_path(name)) for name in names]
-    t_match = time.perf_counter() - start
+    t_match, c_match = time.perf_counter() - start, time.process_time() - cpu
 
     right = sum(1 for (f, want), got in zip(files, answers) if got.media == want)
     wrong = sum(1 for (f, want), got in zip(files, answers) if got.media is not None and got.media != want)
-    total = t_index + t_match
-    print(f"curatarr: index {args.items} items {t_index:.2f} s, parse+match {args.files} files {t_match:.2f} s, "
-          f"total {total:.2f} s ({args.files / t_match:,.0f} files/s)")
+    total, cpu_total = t_index + t_match, c_index + c_match
+    print(f"curatarr: index {args.items} items {t_index:.2f} s (CPU {c_index:.2f} s), parse+match {args.files} "
+          f"files {t_match:.2f} s (CPU {c_match:.2f} s), total {total:.2f} s (CPU {cpu_total:.2f} s, "
+          f"{args.files / c_match:,.0f} files/CPU-s)")
     print(f"  answers: {right / len(files):.1%} as generated, {wrong} matched to another item, "
           f"{sum(1 for a in answers if a.media is None)} unmatched")
 
@@ -136,14 +138,16 @@ def main() -> int:
     sample_files = names[:2000]
     t_naive = naive_scan(sample_items, sample_files) * (args.files / len(sample_files)) * (args.items / 1000)
     print(f"naive linear scan (measured 2,000 files × 1,000 items, scaled): {t_naive:.0f} s → "
-          f"curatarr is {t_naive / total:,.0f}× faster")
+          f"curatarr is {t_naive / cpu_total:,.0f}× faster")
     fuzzy_files = names[:300]
     t_fuzzy = fuzzy_scan(sample_items, fuzzy_files) * (args.files / len(fuzzy_files)) * (args.items / 1000)
     print(f"rapidfuzz extractOne (measured 300 files × 1,000 items, scaled): {t_fuzzy:.0f} s → "
-          f"curatarr is {t_fuzzy / total:,.0f}× faster")
+          f"curatarr is {t_fuzzy / cpu_total:,.0f}× faster")
+    # CPU time of this single-threaded process is the one-core work, steady on a shared machine;
+    # wall time is printed too (it also counts waits for a core other processes hold).
     target = 10.0
-    print(f"target < {target:.0f} s: {'met' if total < target else 'MISSED'}")
-    return 0 if total < target else 1
+    print(f"target < {target:.0f} s on one core (CPU time): {'met' if cpu_total < target else 'MISSED'}")
+    return 0 if cpu_total < target else 1
 
 
 if __name__ == "__main__":
