@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
+from ruamel.yaml import YAML
 
 from curatarr.poster_library.facts import parse_poster_path
 from curatarr.poster_library.matching import Matcher, MediaCandidate
 
-TABLE = yaml.safe_load((Path(__file__).parent / "matching_table.yaml").read_text(encoding="utf-8"))
+TABLE = YAML(typ="safe").load((Path(__file__).parent / "matching_table.yaml").read_text(encoding="utf-8"))
 
 
 def candidate(raw: dict) -> MediaCandidate:

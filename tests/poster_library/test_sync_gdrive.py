@@ -203,3 +203,14 @@ def test_sync_route_refuses_unknown_or_missing_names(client, drive):
     assert r.status_code == 404 and "nope" in r.json()["detail"]
     assert client.app.state.runtime.jobs.store.list(module="sync_gdrive", limit=10, offset=0)[1] == 0
     assert client.post("/api/posters/gdrive/sync").status_code == 422
+
+
+def test_transfer_path_refuses_unsafe_paths(tmp_path):
+    from curatarr.connectors.rclone import InvalidArgument, RcloneRunner
+
+    runner = RcloneRunner(roots=[tmp_path])
+    for remote, path in [("fake", "../etc"), ("fake", "-x"), ("bad name", "a"), ("fake", "a\x00b")]:
+        with pytest.raises(InvalidArgument):
+            runner.transfer_path("sync", remote, path, tmp_path / "out")
+    with pytest.raises(InvalidArgument):  # the destination stays inside the runner's roots
+        runner.transfer_path("sync", "fake", "a", "/tmp/elsewhere-not-a-root")
