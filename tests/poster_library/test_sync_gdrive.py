@@ -214,3 +214,31 @@ def test_transfer_path_refuses_unsafe_paths(tmp_path):
             runner.transfer_path("sync", remote, path, tmp_path / "out")
     with pytest.raises(InvalidArgument):  # the destination stays inside the runner's roots
         runner.transfer_path("sync", "fake", "a", "/tmp/elsewhere-not-a-root")
+
+
+def test_drive_locations_are_guarded_folder_settings(tmp_path):
+    from curatarr.security.roots import bad_roots, folder_settings
+
+    config = {"sync_gdrive": {"gdrive_list": [{"id": "x", "location": "/posters/a", "name": "a"},
+                                              {"id": "y", "location": "/etc/b", "name": "b"}]}}
+    found = folder_settings(config)
+    assert found == {"sync_gdrive.gdrive_list[0].location": ["/posters/a"],
+                     "sync_gdrive.gdrive_list[1].location": ["/etc/b"]}
+    problems = bad_roots(tmp_path, [(k, v[0]) for k, v in found.items()])
+    assert len(problems) == 1 and "/etc/b" in problems[0]
+
+
+def test_changing_a_drive_location_needs_admin(client, drive):
+    # An operator key may run syncs but not point a mirror (which deletes) at a new folder.
+    r = client.post("/api/auth/keys", json={"name": "ops", "scope": "operator"})
+    assert r.status_code in (200, 201), r.text
+    key = r.json().get("key") or r.json().get("api_key")
+    section = {"gdrive_list": [{"id": "creatorA", "location": str(drive["mirrors"] / "A"), "name": "A"}]}
+    denied = client.put("/api/modules/sync_gdrive/config", json=section, headers={"X-API-Key": key,
+                                                                                   "Authorization": ""})
+    assert denied.status_code == 403, denied.text
+    assert client.put("/api/modules/sync_gdrive/config", json=section).status_code == 200
+    # the same key may change what is not a folder
+    same = {**section, "mirror": False}
+    ok = client.put("/api/modules/sync_gdrive/config", json=same, headers={"X-API-Key": key, "Authorization": ""})
+    assert ok.status_code == 200, ok.text

@@ -56,6 +56,10 @@ def _walk(section: dict, where: str, out: dict[str, list[str]]) -> None:
             _add(out, here, value)
         elif isinstance(value, dict):
             _walk(value, here, out)
+        elif isinstance(value, list):  # lists of entries, e.g. sync_gdrive.gdrive_list[].location
+            for i, item in enumerate(value):
+                if isinstance(item, dict):
+                    _walk(item, f"{here}[{i}]", out)
 
 
 def _add(out: dict[str, list[str]], where: str, value: Any) -> None:
