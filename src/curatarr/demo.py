@@ -93,9 +93,18 @@ DEMO_MODULES: dict[str, Callable[[DemoNames], dict]] = {
     "poster_maker": lambda n: {"media_servers": n.plex, "asset_path": n.folder("assets")},
     "health_checkarr": lambda n: {"instances": n.radarr + n.sonarr, "dry_run": True},
     "renameinatorr": lambda n: {"instances": n.radarr + n.sonarr, "tag_name": "curatarr-renamed", "count": 25},
+    "sync_gdrive": lambda n: {"rclone_remote": DEMO_DRIVE_REMOTE, "rclone_config": n.folder(DEMO_RCLONE_CONF),
+                              "gdrive_list": [{"id": owner, "location": n.folder(f"gdrive/{slug}"), "name": slug}
+                                              for owner, slug in DEMO_DRIVE_FOLDERS]},
     # demo modules: add new lines above this one, e.g.  "nohl": lambda n: {"instances": n.arrs},
 }
-DEMO_FOLDERS = ("assets", "output", "source")  # created empty under the data dir for module paths
+DEMO_FOLDERS = ("assets", "output", "source", "poster-sets", "gdrive")  # created under the data dir for module paths
+# The sample poster-set tree (sims.poster_sets) is written into "poster-sets"; with no network, the demo's
+# "Google Drive" is an rclone alias remote onto that tree, mirrored by sync_gdrive into "gdrive/<name>".
+DEMO_POSTER_SETS = "poster-sets"
+DEMO_DRIVE_REMOTE = "demo_drive"
+DEMO_RCLONE_CONF = "rclone-demo.conf"
+DEMO_DRIVE_FOLDERS = (("TPDb - Ravenclaw", "ravenclaw"), ("MediUX - Boxset Bob", "boxset-bob"))
 
 
 def demo_names(cluster: Any, data_dir: Path | str | None = None) -> DemoNames:
@@ -148,6 +157,17 @@ def prepare_data_dir(data_dir: Path, *, keep: bool = False) -> bool:
     return True
 
 
+def write_poster_sources(data_dir: Path, library: Any) -> None:
+    """The sample poster sets (unless already there) and the rclone config of the demo's stand-in Drive."""
+    from curatarr.sims.poster_sets import generate_poster_sets
+
+    sets = data_dir / DEMO_POSTER_SETS
+    if not any(sets.iterdir()):
+        generate_poster_sets(sets, library)
+    (data_dir / DEMO_RCLONE_CONF).write_text(f"[{DEMO_DRIVE_REMOTE}]\ntype = alias\nremote = {sets}\n",
+                                             encoding="utf-8")
+
+
 def create_demo_user(rt: Any, username: str = DEMO_USER, password: str = DEMO_PASSWORD) -> bool:
     """Create the demo user directly (the API enforces an 8-character minimum); False if it exists."""
     from sqlalchemy import select
@@ -193,11 +213,13 @@ def prepare(data_dir: Path | str = "./demo-data", *, keep: bool = False, service
     data_dir = Path(data_dir).expanduser().resolve()
     prepare_data_dir(data_dir, keep=keep)
     names = available_services(services)
-    cluster = SimCluster(library or SampleLibrary.demo(), services=names).start()
+    library = library or SampleLibrary.demo()
+    cluster = SimCluster(library, services=names).start()
     try:
         rt = Runtime(data_dir)
         for folder in DEMO_FOLDERS:
             (data_dir / folder).mkdir(parents=True, exist_ok=True)
+        write_poster_sources(data_dir, library)
         rt.config.update(demo_config(cluster, data_dir))
         create_demo_user(rt)
     except BaseException:

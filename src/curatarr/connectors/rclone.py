@@ -172,6 +172,20 @@ class RcloneRunner:
         """Copy new/changed files from the Drive folder into ``dest`` (never deletes)."""
         return self._transfer("copy", remote, folder_id, dest, dry_run, progress, cancel)
 
+    def transfer_path(self, command: Literal["sync", "copy"], remote_name: str, path: str,
+                      dest: str | os.PathLike, *, dry_run: bool = False, progress: ProgressCallback | None = None,
+                      cancel: threading.Event | None = None) -> RcloneResult:
+        """``sync``/``copy`` from ``remote_name:path`` of a remote the rclone config file already defines
+        (``RCLONE_CONFIG`` in ``extra_env``), e.g. one made with ``rclone config``; no secrets pass here."""
+        if command not in ("sync", "copy"):
+            raise InvalidArgument("command must be sync or copy", service=SERVICE)
+        if not _REMOTE_NAME.match(remote_name):
+            raise InvalidArgument("remote name must be letters, digits or '_'", service=SERVICE)
+        if "\x00" in path or path.startswith("-") or ".." in path.replace("\\", "/").split("/"):
+            raise InvalidArgument("remote path contains NUL, '..' or starts with '-'", service=SERVICE)
+        return self._transfer(command, None, None, dest, dry_run, progress, cancel,
+                              source=f"{remote_name}:{path.lstrip('/')}")
+
     def lsjson(self, remote: DriveRemote, folder_id: str, *, recursive: bool = False,
                files_only: bool = False) -> list[dict]:
         """The folder's entries as rclone's lsjson objects (Path, Name, Size, MimeType, ModTime, IsDir, ID)."""
@@ -204,13 +218,16 @@ class RcloneRunner:
             raise InvalidArgument("remote name must be letters, digits or '_'", service=SERVICE)
         return remote.name
 
-    def _transfer(self, command: str, remote: DriveRemote, folder_id: str, dest: str | os.PathLike,
+    def _transfer(self, command: str, remote: DriveRemote | None, folder_id: str | None, dest: str | os.PathLike,
                   dry_run: bool, progress: ProgressCallback | None,
-                  cancel: threading.Event | None) -> RcloneResult:
+                  cancel: threading.Event | None, *, source: str | None = None) -> RcloneResult:
         target = validate_local_path(dest, self.roots)
-        args = [command, f"{self._remote_name(remote)}:", str(target),
-                f"--drive-root-folder-id={validate_folder_id(folder_id)}",
-                "--use-json-log", "--stats", self.stats_interval, "--stats-log-level", "NOTICE", "-v"]
+        if remote is not None:
+            args = [command, f"{self._remote_name(remote)}:", str(target),
+                    f"--drive-root-folder-id={validate_folder_id(folder_id or '')}"]
+        else:
+            args = [command, str(source), str(target)]
+        args += ["--use-json-log", "--stats", self.stats_interval, "--stats-log-level", "NOTICE", "-v"]
         if dry_run:
             args.append("--dry-run")
         result = RcloneResult(command=command, exit_code=-1)
@@ -222,12 +239,17 @@ class RcloneRunner:
                     progress(result.stats)
                 return
             msg, obj = str(entry.get("msg", "")), entry.get("object")
-            if obj and msg.startswith("Copied"):
+            skipped = entry.get("skipped")  # --dry-run: "Skipped copy as --dry-run is set" (skipped=copy/delete)
+            if obj and skipped == "copy":
+                result.copied.append(str(obj))
+            elif obj and skipped == "delete":
+                result.deleted.append(str(obj))
+            elif obj and msg.startswith("Copied"):
                 result.copied.append(str(obj))
             elif obj and msg.startswith("Deleted"):
                 result.deleted.append(str(obj))
             elif entry.get("level") in ("error", "critical"):
-                result.errors.append(_mask(msg, remote.secrets()))
+                result.errors.append(_mask(msg, remote.secrets() if remote else []))
 
         code, _, log = self._run(args, remote, on_line, cancel)
         result.exit_code = code
@@ -235,8 +257,8 @@ class RcloneRunner:
             raise self._error(command, code, log, remote)
         return result
 
-    def _error(self, command: str, code: int, log: list[str], remote: DriveRemote) -> ConnectorError:
-        tail = [_mask(line, remote.secrets()) for line in log[-5:]]
+    def _error(self, command: str, code: int, log: list[str], remote: DriveRemote | None) -> ConnectorError:
+        tail = [_mask(line, remote.secrets() if remote else []) for line in log[-5:]]
         text = " ".join(tail).lower()
         summary = tail[-1] if tail else "no output"
         if code in (3, 4):

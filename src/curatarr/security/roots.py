@@ -21,7 +21,7 @@ from typing import Any, Iterable
 NOT_MODULE_SECTIONS = frozenset({"general", "auth", "database", "backup", "user_interface", "instances",
                                  "schedule", "notifications"})
 FOLDER_SUFFIXES = ("_dir", "_path", "_folder", "_dirs", "_paths", "_folders", "_roots")
-FOLDER_KEYS = frozenset({"asset_path", "source_dirs", "destination_dir"})
+FOLDER_KEYS = frozenset({"asset_path", "source_dirs", "destination_dir", "location"})  # location: sync_gdrive.gdrive_list[]
 
 # Never a root, and never contain a root's target: a root may not be one of these or contain one.
 SYSTEM_FOLDERS: tuple[Path, ...] = tuple(Path(p) for p in (
@@ -56,6 +56,10 @@ def _walk(section: dict, where: str, out: dict[str, list[str]]) -> None:
             _add(out, here, value)
         elif isinstance(value, dict):
             _walk(value, here, out)
+        elif isinstance(value, list):  # lists of entries, e.g. sync_gdrive.gdrive_list[].location
+            for i, item in enumerate(value):
+                if isinstance(item, dict):
+                    _walk(item, f"{here}[{i}]", out)
 
 
 def _add(out: dict[str, list[str]], where: str, value: Any) -> None:
