@@ -22,6 +22,8 @@ MODULES: dict[str, str] = {
     "health_snapshot": "curatarr.modules.health_snapshot:HealthSnapshotTask",
     "poster_maker": "curatarr.modules.poster_maker:PosterMaker",
     "cache_refresh": "curatarr.modules.cache_refresh:CacheRefresh",
+    "poster_cleanarr": "curatarr.modules.poster_cleanarr:PosterCleanarr",
+    "plex_maintenance": "curatarr.modules.plex_maintenance:PlexMaintenance",
     # modules: add new lines above this one
 }
 
