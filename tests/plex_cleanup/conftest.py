@@ -31,13 +31,24 @@ def plex(cluster):
     return cluster
 
 
-@pytest.fixture
-def rt(runtime, plex, plex_home):
+def configure(runtime, plex, plex_home) -> None:
     runtime.config.update({
         "instances": {"plex": {"plex": {"url": plex.urls["plex"], "api": plex.api_keys["plex"]}}},
         "poster_cleanarr": {"plex_path": str(plex_home), "instances": ["plex"]},
         "plex_maintenance": {"plex_path": str(plex_home), "instances": ["plex"], "sleep": 0},
     })
+
+
+@pytest.fixture
+def configured(runtime, plex, plex_home):
+    """The runtime configured for the simulator (not started: the app's lifespan starts it)."""
+    configure(runtime, plex, plex_home)
+    return runtime
+
+
+@pytest.fixture
+def rt(runtime, plex, plex_home):
+    configure(runtime, plex, plex_home)
     runtime.start()
     yield runtime
     runtime.stop()
