@@ -86,6 +86,11 @@ class DemoNames:
     def folder(self, name: str) -> str:
         return str(self.data_dir / name)
 
+    @property
+    def plex_home(self) -> str:
+        """The Plex simulator's data folder (the "Plex Media Server" folder of a real install)."""
+        return str(plex_home(self.data_dir))
+
 
 # Module sections of the demo config: ONE line per module (section name -> builder), pre-configured
 # against the simulators so that "Run now" does real work.
@@ -93,9 +98,16 @@ DEMO_MODULES: dict[str, Callable[[DemoNames], dict]] = {
     "poster_maker": lambda n: {"media_servers": n.plex, "asset_path": n.folder("assets")},
     "health_checkarr": lambda n: {"instances": n.radarr + n.sonarr, "dry_run": True},
     "renameinatorr": lambda n: {"instances": n.radarr + n.sonarr, "tag_name": "curatarr-renamed", "count": 25},
+    "poster_cleanarr": lambda n: {"plex_path": n.plex_home, "instances": n.plex[:1], "mode": "report"},
+    "plex_maintenance": lambda n: {"plex_path": n.plex_home, "instances": n.plex[:1], "empty_trash": True,
+                                   "clean_bundles": True, "optimize_db": True, "photo_transcoder": True, "sleep": 2},
     # demo modules: add new lines above this one, e.g.  "nohl": lambda n: {"instances": n.arrs},
 }
 DEMO_FOLDERS = ("assets", "output", "source")  # created empty under the data dir for module paths
+
+
+def plex_home(data_dir: Path) -> Path:
+    return Path(data_dir) / "plex" / "Library" / "Application Support" / "Plex Media Server"
 
 
 def demo_names(cluster: Any, data_dir: Path | str | None = None) -> DemoNames:
@@ -193,7 +205,8 @@ def prepare(data_dir: Path | str = "./demo-data", *, keep: bool = False, service
     data_dir = Path(data_dir).expanduser().resolve()
     prepare_data_dir(data_dir, keep=keep)
     names = available_services(services)
-    cluster = SimCluster(library or SampleLibrary.demo(), services=names).start()
+    cluster = SimCluster(library or SampleLibrary.demo(), services=names,
+                         app_options={"plex_data_dir": plex_home(data_dir)}).start()
     try:
         rt = Runtime(data_dir)
         for folder in DEMO_FOLDERS:
