@@ -120,11 +120,15 @@ def restore_target(parked: Parked, plex_root: Path | None, asset_root: Path | No
         if asset_root is None:
             raise MoveRefused(f"{parked.rel}: no asset folder is configured")
         base = asset_root
-    target = (base / parked.rel)
-    if not target.parent.resolve().is_relative_to(base.resolve()) and target.parent.exists():
+    target = base / parked.rel
+    # The deepest folder that exists already must resolve inside the base (a symlinked folder on the
+    # way would otherwise carry the file, and the folders made for it, somewhere else).
+    existing = target.parent
+    while not existing.exists() and existing != base:
+        existing = existing.parent
+    if not existing.resolve().is_relative_to(base.resolve()):
         raise MoveRefused(f"{parked.rel}: leaves its folder")
     return target
-
 
 def clear(folder: Path, *, dry_run: bool) -> tuple[int, int]:
     """Delete everything in the restore folder (files, bytes); keeps the folder and its marker."""

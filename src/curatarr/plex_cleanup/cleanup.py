@@ -39,7 +39,7 @@ def run_cleanup(ctx: "RunContext", config: PosterCleanarrConfig) -> None:
         return
     root = plex_root(rt, config.plex_path)
     if mode == "restore":
-        _restore(ctx, config, root, restore)
+        _restore(ctx, root, restore)
         return
     ctx.progress(0, 0, phase="reading the library database")
     db = library_database(rt, ctx.connectors, config, root, log=ctx.log)
@@ -112,7 +112,7 @@ def _prune(ctx: "RunContext", touched: dict[Path, set[Path]]) -> None:
         ctx.result.count("folders_removed", pruned)
 
 
-def _restore(ctx: "RunContext", config: PosterCleanarrConfig, root: Path, restore: Path) -> None:
+def _restore(ctx: "RunContext", root: Path, restore: Path) -> None:
     if not actions.is_restore_dir(restore):
         ctx.log.info("no restore folder at %s: nothing to restore", restore)
         ctx.result.count("would_restore" if ctx.dry_run else "restored", 0)
@@ -120,21 +120,15 @@ def _restore(ctx: "RunContext", config: PosterCleanarrConfig, root: Path, restor
     assets = asset_root(ctx.rt)
     parked = actions.parked_files(restore)
     verb = "would_restore" if ctx.dry_run else "restored"
-    failed = 0
     for n, item in enumerate(parked):
         ctx.check_cancelled()
         ctx.progress(n, len(parked), item=item.rel, phase="restoring")
         try:
             target = actions.restore_target(item, root, assets)
             if not ctx.dry_run:
-                base = root if item.area == actions.PLEX else assets
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if not target.parent.resolve().is_relative_to(base.resolve()):
-                    raise actions.MoveRefused(f"{item.rel}: leaves its folder")
                 actions.move_file(item.source, target)
                 actions.prune_empty(item.source.parent, restore)
         except (OSError, actions.MoveRefused) as exc:
-            failed += 1
             ctx.result.count("failed")
             ctx.result.error_item(item.rel, str(exc))
             continue

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import threading
 import time
 import zipfile
 from dataclasses import dataclass
@@ -63,6 +64,11 @@ class LibraryDatabase:
     libraries: dict[int, str]
 
 
+def _part(dest: Path) -> Path:
+    """A temporary name next to ``dest``, unique per thread (a browse and a run may copy at once)."""
+    return dest.with_name(f"{dest.name}.{os.getpid()}-{threading.get_ident()}.part")
+
+
 def work_dir(data_dir: Path) -> Path:
     folder = data_dir / "cache" / "plex_cleanup"
     folder.mkdir(parents=True, exist_ok=True)
@@ -80,8 +86,7 @@ def local_copy(plex_root: Path, dest: Path, *, allow_live: bool, max_bytes: int)
     if wal.exists() and not allow_live:
         raise DatabaseRefused("Plex is using its database (a -wal file exists): stop Plex, download the database "
                               "instead (local_db: false), or set allow_live_db: true", code="PLEX_DB_LIVE")
-    tmp = dest.with_name(dest.name + ".part")
-    tmp.unlink(missing_ok=True)
+    tmp = _part(dest)
     try:
         # Read-only URI: nothing of ours ever writes to Plex's file. The backup API reads a
         # consistent snapshot (WAL included) even while Plex writes.
@@ -108,7 +113,9 @@ def unpack_download(download: Path, dest: Path, *, max_bytes: int) -> Path:
     if head == SQLITE_MAGIC:
         os.replace(download, dest)
         return dest
+    tmp = _part(dest)
     if not zipfile.is_zipfile(download):
+        download.unlink(missing_ok=True)
         raise DatabaseRefused("the database download is neither a zip nor a SQLite file", code="PLEX_DB_NOT_ZIP")
     try:
         with zipfile.ZipFile(download) as zf:
@@ -120,7 +127,6 @@ def unpack_download(download: Path, dest: Path, *, max_bytes: int) -> Path:
                                and not i.filename.endswith(("-wal", "-shm"))), None)
             if member is None:
                 raise DatabaseRefused(f"the database download holds no {DB_NAME}", code="PLEX_DB_MISSING")
-            tmp = dest.with_name(dest.name + ".part")
             written = 0
             with zf.open(member) as src, open(tmp, "wb") as out:
                 while chunk := src.read(1 << 20):
@@ -135,7 +141,7 @@ def unpack_download(download: Path, dest: Path, *, max_bytes: int) -> Path:
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise DatabaseRefused(f"the database download is not a readable zip: {exc}", code="PLEX_DB_NOT_ZIP") from None
     finally:
-        dest.with_name(dest.name + ".part").unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         download.unlink(missing_ok=True)
     return dest
 
@@ -157,9 +163,12 @@ def obtain(data_dir: Path, *, plex_root: Path | None, local: bool, allow_live: b
     else:
         if download is None:
             raise Unavailable("no Plex instance to download the library database from", code="PLEX_UNAVAILABLE")
-        raw = folder / "download.part"
-        raw.unlink(missing_ok=True)
-        download(raw)
+        raw = _part(folder / "download")
+        try:
+            download(raw)
+        except BaseException:
+            raw.unlink(missing_ok=True)
+            raise
         unpack_download(raw, dest, max_bytes=max_bytes)
         source = "download"
     try:
