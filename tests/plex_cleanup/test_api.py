@@ -67,6 +67,11 @@ def test_delete_variant_refuses_contents_outside_and_active(configured, client, 
     r = client.request("DELETE", f"{BASE}/variant", json={"path": active["path"]})
     assert r.status_code == 409
     assert client.request("DELETE", f"{BASE}/variant", json={"path": "Metadata/none"}).status_code == 404
+    info = plex_home / "Metadata" / "Movies" / "notes.txt"  # a file in Metadata/ that is no variant
+    info.write_text("keep")
+    assert client.request("DELETE", f"{BASE}/variant", json={"path": "Metadata/Movies/notes.txt"}).status_code == 404
+    assert info.read_text() == "keep"
+    info.unlink()
     assert client.request("DELETE", f"{BASE}/variant", json={}).status_code == 422
     assert tree(plex_home) == before and outside.read_bytes() == b"keep"
 
@@ -85,6 +90,8 @@ def test_set_active_uploads_the_file_and_plex_selects_it(configured, client, ple
     now = next(i for i in again if i["rating_key"] == item["rating_key"])
     assert next(v for v in now["variants"] if v["path"] == variant["path"])["active"] is True
     assert client.post(f"{BASE}/set-active", json={"rating_key": "x1", "path": variant["path"]}).status_code == 422
+    other = client.post(f"{BASE}/set-active", json={"rating_key": str(int(item["rating_key"]) + 1), "path": variant["path"]})
+    assert other.status_code == 400 and other.json()["error_code"] == "VARIANT_OTHER_ITEM"
 
 
 def test_cleanup_route_queues_a_job_and_deletes_nothing_itself(configured, client, plex_home):

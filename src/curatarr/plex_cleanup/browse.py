@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from curatarr.connectors.media_server import Capability
-from curatarr.errors import Conflict, Invalid, Unavailable
+from curatarr.errors import Conflict, Invalid, NotFound, Unavailable
 from curatarr.plex_cleanup.config import PosterCleanarrConfig
 from curatarr.plex_cleanup.context import library_database, media_server, plex_root
 from curatarr.plex_cleanup.database import LibraryDatabase
@@ -140,18 +140,23 @@ def bloat_list(rt: "Runtime", *, limit: int, offset: int, force: bool = False) -
             "total_size": sum(r["size"] for r in rows)}
 
 
-def _variant(rt: "Runtime", path: str) -> tuple[Path, str, Variant | None]:
+def _variant(rt: "Runtime", path: str) -> tuple[Path, str, Variant, BundleView]:
+    """The variant ``path`` names (checked path; rescanned once when the cached scan lacks it)."""
     config = settings(rt)
     root = plex_root(rt, config.plex_path)
     rel = metadata_rel(root, path)
-    found = next((v for view in scan(rt).views for v in view.variants if v.rel == rel), None)
-    return root, rel, found
+    for force in (False, True):
+        for view in scan(rt, force=force).views:
+            for v in view.variants:
+                if v.rel == rel:
+                    return root, rel, v, view
+    raise NotFound("not an image variant of a Plex Metadata bundle", code="VARIANT_NOT_FOUND")
 
 
 def delete_variant(rt: "Runtime", path: str, log: Any = None) -> dict:
     """Delete one inactive variant (an active one is refused: Plex would lose the item's image)."""
-    root, rel, variant = _variant(rt, path)
-    if variant is not None and variant.active:
+    root, rel, variant, _ = _variant(rt, path)
+    if variant.active:
         raise Conflict("this variant is the item's active image; make another one active first",
                        code="VARIANT_ACTIVE")
     target = root / rel
@@ -166,9 +171,12 @@ def delete_variant(rt: "Runtime", path: str, log: Any = None) -> dict:
 def set_active(rt: "Runtime", rating_key: str, path: str) -> dict:
     """Upload one variant as the item's poster (art for a variant under ``art/``) on the configured
     media server; the server selects the upload."""
-    root, rel, variant = _variant(rt, path)
     if not str(rating_key).strip().isdigit():
         raise Invalid("rating_key must be a number")
+    root, rel, variant, view = _variant(rt, path)
+    if view.item is not None and str(view.item.rating_key) != str(rating_key).strip():
+        raise Invalid(f"this variant belongs to item {view.item.rating_key}, not {rating_key}",
+                      code="VARIANT_OTHER_ITEM")
     data = (root / rel).read_bytes()
     config = settings(rt)
     from curatarr.instances.pool import ConnectorPool
@@ -179,7 +187,7 @@ def set_active(rt: "Runtime", rating_key: str, path: str) -> dict:
         if found is None:
             raise Unavailable("no enabled Plex instance to upload to", code="PLEX_UNAVAILABLE")
         name, client = found
-        slot = "background" if variant is not None and variant.kind == "art" else "poster"
+        slot = "background" if variant.kind == "art" else "poster"
         client.upload_artwork(str(rating_key).strip(), slot, data)
     finally:
         pool.close()
