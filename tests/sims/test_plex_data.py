@@ -112,3 +112,19 @@ def test_live_wal_keeps_a_wal_file_and_the_download_still_reads_it(tmp_path):
         assert (home / (DB + "-wal")).exists()
         r = httpx.get(srv.url + "/diagnostics/databases", headers={"X-Plex-Token": "t"})
         assert r.status_code == 200 and r.content[:2] == b"PK"
+
+
+def test_connector_download_is_streamed_capped_and_authenticated(cluster, tmp_path):
+    from curatarr.connectors.errors import AuthFailed, BadResponse
+    from curatarr.connectors.media_server import Capability
+    from curatarr.connectors.plex import PlexClient
+
+    cluster.reset()
+    with PlexClient(cluster.urls["plex"], cluster.api_keys["plex"]) as client:
+        assert Capability.LIBRARY_DATABASE in client.capabilities
+        size = client.download_library_database(tmp_path / "db.zip", max_bytes=50 * 1024 * 1024)
+        assert size == (tmp_path / "db.zip").stat().st_size and zipfile.is_zipfile(tmp_path / "db.zip")
+        with pytest.raises(BadResponse):
+            client.download_library_database(tmp_path / "small.zip", max_bytes=1000)
+    with PlexClient(cluster.urls["plex"], "wrong-token") as client, pytest.raises(AuthFailed):
+        client.download_library_database(tmp_path / "x.zip", max_bytes=10 ** 6)
