@@ -86,6 +86,11 @@ class DemoNames:
     def folder(self, name: str) -> str:
         return str(self.data_dir / name)
 
+    @property
+    def plex_home(self) -> str:
+        """The Plex simulator's data folder (the "Plex Media Server" folder of a real install)."""
+        return str(plex_home(self.data_dir))
+
 
 # Module sections of the demo config: ONE line per module (section name -> builder), pre-configured
 # against the simulators so that "Run now" does real work.
@@ -96,6 +101,9 @@ DEMO_MODULES: dict[str, Callable[[DemoNames], dict]] = {
     "sync_gdrive": lambda n: {"rclone_remote": DEMO_DRIVE_REMOTE, "rclone_config": n.folder(DEMO_RCLONE_CONF),
                               "gdrive_list": [{"id": owner, "location": n.folder(f"gdrive/{slug}"), "name": slug}
                                               for owner, slug in DEMO_DRIVE_FOLDERS]},
+    "poster_cleanarr": lambda n: {"plex_path": n.plex_home, "instances": n.plex[:1], "mode": "report"},
+    "plex_maintenance": lambda n: {"plex_path": n.plex_home, "instances": n.plex[:1], "empty_trash": True,
+                                   "clean_bundles": True, "optimize_db": True, "photo_transcoder": True, "sleep": 2},
     # demo modules: add new lines above this one, e.g.  "nohl": lambda n: {"instances": n.arrs},
 }
 DEMO_FOLDERS = ("assets", "output", "source", "poster-sets", "gdrive")  # created under the data dir for module paths
@@ -105,6 +113,10 @@ DEMO_POSTER_SETS = "poster-sets"
 DEMO_DRIVE_REMOTE = "demo_drive"
 DEMO_RCLONE_CONF = "rclone-demo.conf"
 DEMO_DRIVE_FOLDERS = (("TPDb - Ravenclaw", "ravenclaw"), ("MediUX - Boxset Bob", "boxset-bob"))
+
+
+def plex_home(data_dir: Path) -> Path:
+    return Path(data_dir) / "plex" / "Library" / "Application Support" / "Plex Media Server"
 
 
 def demo_names(cluster: Any, data_dir: Path | str | None = None) -> DemoNames:
@@ -214,7 +226,7 @@ def prepare(data_dir: Path | str = "./demo-data", *, keep: bool = False, service
     prepare_data_dir(data_dir, keep=keep)
     names = available_services(services)
     library = library or SampleLibrary.demo()
-    cluster = SimCluster(library, services=names).start()
+    cluster = SimCluster(library, services=names, app_options={"plex_data_dir": plex_home(data_dir)}).start()
     try:
         rt = Runtime(data_dir)
         for folder in DEMO_FOLDERS:

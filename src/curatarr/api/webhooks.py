@@ -25,7 +25,7 @@ router = APIRouter(tags=["Webhooks"])
 TARGETS: dict[str, tuple[str, ...]] = {
     "poster_add": ("poster_renamerr", "poster_maker"),
     "unmatched": ("unmatched_assets",),
-    "cleanarr": ("poster_cleanup", "poster_renamerr"),
+    "cleanarr": ("poster_cleanarr", "poster_cleanup", "poster_renamerr"),
 }
 
 

@@ -34,8 +34,13 @@ class Capability(StrEnum):
     #: Kometa marks items whose poster carries its overlays with the ``Overlay`` label; a fresh
     #: poster upload removes it so Kometa re-applies them.
     OVERLAY_LABEL = "overlay_label"
-    #: Empty trash, clean bundles, optimize the database (Plex maintenance).
+    #: Empty trash, clean bundles, optimize the database (Plex maintenance: ``empty_trash()``,
+    #: ``clean_bundles()``, ``optimize()``).
     MAINTENANCE = "maintenance"
+    #: The server's library database can be downloaded (Plex ``/diagnostics/databases``:
+    #: ``download_library_database(dest, max_bytes=…)``); its Metadata bundles are what poster
+    #: cleanup works on.
+    LIBRARY_DATABASE = "library_database"
     #: ``find_media`` can look items up by provider ids (Emby's ``AnyProviderIdEquals``).
     PROVIDER_ID_LOOKUP = "provider_id_lookup"
     #: Collections belong to one library (Plex); without it they are server-wide (BoxSets) and

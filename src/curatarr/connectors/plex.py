@@ -12,13 +12,14 @@ travels in the ``X-Plex-Token`` header, never in a URL.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable, Iterator, Literal
 from urllib.parse import quote
 
 import httpx
 from lxml import etree
 
-from curatarr.connectors.errors import BadResponse, ConnectorError
+from curatarr.connectors.errors import BadResponse, ConnectorError, Unreachable
 from curatarr.connectors.http import HttpService, InstanceRecord, Pong, RetryPolicy
 from curatarr.connectors.media_server import ArtworkSlot, Capability, ServerItem, ServerLibrary, Unsupported
 from curatarr.security.urls import UnsafeURL, check_url
@@ -187,7 +188,7 @@ class PlexClient:
     server_type = SERVICE
     capabilities = frozenset({Capability.RATING_KEYS, Capability.PLEX_SECTIONS, Capability.OVERLAY_LABEL,
                               Capability.MAINTENANCE, Capability.LIBRARY_COLLECTIONS, Capability.POSTER_SELECT,
-                              Capability.SYNC_SOURCE})
+                              Capability.SYNC_SOURCE, Capability.LIBRARY_DATABASE})
 
     def media_libraries(self) -> list[ServerLibrary]:
         return [ServerLibrary(id=s.key, title=s.title, kind=s.type or "other", language=s.language,
@@ -411,6 +412,37 @@ class PlexClient:
 
     def optimize(self) -> None:
         self.http.request("PUT", "/library/optimize", params={"async": 1})
+
+    def download_library_database(self, dest: Path, *, max_bytes: int, timeout: float = 600.0) -> int:
+        """Save ``/diagnostics/databases`` (a zip of the library database, what plexapi's
+        ``downloadDatabases`` fetches) at ``dest``, streamed, refusing more than ``max_bytes``;
+        returns the bytes written. The caller checks and unpacks it."""
+        headers = {**self.http.headers, "Accept": "application/zip, application/octet-stream"}
+        written = 0
+        try:
+            with self.http.client.stream("GET", self.http.url("/diagnostics/databases"), headers=headers,
+                                         timeout=httpx.Timeout(timeout, connect=10.0)) as resp:
+                if resp.status_code != 200:
+                    resp.read()
+                    try:
+                        self.http._check(resp)  # AuthFailed / NotFound / RateLimited … like every other call
+                    except ConnectorError:
+                        raise
+                    except Exception as exc:  # the retry wrapper of 5xx/429: its error, unretried
+                        raise getattr(exc, "error", exc) from None
+                    raise BadResponse(f"database download answered HTTP {resp.status_code}", service=SERVICE,
+                                      status=resp.status_code)
+                with open(dest, "wb") as out:
+                    for chunk in resp.iter_bytes(1 << 20):
+                        written += len(chunk)
+                        if written > max_bytes:
+                            raise BadResponse("the database download is larger than allowed", service=SERVICE)
+                        out.write(chunk)
+        except httpx.TimeoutException:
+            raise Unreachable("the database download timed out", service=SERVICE) from None
+        except httpx.TransportError as exc:
+            raise Unreachable(f"cannot download the database ({exc.__class__.__name__})", service=SERVICE) from None
+        return written
 
     def refresh_section(self, section_key: str | int, path: str | None = None) -> None:
         self.http.request("GET", f"/library/sections/{section_key}/refresh", params={"path": path} if path else None)

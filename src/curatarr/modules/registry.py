@@ -23,6 +23,8 @@ MODULES: dict[str, str] = {
     "poster_maker": "curatarr.modules.poster_maker:PosterMaker",
     "cache_refresh": "curatarr.modules.cache_refresh:CacheRefresh",
     "sync_gdrive": "curatarr.modules.sync_gdrive:SyncGdrive",
+    "poster_cleanarr": "curatarr.modules.poster_cleanarr:PosterCleanarr",
+    "plex_maintenance": "curatarr.modules.plex_maintenance:PlexMaintenance",
     # modules: add new lines above this one
 }
 

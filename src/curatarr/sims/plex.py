@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import partial
+from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote, unquote
 
@@ -37,12 +38,14 @@ from starlette.routing import Route
 
 from curatarr.sims.base import Simulator, install, json_bytes
 from curatarr.sims.library import SampleLibrary, Show
+from curatarr.sims.plex_data import PlexDataDir
 # The library model and element rendering live in plex_tree; names re-exported for importers.
 from curatarr.sims.plex_tree import (  # noqa: F401
     AGENTS, BASE_TS, DEFAULT_SECTION_TITLES, HAS_ART, ITEM_TAGS, POSTER_KINDS, TAG_ELEMENTS, ImageSet,
     ItemState, Node, PlexCollection, PlexError, PlexImage, PlexItem, PlexServerState, Section, base_title, children_of,
     instance_view, item_node, on_disk, plex_type, section_node, sniff_mime, to_json, to_xml,
 )
+from curatarr.sims.plex_tree import _guids
 
 TYPE_IDS = {"movie": 1, "show": 2, "season": 3, "episode": 4, "artist": 8, "album": 9, "track": 10, "collection": 18}
 # Which listing types each section type can answer (PMS: type=4 in a show section = all episodes).
@@ -58,19 +61,25 @@ def _page(status: int, title: str) -> bytes:
 
 # ---- HTTP layer --------------------------------------------------------------------------------
 def create_app(library: SampleLibrary, *, token: str = "plex-token", instance: str = "plex",
-               section_titles: dict[str, str] | None = None, small_images: bool = False) -> Starlette:
+               section_titles: dict[str, str] | None = None, small_images: bool = False,
+               plex_data_dir: str | Path | None = None, live_wal: bool = False) -> Starlette:
     """A Plex Media Server simulator for ``library`` (see module docstring).
 
     ``section_titles`` renames sections per type (``{"movie": "Cinema"}``), as users do;
-    ``small_images`` renders artwork at 1/10 size (fast tests).
+    ``small_images`` renders artwork at 1/10 size (fast tests); ``plex_data_dir`` gives the server a
+    data folder with real files there (:mod:`curatarr.sims.plex_data`; ``live_wal`` holds its
+    database open in WAL mode, as a running PMS does).
     """
     sim = Simulator("plex", instance=instance, library=library, api_key=token,
                     unauthorized=lambda: (401, {"Content-Type": "text/html"}, _page(401, "Unauthorized")))
     holder: dict[str, PlexServerState] = {}
+    data = PlexDataDir(plex_data_dir, live_wal=live_wal) if plex_data_dir else None
 
     def rebuild() -> None:
         holder["srv"] = PlexServerState(instance_view(library, instance), instance=instance,
                                         section_titles=section_titles or {}, small_images=small_images)
+        if data is not None:
+            data.build(holder["srv"], lambda item: _guids(item)[0])
 
     rebuild()
     sim.reset_hooks.append(rebuild)
@@ -225,9 +234,24 @@ def create_app(library: SampleLibrary, *, token: str = "plex-token", instance: s
 
     async def maintenance(request: Request, srv: PlexServerState, key: str | None = None, *, action: str) -> Response:
         section = None if key in (None, "all") else srv.section(key)
+        effect: dict[str, Any] = {}
+        if data is not None:  # the calls act on the data folder, as PMS's do
+            if action == "emptyTrash":
+                effect["trashed_removed"] = data.empty_trash(section.key if section else None)
+            elif action == "cleanBundles":
+                effect["bundles_removed"] = data.clean_bundles()
+            elif action == "optimize":
+                data.optimize()
         sim.record("maintenance", action=action, section=section.key if section else key,
-                   query=dict(request.query_params))
+                   query=dict(request.query_params), **effect)
         return Response(b"", 200)
+
+    async def databases(request: Request, srv: PlexServerState) -> Response:
+        if data is None:
+            raise PlexError(404, "Not Found")
+        sim.record("downloads", what="databases")
+        return Response(data.database_zip(), media_type="application/zip", headers={
+            "Content-Disposition": 'attachment; filename="Plex Media Server Databases.zip"'})
 
     async def search(request: Request, srv: PlexServerState) -> Response:
         query = (request.query_params.get("query") or "").lower()
@@ -314,19 +338,21 @@ def create_app(library: SampleLibrary, *, token: str = "plex-token", instance: s
     async def upload(request: Request, srv: PlexServerState, rk: str, kind: str) -> Response:
         item = srv.item(rk)
         url = request.query_params.get("url")
-        data = await fetch(url) if url else await request.body()
-        if not data:
+        data_bytes = await fetch(url) if url else await request.body()
+        if not data_bytes:
             raise PlexError(400, "Bad Request")
         image_set = srv.images(item.plex_rating_key, kind)
-        key = f"upload://{kind}/{hashlib.sha1(data).hexdigest()}"
+        key = f"upload://{kind}/{hashlib.sha1(data_bytes).hexdigest()}"
         existing = next((i for i, img in enumerate(image_set.images) if img.rating_key == key), None)
         if existing is None:
-            image_set.images.append(PlexImage(key, "local", data=data))
+            image_set.images.append(PlexImage(key, "local", data=data_bytes))
             existing = len(image_set.images) - 1
         image_set.selected = existing
         image_set.version += 1
+        if data is not None:
+            data.uploaded(item.plex_rating_key, kind, bytes(data_bytes))
         sim.record("uploads", rating_key=item.plex_rating_key, image=kind[:-1], source="url" if url else "body",
-                   url=url, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                   url=url, sha256=hashlib.sha256(data_bytes).hexdigest(), size=len(data_bytes),
                    content_type=request.headers.get("content-type"))
         return Response(b"", 200)
 
@@ -341,6 +367,8 @@ def create_app(library: SampleLibrary, *, token: str = "plex-token", instance: s
             raise PlexError(404, "Not Found")
         image_set.selected = index
         image_set.version += 1
+        if data is not None:
+            data.selected(item.plex_rating_key, kind, wanted)
         sim.record("selections", rating_key=item.plex_rating_key, image=kind[:-1], selected=wanted)
         return Response(b"", 200)
 
@@ -378,6 +406,7 @@ def create_app(library: SampleLibrary, *, token: str = "plex-token", instance: s
         Route("/library/sections/{key}/refresh", endpoint(partial(maintenance, action="refresh")), methods=["GET", "PUT"]),
         Route("/library/clean/bundles", endpoint(partial(maintenance, action="cleanBundles")), methods=["PUT"]),
         Route("/library/optimize", endpoint(partial(maintenance, action="optimize")), methods=["PUT"]),
+        Route("/diagnostics/databases", endpoint(databases)),
         Route("/search", endpoint(search)),
         Route("/hubs/search", endpoint(hub_search)),
         Route("/library/metadata/{keys}", endpoint(metadata)),
