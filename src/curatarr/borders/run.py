@@ -92,7 +92,7 @@ class BorderRun:
     def _roots(self) -> tuple[list[Path], Path | None]:
         if not self.config.source_dirs:
             raise ModuleError("no source_dirs configured: name the Kometa asset folder(s) to read posters from")
-        roots = self.ctx.rt.roots
+        roots = self.ctx.rt.roots()
         sources = []
         for folder in self.config.source_dirs:
             if not Path(folder).is_dir():
@@ -109,20 +109,24 @@ class BorderRun:
             destination = Path(self.config.destination_dir).resolve()
         return sources, destination
 
-    def _selected(self, posters: list[Poster], sources: list[Path]) -> list[Poster]:
+    def _selected(self, posters: list[Poster], sources: list[Path]) -> tuple[list[Poster], int]:
+        """The hand-off's posters, and how many named files were refused (outside, missing)."""
         by_path = {p.path: p for p in posters}
         chosen: list[Poster] = []
+        refused = 0
         for raw in self.config.input_files:
             path = Path(raw).resolve()
             if not any(path.is_relative_to(root) for root in sources):
                 self.ctx.result.error_item(raw, "not inside the source folders; left alone")
+                refused += 1
             elif path in by_path:
                 chosen.append(by_path[path])
             elif not path.is_file():
                 self.ctx.result.error_item(raw, "no such file")
+                refused += 1
             else:
                 self.ctx.result.warn(f"{raw}: not a poster of this run (hidden, ignored, excluded or not an image)")
-        return chosen
+        return chosen, refused
 
     # ---- the run ------------------------------------------------------------------------------------
     def run(self) -> None:
@@ -151,7 +155,11 @@ class BorderRun:
         if redo_all and previous is not None:
             ctx.log.info("active colours changed (%s → %s): every poster is redone", previous, signature)
             ctx.result.set_data("redo_all", True)
-        todo = posters if (redo_all or not config.input_files) else self._selected(posters, sources)
+        refused = 0
+        if redo_all or not config.input_files:
+            todo = posters
+        else:
+            todo, refused = self._selected(posters, sources)
         ctx.result.count("posters", len(todo))
         if destination is not None and not self.dry:
             destination.mkdir(parents=True, exist_ok=True)
@@ -171,6 +179,9 @@ class BorderRun:
         if failed:
             raise ModuleError(f"{failed} of {len(todo)} poster(s) could not be processed (see the errors); "
                               "nothing was deleted")
+        if refused:
+            raise ModuleError(f"{refused} of the {len(config.input_files)} file(s) handed over could not be "
+                              "processed (see the errors)")
 
     def _record(self, outcome: Outcome) -> int:
         result, rel = self.ctx.result, str(outcome.poster.rel)
