@@ -121,3 +121,15 @@ def test_broken_saved_settings_are_a_clear_400(client):
         pytest.skip("the config store validates module sections itself")
     r = client.get("/api/border-replacerr/preview/options")
     assert r.status_code == 400 and "never active" in r.json()["detail"]
+
+
+def test_a_truncated_jpeg_is_a_400_not_a_500(client, configured):
+    from tests.borders.conftest import poster_bytes
+
+    data = poster_bytes(2000, 3000, fmt="jpeg")
+    cut = configured / "Cut (2001)" / "poster.jpg"
+    cut.parent.mkdir()
+    cut.write_bytes(data[: len(data) // 2])
+    r = client.post("/api/border-replacerr/preview", json={"path": str(cut)})
+    assert r.status_code == 400, r.text
+    assert "corrupt" in r.json()["detail"]

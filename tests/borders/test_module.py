@@ -185,3 +185,23 @@ def test_cancel_stops_between_posters(rt, assets):
     assert job["status"] == "cancelled"
     untouched = sum(1 for i in range(40) if pixel(assets / f"Extra {i:02d}" / "poster.png", 0, 0) == [255, 255, 255])
     assert untouched > 0
+
+
+def test_symlinked_posters_inside_the_roots_are_read_and_the_link_target_is_never_written(rt, assets, tmp_path):
+    """The renamer's symlink action: the asset is a link to a source poster in another allowed folder."""
+    gdrive = tmp_path / "gdrive"
+    target = write_poster(gdrive / "Heat (1995).png")
+    stray = write_poster(tmp_path / "stray" / "Ran (1985).png")
+    rt.config.update({"general": {"allowed_roots": [str(gdrive)]}})
+    (assets / "Heat (1995)").mkdir()
+    (assets / "Heat (1995)" / "poster.png").symlink_to(target)
+    (assets / "Ran (1985)").mkdir()
+    (assets / "Ran (1985)" / "poster.png").symlink_to(stray)
+    original = target.read_bytes()
+    job = run(rt)
+    assert job["status"] == "success", job
+    linked = assets / "Heat (1995)" / "poster.png"
+    assert not linked.is_symlink() and pixel(linked, 0, 0) == [255, 0, 0]  # the link became our output
+    assert target.read_bytes() == original  # the source poster behind the link is untouched
+    assert any("Ran (1985)" in w and "outside the allowed folders" in w for w in job["result"]["warnings"])
+    assert (assets / "Ran (1985)" / "poster.png").is_symlink() and pixel(stray, 0, 0) == [255, 255, 255]

@@ -42,7 +42,7 @@ def _excluded(rel: Path, exclusions: set[str]) -> bool:
 
 
 def walk(roots: list[Path], *, ignore_folders: list[str], exclusions: list[str],
-         skipped: list[str], by_relative: bool = True) -> list[Poster]:
+         skipped: list[str], by_relative: bool = True, link_roots: list[Path] | None = None) -> list[Poster]:
     """Every poster under ``roots``, sorted; with ``by_relative`` (one destination folder) a later
     root wins over an earlier one for the same relative path, as in CHUB. Hidden files and folders (our own temp files among them) are not posters; a
     symlink leading out of its folder is reported in ``skipped`` and left alone."""
@@ -57,8 +57,9 @@ def walk(roots: list[Path], *, ignore_folders: list[str], exclusions: list[str],
                     continue
                 path = Path(folder) / name
                 resolved = path.resolve()
-                if not resolved.is_relative_to(root):
-                    skipped.append(f"{path}: a link leading outside {root}; left alone")
+                allowed = [root, *(link_roots or [])]
+                if not any(resolved.is_relative_to(r) for r in allowed):
+                    skipped.append(f"{path}: a link leading outside the allowed folders; left alone")
                     continue
                 rel = path.relative_to(root)
                 if _excluded(rel, excluded):

@@ -23,8 +23,8 @@ from typing import Any
 import pyvips
 from pydantic import ValidationError
 
-from curatarr.artwork.source import MAX_IMAGE_BYTES
-from curatarr.borders.colours import normalise_colours, rgb
+from curatarr.artwork.source import MAX_IMAGE_BYTES, to_srgb8
+from curatarr.borders.colours import normalise_colours
 from curatarr.borders.config import IMAGE_SUFFIXES, BorderReplacerrConfig
 from curatarr.borders.holidays import PRESETS
 from curatarr.borders.posters import asset_title
@@ -191,8 +191,6 @@ def _half(data: bytes, style: Style) -> tuple[pyvips.Image, pyvips.Image, int, i
                                               size="down", option_string="fail_on=truncated")
     except pyvips.Error:
         raise PosterError("corrupt or unreadable image") from None
-    from curatarr.artwork.source import to_srgb8
-
     small = to_srgb8(small, (0, 0, 0))
     width = max(1, round(style.width * small.width / full_w))
     after = apply(small, Style(width, style.colour))
@@ -239,9 +237,12 @@ def render_previews(rt: Any, *, count: int, holiday: str, path: str | None, colo
         data = src.data if src.data is not None else sample_poster(i, border=border)
         try:
             before, after, full_w, full_h = _half(data, style)
+            composite = _composite(before, after)
         except PosterError as exc:
             raise Invalid(f"{src.label}: {exc}") from None
-        token = store.put(_composite(before, after))
+        except pyvips.Error:  # pixels that fail only once decoded (a truncated JPEG)
+            raise Invalid(f"{src.label}: corrupt or unreadable image") from None
+        token = store.put(composite)
         previews.append({"token": token, "title": src.title, "kind": src.kind, "season_number": src.season_number,
                          "color": style.colour, "url": f"/api/border-replacerr/preview/file/{token}.jpg",
                          "source": src.label, "width": full_w, "height": full_h})
@@ -253,4 +254,4 @@ def preview_file(rt: Any, filename: str) -> bytes:
     return store_for(rt).get(filename)
 
 
-__all__ = ["render_previews", "preview_file", "options", "calendar", "sample_poster", "rgb"]
+__all__ = ["render_previews", "preview_file", "options", "calendar", "sample_poster"]

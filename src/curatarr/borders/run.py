@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+import pyvips
+
 from curatarr.artwork.source import MAX_IMAGE_BYTES
 from curatarr.borders.config import BorderReplacerrConfig
 from curatarr.borders.holidays import active_index
@@ -146,7 +148,7 @@ class BorderRun:
         ctx.phase("listing posters")
         skipped: list[str] = []
         posters = walk(sources, ignore_folders=config.ignore_folders, exclusions=config.exclusion_list,
-                       skipped=skipped, by_relative=destination is not None)
+                       skipped=skipped, by_relative=destination is not None, link_roots=self.ctx.rt.roots())
         for line in skipped:
             ctx.result.warn(line)
         ctx.result.count("excluded", sum(1 for s in skipped if s.endswith("excluded title")))
@@ -225,6 +227,8 @@ class BorderRun:
             return Outcome(poster, key, style, "error", message=str(exc))
         except OSError as exc:
             return Outcome(poster, key, style, "error", message=f"{type(exc).__name__}: {exc.strerror or exc}")
+        except pyvips.Error as exc:  # a decode failure libvips reports late (while streaming)
+            return Outcome(poster, key, style, "error", message=f"corrupt or unreadable image ({str(exc).strip()[:200]})")
 
     def _one_checked(self, poster: Poster, style: Style, key: str, destination: Path | None,
                      redo_all: bool) -> Outcome:
