@@ -205,3 +205,12 @@ def test_symlinked_posters_inside_the_roots_are_read_and_the_link_target_is_neve
     assert target.read_bytes() == original  # the source poster behind the link is untouched
     assert any("Ran (1985)" in w and "outside the allowed folders" in w for w in job["result"]["warnings"])
     assert (assets / "Ran (1985)" / "poster.png").is_symlink() and pixel(stray, 0, 0) == [255, 255, 255]
+
+
+def test_a_destination_inside_the_asset_folder_is_not_read_back(rt, assets):
+    out = assets / "bordered"
+    first = run(rt, destination_dir=str(out))
+    assert first["result"]["counts"]["written"] == 4
+    again = run(rt, destination_dir=str(out))
+    assert again["result"]["counts"] == {"posters": 4, "unchanged": 4, "excluded": 0}
+    assert not (out / "bordered").exists()

@@ -42,7 +42,8 @@ def _excluded(rel: Path, exclusions: set[str]) -> bool:
 
 
 def walk(roots: list[Path], *, ignore_folders: list[str], exclusions: list[str],
-         skipped: list[str], by_relative: bool = True, link_roots: list[Path] | None = None) -> list[Poster]:
+         skipped: list[str], by_relative: bool = True, link_roots: list[Path] | None = None,
+         not_inside: Path | None = None) -> list[Poster]:
     """Every poster under ``roots``, sorted; with ``by_relative`` (one destination folder) a later
     root wins over an earlier one for the same relative path, as in CHUB. Hidden files and folders (our own temp files among them) are not posters; a
     symlink leading out of its folder is reported in ``skipped`` and left alone."""
@@ -51,7 +52,8 @@ def walk(roots: list[Path], *, ignore_folders: list[str], exclusions: list[str],
     found: dict[Path, Poster] = {}
     for root in roots:
         for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d.casefold() not in ignored)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d.casefold() not in ignored
+                             and (not_inside is None or Path(folder, d).resolve() != not_inside))
             for name in sorted(files):
                 if name.startswith(".") or not name.lower().endswith(IMAGE_SUFFIXES):
                     continue

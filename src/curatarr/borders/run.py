@@ -148,7 +148,8 @@ class BorderRun:
         ctx.phase("listing posters")
         skipped: list[str] = []
         posters = walk(sources, ignore_folders=config.ignore_folders, exclusions=config.exclusion_list,
-                       skipped=skipped, by_relative=destination is not None, link_roots=self.ctx.rt.roots())
+                       skipped=skipped, by_relative=destination is not None, link_roots=self.ctx.rt.roots(),
+                       not_inside=destination)
         for line in skipped:
             ctx.result.warn(line)
         ctx.result.count("excluded", sum(1 for s in skipped if s.endswith("excluded title")))
