@@ -133,3 +133,19 @@ def test_a_truncated_jpeg_is_a_400_not_a_500(client, configured):
     r = client.post("/api/border-replacerr/preview", json={"path": str(cut)})
     assert r.status_code == 400, r.text
     assert "corrupt" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("section, message", [
+    ({"border_colors": ["#ff00"]}, "hex colour"),
+    ({"holidays": [{"name": "X", "schedule": "range(04/31-05/02)", "colors": ["#fff"]}]}, "04/31"),
+    ({"holidays": [{"name": "Xmas", "schedule": "range(12/01-12/31)", "colors": ["#fff"]},
+                   {"name": "Eve", "schedule": "12/24-12/24", "colors": ["#000"]}]}, "never active"),
+    ({"border_width": 0}, "border_width"),
+])
+def test_saving_bad_settings_is_a_422_and_changes_nothing(client, configured, section, message):
+    rt = client.app.state.runtime
+    before = rt.config.get_section("border_replacerr")
+    r = client.put("/api/modules/border_replacerr/config", json={**before, **section})
+    assert r.status_code == 422, r.text
+    assert message in r.text
+    assert rt.config.get_section("border_replacerr") == before
