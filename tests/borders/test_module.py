@@ -214,3 +214,16 @@ def test_a_destination_inside_the_asset_folder_is_not_read_back(rt, assets):
     again = run(rt, destination_dir=str(out))
     assert again["result"]["counts"] == {"posters": 4, "unchanged": 4, "excluded": 0}
     assert not (out / "bordered").exists()
+
+
+def test_without_source_dirs_the_renamers_destination_is_used(rt, assets):
+    section = dict(rt.config.get_section("border_replacerr"))
+    section["source_dirs"] = []
+    rt.config.replace_section("border_replacerr", section)
+    rt.config.update({"poster_renamerr": {"destination_dir": str(assets)}})
+    job = run(rt, input_files=[str(assets / ALIEN)])
+    assert job["status"] == "success", job
+    assert [c["path"] for c in job["result"]["changed"]] == [str(assets / ALIEN)]
+    rt.config.update({"poster_renamerr": {"destination_dir": ""}})
+    missing = run(rt)
+    assert missing["status"] == "error" and "no source_dirs configured" in missing["error"]

@@ -52,7 +52,8 @@ class BorderReplacerrConfig(BaseModel):
 
     dry_run: bool = Field(False, description="Report what would be written; write nothing")
     source_dirs: list[str] = Field(default_factory=list,
-                                   description="Kometa asset folders to read posters from (absolute paths)")
+                                   description="Kometa asset folders to read posters from (absolute paths); "
+                                               "empty = the poster renamer's destination_dir")
     destination_dir: str = Field("", description="Folder to write the results to (same relative paths); "
                                                  "empty = replace the posters in place")
     border_width: int = Field(26, ge=1, le=400, description="Width in pixels of the border the posters already "

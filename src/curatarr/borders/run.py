@@ -92,11 +92,18 @@ class BorderRun:
 
     # ---- folders -------------------------------------------------------------------------------------
     def _roots(self) -> tuple[list[Path], Path | None]:
-        if not self.config.source_dirs:
-            raise ModuleError("no source_dirs configured: name the Kometa asset folder(s) to read posters from")
+        folders = list(self.config.source_dirs)
+        if not folders:  # CHUB worked on the renamer's outputs: its Kometa folder is the natural default
+            renamer = self.ctx.rt.config.get_section("poster_renamerr") or {}
+            fallback = renamer.get("destination_dir") if isinstance(renamer, dict) else None
+            if isinstance(fallback, str) and fallback:
+                folders = [fallback]
+        if not folders:
+            raise ModuleError("no source_dirs configured: name the Kometa asset folder(s) to read posters from "
+                              "(or set poster_renamerr.destination_dir)")
         roots = self.ctx.rt.roots()
         sources = []
-        for folder in self.config.source_dirs:
+        for folder in folders:
             if not Path(folder).is_dir():
                 raise ModuleError(f"source folder {folder} does not exist")
             try:
@@ -154,8 +161,8 @@ class BorderRun:
             ctx.result.warn(line)
         ctx.result.count("excluded", sum(1 for s in skipped if s.endswith("excluded title")))
         index = {p.path: i for i, p in enumerate(posters)}  # round-robin over the whole listing
-        redo_all = previous != signature
-        if redo_all and previous is not None:
+        redo_all = previous is not None and previous != signature  # no state yet: nothing to redo
+        if redo_all:
             ctx.log.info("active colours changed (%s → %s): every poster is redone", previous, signature)
             ctx.result.set_data("redo_all", True)
         refused = 0
