@@ -191,7 +191,8 @@ def _half(data: bytes, style: Style) -> tuple[pyvips.Image, pyvips.Image, int, i
                                               size="down", option_string="fail_on=truncated")
     except pyvips.Error:
         raise PosterError("corrupt or unreadable image") from None
-    small = to_srgb8(small, (0, 0, 0))
+    # decoded once into memory: both halves read it (a lazy thumbnail would decode the JPEG twice)
+    small = to_srgb8(small, (0, 0, 0)).copy_memory()
     width = max(1, round(style.width * small.width / full_w))
     after = apply(small, Style(width, style.colour))
     return small, after, full_w, full_h
