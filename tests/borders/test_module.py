@@ -185,6 +185,12 @@ def test_cancel_stops_between_posters(rt, assets):
     assert job["status"] == "cancelled"
     untouched = sum(1 for i in range(40) if pixel(assets / f"Extra {i:02d}" / "poster.png", 0, 0) == [255, 255, 255])
     assert untouched > 0
+    # what the cancelled run wrote is remembered: the next run only does the rest
+    done_before = job["result"]["counts"]["written"]
+    assert 1 <= done_before < 44
+    job = run(rt, workers=1)
+    assert job["status"] == "success"
+    assert job["result"]["counts"]["unchanged"] == done_before and job["result"]["counts"]["written"] == 44 - done_before
 
 
 def test_symlinked_posters_inside_the_roots_are_read_and_the_link_target_is_never_written(rt, assets, tmp_path):

@@ -174,18 +174,25 @@ class BorderRun:
         if destination is not None and not self.dry:
             destination.mkdir(parents=True, exist_ok=True)
         failed = 0
-        for done, outcome in enumerate(self._process(todo, index, choice, destination, redo_all), start=1):
-            failed += self._record(outcome)
-            ctx.progress(done, len(todo), item=str(outcome.poster.rel), phase="re-bordering")
-        ctx.progress(len(todo), len(todo), phase="done")
-        if not self.dry:
-            self.state.signature = signature
-            if not config.input_files or redo_all:
-                listed = {self._key(p, destination) for p in posters}
-                self.state.entries = {k: v for k, v in self.state.entries.items() if k in listed}
-            self.state.save()
-            if destination is None:
-                self.state.prune_originals()
+        finished = False
+        try:
+            for done, outcome in enumerate(self._process(todo, index, choice, destination, redo_all), start=1):
+                failed += self._record(outcome)
+                ctx.progress(done, len(todo), item=str(outcome.poster.rel), phase="re-bordering")
+            ctx.progress(len(todo), len(todo), phase="done")
+            finished = True
+        finally:
+            # A cancelled run still records the posters it wrote; the signature (and so "every poster
+            # has today's colours") only once the run got through all of them.
+            if not self.dry:
+                if finished:
+                    self.state.signature = signature
+                    if not config.input_files or redo_all:
+                        listed = {self._key(p, destination) for p in posters}
+                        self.state.entries = {k: v for k, v in self.state.entries.items() if k in listed}
+                self.state.save()
+                if finished and destination is None:
+                    self.state.prune_originals()
         if failed:
             raise ModuleError(f"{failed} of {len(todo)} poster(s) could not be processed (see the errors); "
                               "nothing was deleted")
@@ -194,7 +201,7 @@ class BorderRun:
                               "processed (see the errors)")
 
     def _record(self, outcome: Outcome) -> int:
-        result, rel = self.ctx.result, str(outcome.poster.rel)
+        result = self.ctx.result
         if outcome.status == "error":
             result.error_item(outcome.poster.path, outcome.message)
             self.ctx.log.error("%s: %s", outcome.poster.path, outcome.message)
