@@ -104,6 +104,10 @@ DEMO_MODULES: dict[str, Callable[[DemoNames], dict]] = {
     "poster_cleanarr": lambda n: {"plex_path": n.plex_home, "instances": n.plex[:1], "mode": "report"},
     "plex_maintenance": lambda n: {"plex_path": n.plex_home, "instances": n.plex[:1], "empty_trash": True,
                                    "clean_bundles": True, "optimize_db": True, "photo_transcoder": True, "sleep": 2},
+    "border_replacerr": lambda n: {"source_dirs": [n.folder("assets")], "destination_dir": n.folder("output/bordered"),
+                                   "border_width": 26, "border_colors": ["#e50914", "#1f6feb"],
+                                   "holidays": [{"name": "Winter", "schedule": "range(12/20-01/05)",
+                                                 "colors": ["#ffffff", "#8ecae6"]}]},
     # demo modules: add new lines above this one, e.g.  "nohl": lambda n: {"instances": n.arrs},
 }
 DEMO_FOLDERS = ("assets", "output", "source", "poster-sets", "gdrive")  # created under the data dir for module paths
@@ -194,6 +198,40 @@ def create_demo_user(rt: Any, username: str = DEMO_USER, password: str = DEMO_PA
     return True
 
 
+def seed_asset_posters(folder: Path, library: SampleLibrary | None, count: int = 8) -> int:
+    """A few Kometa asset posters (folder layout, 26 px white border) of the sample library's first
+    movies, one season and one collection, so the border replacer has real posters on a fresh demo.
+    Existing files are kept (the poster maker may have written them)."""
+    import pyvips
+
+    from curatarr.sims.images import render_artwork
+    from curatarr.sims.library import SampleLibrary, primary_artwork
+
+    library = library or SampleLibrary.demo()
+    wanted: list[tuple[Path, Any, str]] = []
+    for movie in library.movies[:count]:
+        wanted.append((folder / movie.folder_name / "poster.jpg", primary_artwork(movie.artworks), movie.title))
+    for show in library.shows[:1]:
+        for season in show.seasons[:1]:
+            art = primary_artwork(season.artworks, "season") or primary_artwork(show.artworks)
+            wanted.append((folder / show.folder_name / f"Season{season.number:02d}.jpg", art, show.title))
+    if library.movies:
+        wanted.append((folder / "Sample Collection" / "poster.jpg", primary_artwork(library.movies[-1].artworks),
+                       "Sample Collection"))
+    written = 0
+    for path, art, title in wanted:
+        if art is None or path.exists():
+            continue
+        image = pyvips.Image.new_from_buffer(render_artwork(art, title), "")
+        w = 26
+        framed = image.crop(w, w, image.width - 2 * w, image.height - 2 * w).embed(
+            w, w, image.width, image.height, extend="background", background=[255, 255, 255])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(framed.copy(interpretation="srgb").jpegsave_buffer(Q=90))
+        written += 1
+    return written
+
+
 # ---- the whole demo -------------------------------------------------------------------------------
 
 @dataclass
@@ -232,6 +270,7 @@ def prepare(data_dir: Path | str = "./demo-data", *, keep: bool = False, service
         for folder in DEMO_FOLDERS:
             (data_dir / folder).mkdir(parents=True, exist_ok=True)
         write_poster_sources(data_dir, library)
+        seed_asset_posters(data_dir / "assets", cluster.library)
         rt.config.update(demo_config(cluster, data_dir))
         create_demo_user(rt)
     except BaseException:

@@ -24,8 +24,6 @@ _PARAM = re.compile(r"\{[^}]+\}")
 # asset surface (poster index, border replacerr, nestarr, labelarr), the issue after the poster maker (#7).
 PENDING: dict[str, str] = {
     "DELETE /api/posters/{poster_id}": "issue 8",
-    "GET /api/border-replacerr/preview/file/{token}.jpg": "issue 8",
-    "GET /api/border-replacerr/preview/options": "issue 8",
     "GET /api/nestarr/results": "issue 8",
     "GET /api/nestarr/scan": "issue 8",
     "GET /api/posters/added-since": "issue 8",
@@ -41,7 +39,6 @@ PENDING: dict[str, str] = {
     "GET /api/posters/unmatched/stats": "issue 8",
     "GET /api/posters/{poster_id}": "issue 8",
     "GET /api/posters/{poster_id}/thumbnail": "issue 8",
-    "POST /api/border-replacerr/preview": "issue 8",
     "POST /api/labelarr/bulk-sync": "issue 8",
     "POST /api/labelarr/sync": "issue 8",
     "POST /api/nestarr/fix": "issue 8",

@@ -25,6 +25,7 @@ MODULES: dict[str, str] = {
     "sync_gdrive": "curatarr.modules.sync_gdrive:SyncGdrive",
     "poster_cleanarr": "curatarr.modules.poster_cleanarr:PosterCleanarr",
     "plex_maintenance": "curatarr.modules.plex_maintenance:PlexMaintenance",
+    "border_replacerr": "curatarr.modules.border_replacerr:BorderReplacerr",
     # modules: add new lines above this one
 }
 
