@@ -93,7 +93,7 @@ DEMO_MODULES: dict[str, Callable[[DemoNames], dict]] = {
     "poster_maker": lambda n: {"media_servers": n.plex, "asset_path": n.folder("assets")},
     "health_checkarr": lambda n: {"instances": n.radarr + n.sonarr, "dry_run": True},
     "renameinatorr": lambda n: {"instances": n.radarr + n.sonarr, "tag_name": "curatarr-renamed", "count": 25},
-    "unmatched_assets": lambda n: {"instances": n.radarr + n.sonarr + n.plex},
+    "unmatched_assets": lambda n: {"instances": n.radarr + n.sonarr + n.media_servers},
     # demo modules: add new lines above this one, e.g.  "nohl": lambda n: {"instances": n.arrs},
 }
 DEMO_FOLDERS = ("assets", "output", "source")  # created empty under the data dir for module paths
