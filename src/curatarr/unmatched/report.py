@@ -50,6 +50,7 @@ class MediaEntry:
     monitored: bool | None = None
     profile: str | None = None      # quality-profile name (resolved by the caller)
     seasons: list[SeasonEntry] = field(default_factory=list)
+    ids: dict[str, Any] = field(default_factory=dict)  # tmdb / tvdb / imdb, for "make this poster" links
 
 
 @dataclass(slots=True)
@@ -160,7 +161,7 @@ class _Builder:
             return
         name = _asset_name(e.path)
         has_poster = name is not None and self.index.has_poster(name)
-        base = {"instance": e.instance, "id": e.id, "title": e.title, "year": e.year, "asset_name": name}
+        base = {"instance": e.instance, "id": e.id, "title": e.title, "year": e.year, "asset_name": name, **e.ids}
         if e.kind == "movie":
             self._count("movies", e.instance, has_poster)
             if not has_poster:

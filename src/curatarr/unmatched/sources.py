@@ -59,14 +59,15 @@ def media_entries(rt: "Runtime", instances: list[str], profile_names: dict[str, 
             seasons.setdefault(pk, []).append(SeasonEntry(int(number or 0), monitored, file_count))
         items = s.execute(select(MediaItem.pk, MediaItem.id, MediaItem.instance, MediaItem.kind, MediaItem.title,
                                  MediaItem.year, MediaItem.path, MediaItem.tags, MediaItem.monitored,
-                                 MediaItem.quality_profile_id)
+                                 MediaItem.quality_profile_id, MediaItem.tmdb_id, MediaItem.tvdb_id, MediaItem.imdb_id)
                           .where(*live).execution_options(yield_per=_BATCH))
-        for pk, media_id, instance, kind, title, year, path, tags, monitored, profile_id in items:
+        for pk, media_id, instance, kind, title, year, path, tags, monitored, profile_id, tmdb, tvdb, imdb in items:
             names = profile_names.get(instance) or {}
             found = sorted(seasons.get(pk, ()), key=lambda x: x.number)
             yield MediaEntry(instance=instance, kind=kind, id=media_id, title=title, year=year, path=path,
                              tags=_tags(tags), monitored=monitored,
-                             profile=names.get(profile_id) if profile_id is not None else None, seasons=found)
+                             profile=names.get(profile_id) if profile_id is not None else None, seasons=found,
+                             ids={k: v for k, v in (("tmdb", tmdb), ("tvdb", tvdb), ("imdb", imdb)) if v})
 
 
 def server_collection_entries(rt: "Runtime", instances: set[str] | None) -> tuple[list[CollectionEntry], list[dict]]:
