@@ -61,3 +61,14 @@ def test_rules_and_percentages():
     empty = build_report([], None, index, Rules())
     assert empty["summary"]["movies"]["percent_complete"] is None
     assert empty["summary"]["collections"]["total"] is None
+
+
+def test_fast_asset_name_agrees_with_the_naming_module():
+    from curatarr.assets.naming import asset_name_for_path
+    from curatarr.unmatched.report import _asset_name
+
+    for path in ("/data/movies/Dune (2021) {tmdb-438631}", "/data/movies/Dune (2021)/Dune.2021.2160p.mkv",
+                 "/data/tv/Dr. Strangelove (1964)/", "/m/A/Alien (1979)/alien.MP4", "D:\\Movies\\Heat (1995)",
+                 "D:\\Movies\\Heat (1995)\\heat.mkv", "/x/Movie.2020.iso", "/data/tv/.hidden"):
+        assert _asset_name(path) == asset_name_for_path(path), path
+    assert _asset_name("") is None and _asset_name("/") is None
