@@ -215,3 +215,15 @@ def test_unreachable_media_server_makes_collection_counts_null(rt, sims):
 def test_asset_path_outside_the_roots_is_refused(rt, tmp_path):
     job = run(rt, asset_path=str(tmp_path / "elsewhere"))
     assert job["status"] == "error" and "asset_path" in job["error"]
+
+
+def test_asset_path_option_reads_another_folder_inside_the_roots(rt, assets):
+    other = assets / "elsewhere"
+    touch(other / movie("Alien", 1979).folder_name / "poster.jpg")
+    touch(assets / movie("The Matrix", 1999).folder_name / "poster.jpg")  # the poster maker's folder: not read
+    job = run(rt, asset_path=str(other), instances=["radarr"])
+    assert job["status"] == "success", job
+    report = load_report(rt)
+    assert report["asset_root"] == str(other.resolve())
+    assert ("radarr", "Alien (1979)") not in listed(report, "movies")
+    assert ("radarr", "The Matrix (1999)") in listed(report, "movies")

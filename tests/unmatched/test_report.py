@@ -72,3 +72,19 @@ def test_fast_asset_name_agrees_with_the_naming_module():
                  "D:\\Movies\\Heat (1995)\\heat.mkv", "/x/Movie.2020.iso", "/data/tv/.hidden"):
         assert _asset_name(path) == asset_name_for_path(path), path
     assert _asset_name("") is None and _asset_name("/") is None
+
+
+def test_empty_seasons_option_and_config_coercions():
+    from curatarr.modules.unmatched_assets import UnmatchedAssetsConfig
+
+    index = scan_asset_folder("/nonexistent", "folders")
+    show = MediaEntry("s", "series", "s:1", "S", 2001, "/t/S (2001)",
+                      seasons=[SeasonEntry(1, True, 2), SeasonEntry(2, True, 0), SeasonEntry(3, True, None)])
+    assert build_report([show], None, index, Rules())["summary"]["seasons"]["total"] == 2  # 0 files: left out
+    with_empty = build_report([show], None, index, Rules.of(empty_seasons=True))
+    assert with_empty["summary"]["seasons"]["total"] == 3
+    assert with_empty["unmatched"]["series"][0]["missing_seasons"] == [1, 2, 3]
+
+    cfg = UnmatchedAssetsConfig.model_validate({"library_folders": True, "layout": None, "ignore_tags": "a, b ,"})
+    assert (cfg.library_folders, cfg.layout, cfg.ignore_tags) == ("on", "poster_maker", ["a", "b"])
+    assert UnmatchedAssetsConfig.model_validate({"library_folders": False}).library_folders == "off"

@@ -33,9 +33,10 @@ class UnmatchedAssetsConfig(ModuleConfig):
                                  "report on; empty = every enabled one")
     dry_run: bool = Field(False, description="Compute and show the report but keep the stored one")
     asset_path: str = Field("", description="Kometa asset folder; empty = the poster maker's asset folder")
-    layout: Literal["folders", "flat"] | None = Field(None, description="Asset layout; empty = the poster maker's")
-    library_folders: bool | None = Field(None, description="Assets sit in one folder per library; empty = the "
-                                         "poster maker's setting")
+    layout: Literal["poster_maker", "folders", "flat"] = Field(
+        "poster_maker", description="Asset layout; poster_maker = the poster maker's layout")
+    library_folders: Literal["poster_maker", "on", "off"] = Field(
+        "poster_maker", description="Assets sit in one folder per library; poster_maker = the poster maker's setting")
     include_specials: bool = Field(False, description="Count season 0 (Specials) posters")
     include_empty_seasons: bool = Field(False, description="Count seasons that have no episode file yet")
     refresh_cache: bool = Field(True, description="Read instances the media cache has never read before reporting")
@@ -48,6 +49,16 @@ class UnmatchedAssetsConfig(ModuleConfig):
                                        "(names)")
     ignore_collections: list[str] = Field(default_factory=list, description="Skip these media-server collections")
     ignore_unmonitored: bool = Field(False, description="Skip unmonitored movies, series and seasons")
+
+    @field_validator("layout", "library_folders", mode="before")
+    @classmethod
+    def _inherit(cls, value: Any) -> Any:
+        # YAML booleans and empty values read naturally: true/false = on/off, null/"" = the poster maker's.
+        if value is None or value == "":
+            return "poster_maker"
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        return value
 
     @field_validator("ignore_folder_names", "ignore_titles", "ignore_tags", "ignore_profiles", "ignore_collections",
                      mode="before")
@@ -185,8 +196,9 @@ class UnmatchedAssets(Module):
                 configured_asset_root(ctx.rt, poster)
         except PathRejected as exc:
             raise ModuleError(f"asset_path: {exc}") from None
-        layout = config.layout or poster.layout
-        library_folders = poster.library_folders if config.library_folders is None else config.library_folders
+        layout = poster.layout if config.layout == "poster_maker" else config.layout
+        library_folders = poster.library_folders if config.library_folders == "poster_maker" else \
+            config.library_folders == "on"
         if not root.is_dir():
             ctx.result.warn(f"the asset folder {root} does not exist yet: every item counts as missing its poster")
         return root, layout, library_folders

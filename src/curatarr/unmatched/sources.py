@@ -32,7 +32,7 @@ def never_synced(rt: "Runtime", names: Iterable[str]) -> list[str]:
 
 
 def _tags(raw: str | None) -> tuple[str, ...]:
-    if not raw:
+    if not raw or raw == "[]":  # most items carry no tag: skip the JSON decoder
         return ()
     try:
         value = json.loads(raw)
