@@ -88,7 +88,7 @@ def test_flat_layout_with_library_folders(rt, assets):
     touch(assets / "TV Shows" / f"{dw.folder_name}_background.jpg")
     touch(assets / "TV Shows" / f"{dw.folder_name}_S01E01.jpg")
     touch(assets / matrix.folder_name / "poster.jpg")  # a folders-layout file is not read in flat mode... at root
-    job = run(rt, layout="flat", library_folders=True)
+    job = run(rt, layout="flat", by_library=True)
     assert job["status"] == "success", job
     report = load_report(rt)
     assert report["layout"] == "flat"
@@ -103,11 +103,11 @@ def test_flat_layout_with_library_folders(rt, assets):
 def test_flat_layout_without_library_folders_ignores_library_subfolders(rt, assets):
     matrix = movie("The Matrix", 1999)
     touch(assets / "Movies" / f"{matrix.folder_name}.jpg")
-    job = run(rt, layout="flat", library_folders=False)
+    job = run(rt, layout="flat", by_library="off")
     assert job["status"] == "success"
     assert load_report(rt)["summary"]["movies"]["with_assets"] == 0
     touch(assets / f"{matrix.folder_name}.jpg")
-    run(rt, layout="flat", library_folders=False)
+    run(rt, layout="flat", by_library="off")
     assert load_report(rt)["summary"]["movies"]["with_assets"] == 2
 
 

@@ -85,6 +85,6 @@ def test_empty_seasons_option_and_config_coercions():
     assert with_empty["summary"]["seasons"]["total"] == 3
     assert with_empty["unmatched"]["series"][0]["missing_seasons"] == [1, 2, 3]
 
-    cfg = UnmatchedAssetsConfig.model_validate({"library_folders": True, "layout": None, "ignore_tags": "a, b ,"})
-    assert (cfg.library_folders, cfg.layout, cfg.ignore_tags) == ("on", "poster_maker", ["a", "b"])
-    assert UnmatchedAssetsConfig.model_validate({"library_folders": False}).library_folders == "off"
+    cfg = UnmatchedAssetsConfig.model_validate({"by_library": True, "layout": None, "ignore_tags": "a, b ,"})
+    assert (cfg.by_library, cfg.layout, cfg.ignore_tags) == ("on", "poster_maker", ["a", "b"])
+    assert UnmatchedAssetsConfig.model_validate({"by_library": False}).by_library == "off"

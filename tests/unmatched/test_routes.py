@@ -76,3 +76,15 @@ def test_webhook_process_runs_the_module_and_status_reports_it(client, anon_clie
     assert status["summary"]["counts"]["movies_total"] > 0
     stats = client.get("/api/posters/unmatched/stats").json()
     assert stats["job_id"] == job["id"]
+
+
+def test_settings_form_defaults_save_and_a_bad_value_is_refused(client):
+    schema = client.get("/api/modules/unmatched_assets/schema").json()["schema"]
+    # What the generic form sends back untouched: each default, lists without one as [] (an empty text box).
+    defaults = {name: prop.get("default", [] if prop.get("type") == "array" else None)
+                for name, prop in schema["properties"].items()}
+    assert schema["properties"]["layout"]["enum"] == ["poster_maker", "folders", "flat"]  # a select in the form
+    r = client.put("/api/modules/unmatched_assets/config", json={"config": defaults})
+    assert r.status_code == 200, r.text
+    assert r.json()["config"]["by_library"] == "poster_maker"
+    assert client.put("/api/modules/unmatched_assets/config", json={"layout": "sideways"}).status_code == 422

@@ -35,8 +35,10 @@ class UnmatchedAssetsConfig(ModuleConfig):
     asset_path: str = Field("", description="Kometa asset folder; empty = the poster maker's asset folder")
     layout: Literal["poster_maker", "folders", "flat"] = Field(
         "poster_maker", description="Asset layout; poster_maker = the poster maker's layout")
-    library_folders: Literal["poster_maker", "on", "off"] = Field(
-        "poster_maker", description="Assets sit in one folder per library; poster_maker = the poster maker's setting")
+    # Not "library_folders": a key ending in "_folders" is a folder setting (a root) to the config guard.
+    by_library: Literal["poster_maker", "on", "off"] = Field(
+        "poster_maker", description="Assets sit in one folder per library; poster_maker = the poster maker's "
+        "library_folders")
     include_specials: bool = Field(False, description="Count season 0 (Specials) posters")
     include_empty_seasons: bool = Field(False, description="Count seasons that have no episode file yet")
     refresh_cache: bool = Field(True, description="Read instances the media cache has never read before reporting")
@@ -50,7 +52,7 @@ class UnmatchedAssetsConfig(ModuleConfig):
     ignore_collections: list[str] = Field(default_factory=list, description="Skip these media-server collections")
     ignore_unmonitored: bool = Field(False, description="Skip unmonitored movies, series and seasons")
 
-    @field_validator("layout", "library_folders", mode="before")
+    @field_validator("layout", "by_library", mode="before")
     @classmethod
     def _inherit(cls, value: Any) -> Any:
         # YAML booleans and empty values read naturally: true/false = on/off, null/"" = the poster maker's.
@@ -197,8 +199,8 @@ class UnmatchedAssets(Module):
         except PathRejected as exc:
             raise ModuleError(f"asset_path: {exc}") from None
         layout = poster.layout if config.layout == "poster_maker" else config.layout
-        library_folders = poster.library_folders if config.library_folders == "poster_maker" else \
-            config.library_folders == "on"
+        library_folders = poster.library_folders if config.by_library == "poster_maker" else \
+            config.by_library == "on"
         if not root.is_dir():
             ctx.result.warn(f"the asset folder {root} does not exist yet: every item counts as missing its poster")
         return root, layout, library_folders
