@@ -65,6 +65,8 @@ def test_bad_query_is_422(client, params):
 
 def test_webhook_process_runs_the_module_and_status_reports_it(client, anon_client, configured):
     configured.config.update({"general": {"webhook_secret": SECRET}})
+    before = client.get("/api/webhooks/unmatched/status").json()
+    assert before["status"] == "active" and before["generated_at"] is None and before["overall"]["total"] is None
     assert anon_client.post("/api/webhooks/unmatched/process", headers={"X-Webhook-Secret": "nope"}).status_code == 401
     r = anon_client.post("/api/webhooks/unmatched/process", headers={"X-Webhook-Secret": SECRET})
     assert r.status_code == 200, r.text
@@ -74,6 +76,8 @@ def test_webhook_process_runs_the_module_and_status_reports_it(client, anon_clie
     status = client.get("/api/webhooks/unmatched/status").json()
     assert status["status"] == "active" and status["summary"]["job_id"] == job["id"]
     assert status["summary"]["counts"]["movies_total"] > 0
+    assert status["generated_at"] and status["report_job_id"] == job["id"]
+    assert status["overall"]["total"] == status["summary"]["counts"]["overall_total"]
     stats = client.get("/api/posters/unmatched/stats").json()
     assert stats["job_id"] == job["id"]
 

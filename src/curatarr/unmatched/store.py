@@ -79,6 +79,14 @@ def stats_view(rt: "Runtime") -> dict[str, Any]:
     return out
 
 
+def report_status(rt: "Runtime") -> dict[str, Any]:
+    """What ``GET /api/webhooks/unmatched/status`` adds: when the stored report was made (null: none
+    yet) and its overall tally (null counts without a report)."""
+    head = _head(load_report(rt))
+    return {"generated_at": head["generated_at"], "report_job_id": head["job_id"],
+            "overall": (head["summary"] or {}).get("overall") or dict(EMPTY_TALLY)}
+
+
 def _matches(row: dict[str, Any], instance: str | None, query: str) -> bool:
     if instance and row.get("instance") != instance:
         return False
