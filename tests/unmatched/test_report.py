@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from curatarr.unmatched.assets import scan_asset_folder
 from curatarr.unmatched.report import CollectionEntry, MediaEntry, Rules, SeasonEntry, build_report
 
@@ -88,3 +90,24 @@ def test_empty_seasons_option_and_config_coercions():
     cfg = UnmatchedAssetsConfig.model_validate({"by_library": True, "layout": None, "ignore_tags": "a, b ,"})
     assert (cfg.by_library, cfg.layout, cfg.ignore_tags) == ("on", "poster_maker", ["a", "b"])
     assert UnmatchedAssetsConfig.model_validate({"by_library": False}).by_library == "off"
+
+
+def test_scan_calls_the_cancellation_check_while_reading_item_folders(tmp_path):
+    from curatarr.unmatched import assets
+
+    for n in range(assets.CHECK_EVERY * 2 + 5):
+        (tmp_path / f"Item {n}").mkdir()
+
+    class Stop(Exception):
+        pass
+
+    calls = []
+
+    def check():
+        calls.append(1)
+        if len(calls) == 2:
+            raise Stop
+
+    with pytest.raises(Stop):
+        scan_asset_folder(tmp_path, "folders", check=check)
+    assert len(calls) == 2

@@ -95,7 +95,7 @@ class UnmatchedAssets(Module):
         root, layout, library_folders = self._asset_folder(ctx, config)
         ctx.progress(0, 0, phase="reading the asset folder")
         try:
-            index = scan_asset_folder(root, layout, library_folders=library_folders)
+            index = scan_asset_folder(root, layout, library_folders=library_folders, check=ctx.check_cancelled)
         except OSError as exc:
             raise ModuleError(f"the asset folder {root} cannot be read: {exc}") from None
         ctx.log.info("asset folder %s (%s%s): %d image files", root, layout,

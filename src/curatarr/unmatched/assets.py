@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
 
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".webp"})
 _SEASON = re.compile(r"Season(\d{1,4})")
@@ -45,10 +45,17 @@ def _image_stem(entry_name: str) -> str | None:
     return stem
 
 
-def _read_folders(root: str, index: AssetIndex) -> None:
+CHECK_EVERY = 1_000  # item folders between two calls of the caller's cancellation check
+
+Check = Callable[[], None] | None
+
+
+def _read_folders(root: str, index: AssetIndex, check: Check) -> None:
     with os.scandir(root) as entries:
         item_dirs = [e for e in entries if e.is_dir(follow_symlinks=False)]
-    for item in item_dirs:
+    for n, item in enumerate(item_dirs, 1):
+        if check is not None and n % CHECK_EVERY == 0:
+            check()
         try:
             with os.scandir(item.path) as files:
                 stems = [s for f in files if f.is_file() and (s := _image_stem(f.name)) is not None]
@@ -62,7 +69,7 @@ def _read_folders(root: str, index: AssetIndex) -> None:
                 index.seasons.add((item.name, int(m.group(1))))
 
 
-def _read_flat(root: str, index: AssetIndex) -> None:
+def _read_flat(root: str, index: AssetIndex, check: Check) -> None:  # one listing: nothing long to interrupt
     with os.scandir(root) as entries:
         stems = [s for e in entries if e.is_file() and (s := _image_stem(e.name)) is not None]
     for stem in stems:
@@ -73,21 +80,23 @@ def _read_flat(root: str, index: AssetIndex) -> None:
             index.posters.add(stem)
 
 
-def scan_asset_folder(root: Path | str, layout: Layout = "folders", *, library_folders: bool = False) -> AssetIndex:
-    """Read ``root`` once (a missing folder is an empty index: nothing has an asset yet)."""
+def scan_asset_folder(root: Path | str, layout: Layout = "folders", *, library_folders: bool = False,
+                      check: Check = None) -> AssetIndex:
+    """Read ``root`` once (a missing folder is an empty index: nothing has an asset yet). ``check``
+    is called every :data:`CHECK_EVERY` item folders (a run's cancellation check raises from it)."""
     index = AssetIndex()
     root = str(root)
     if not os.path.isdir(root):
         return index
     read = _read_folders if layout == "folders" else _read_flat
     if not library_folders:
-        read(root, index)
+        read(root, index, check)
         return index
     with os.scandir(root) as entries:
         libraries = [e.path for e in entries if e.is_dir(follow_symlinks=False)]
     for library in libraries:
         try:
-            read(library, index)
+            read(library, index, check)
         except OSError:
             continue
     return index
