@@ -168,5 +168,9 @@ def test_run_now_does_real_work_for_every_demo_module(tmp_path):
                 f"{module} did nothing: {result}")
         # health_checkarr runs dry by default and only reports; renameinatorr really renamed in the sims.
         assert results["renameinatorr"]["result"]["changed"], results["renameinatorr"]["result"]
+        # unmatched_assets ran after the poster maker: it found some of its posters and reports the rest.
+        unmatched = results["unmatched_assets"]["result"]["data"]["summary"]
+        assert unmatched["overall"]["with_assets"] > 0 and unmatched["overall"]["total"] > 0, unmatched
+        assert unmatched["collections"]["total"] is not None, unmatched
     finally:
         demo.close()

@@ -108,6 +108,7 @@ DEMO_MODULES: dict[str, Callable[[DemoNames], dict]] = {
                                    "border_width": 26, "border_colors": ["#e50914", "#1f6feb"],
                                    "holidays": [{"name": "Winter", "schedule": "range(12/20-01/05)",
                                                  "colors": ["#ffffff", "#8ecae6"]}]},
+    "unmatched_assets": lambda n: {"instances": n.radarr + n.sonarr + n.media_servers},
     # demo modules: add new lines above this one, e.g.  "nohl": lambda n: {"instances": n.arrs},
 }
 DEMO_FOLDERS = ("assets", "output", "source", "poster-sets", "gdrive")  # created under the data dir for module paths

@@ -35,8 +35,6 @@ PENDING: dict[str, str] = {
     "GET /api/posters/search": "issue 8",
     "GET /api/posters/sources/assets/search": "issue 8",
     "GET /api/posters/stats": "issue 8",
-    "GET /api/posters/unmatched/details": "issue 8",
-    "GET /api/posters/unmatched/stats": "issue 8",
     "GET /api/posters/{poster_id}": "issue 8",
     "GET /api/posters/{poster_id}/thumbnail": "issue 8",
     "POST /api/labelarr/bulk-sync": "issue 8",

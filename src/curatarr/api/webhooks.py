@@ -19,6 +19,7 @@ from curatarr.jobs.webhooks import (arr_media, event_type_of, first_installed, i
                                     origin_from_request, payload_key, submit_webhook_job, webhook_rate_limit)
 from curatarr.runtime import Runtime
 from curatarr.system.reports import orphaned_posters
+from curatarr.unmatched.store import report_status
 
 router = APIRouter(tags=["Webhooks"])
 
@@ -86,7 +87,8 @@ def _last_summary(rt: Runtime, module: str | None) -> dict:
 @webhook_auth
 def unmatched_status(rt: RuntimeDep):
     module = first_installed(TARGETS["unmatched"])
-    return {"summary": _last_summary(rt, module), "status": "active" if module else "unavailable", "module": module}
+    return {"summary": _last_summary(rt, module), "status": "active" if module else "unavailable", "module": module,
+            **report_status(rt)}
 
 
 @router.post("/api/webhooks/unmatched/process", response_model=WebhookQueued, response_model_exclude_unset=True,

@@ -26,6 +26,7 @@ MODULES: dict[str, str] = {
     "poster_cleanarr": "curatarr.modules.poster_cleanarr:PosterCleanarr",
     "plex_maintenance": "curatarr.modules.plex_maintenance:PlexMaintenance",
     "border_replacerr": "curatarr.modules.border_replacerr:BorderReplacerr",
+    "unmatched_assets": "curatarr.modules.unmatched_assets:UnmatchedAssets",
     # modules: add new lines above this one
 }
 
