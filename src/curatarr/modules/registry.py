@@ -22,6 +22,7 @@ MODULES: dict[str, str] = {
     "health_snapshot": "curatarr.modules.health_snapshot:HealthSnapshotTask",
     "poster_maker": "curatarr.modules.poster_maker:PosterMaker",
     "cache_refresh": "curatarr.modules.cache_refresh:CacheRefresh",
+    "upgradinatorr": "curatarr.modules.upgradinatorr:Upgradinatorr",
     # modules: add new lines above this one
 }
 

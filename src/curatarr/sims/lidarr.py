@@ -161,6 +161,11 @@ class LidarrSimulator(ArrSimulator):
             raise ArrError(404, f"Artist with ID {body.get('artistId') or 0} does not exist")
         if name in ("artistsearch", "albumsearch", "missingalbumsearch", "cutoffunmetalbumsearch"):
             self.sim.record("searches", kind=name, artist_id=body.get("artistId"), album_ids=body.get("albumIds"))
+            for album_id in body.get("albumIds") or []:
+                if album_id in self.albums:
+                    artist, album = self.albums[album_id]
+                    self.grab({"artistId": artist.id, "albumId": album.id},
+                              f"{artist.name}-{album.title}-FLAC-SIM".replace(" ", "."), album.id, quality="FLAC")
         return None
 
     # ---- routes ------------------------------------------------------------------------------

@@ -204,6 +204,10 @@ class RadarrSimulator(ArrSimulator):
             return "Completed"
         if name == "moviessearch":
             self.sim.record("searches", movie_ids=list(ids))
+            for movie in (self.movies.get(i) for i in ids):
+                if movie is not None and movie.monitored:
+                    self.grab({"movieId": movie.id}, f"{movie.title}.{movie.year}.2160p.WEB-DL-SIM".replace(" ", "."),
+                              movie.id)
             return f"Searched {len(ids)} movie(s)"
         if name in ("missingmoviessearch", "cutoffunmetmoviessearch"):
             self.sim.record("searches", kind=name, filter_key=body.get("filterKey"), filter_value=body.get("filterValue"))

@@ -233,7 +233,19 @@ class SonarrSimulator(ArrSimulator):
         if name in ("seriessearch", "seasonsearch", "episodesearch", "missingepisodesearch", "cutoffunmetepisodesearch"):
             self.sim.record("searches", kind=name, series_id=body.get("seriesId"),
                             season_number=body.get("seasonNumber"), episode_ids=body.get("episodeIds"))
+            self.grab_for_search(name, body)
         return None
+
+    def grab_for_search(self, name: str, body: CIDict) -> None:
+        """A season (or series) search grabs one pack per monitored season it covers."""
+        show = self.series.get(body.get("seriesId") or 0)
+        if show is None or name not in ("seriessearch", "seasonsearch"):
+            return
+        wanted = body.get("seasonNumber")
+        for season in sorted({e.season_number for e in show.episodes() if e.monitored and e.season_number > 0}):
+            if wanted is None or season == wanted:
+                self.grab({"seriesId": show.id, "seasonNumber": season},
+                          f"{show.title}.S{season:02d}.2160p.WEB-DL-SIM".replace(" ", "."), show.id * 100 + season)
 
     def _rename(self, show: Show, ep: Episode) -> bool:
         if not ep.has_file:
