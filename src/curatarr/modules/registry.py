@@ -23,6 +23,7 @@ MODULES: dict[str, str] = {
     "poster_maker": "curatarr.modules.poster_maker:PosterMaker",
     "cache_refresh": "curatarr.modules.cache_refresh:CacheRefresh",
     "upgradinatorr": "curatarr.modules.upgradinatorr:Upgradinatorr",
+    "labelarr": "curatarr.modules.labelarr:Labelarr",
     # modules: add new lines above this one
 }
 
