@@ -25,9 +25,16 @@ def sims(cluster):
 
 
 @pytest.fixture
-def rt(runtime, sims):
+def configured(runtime, sims):
+    """The runtime with one instance per simulator (not started: for tests that start it through the app)."""
     runtime.config.update({"instances": {
         t: {t: {"url": sims.urls[t], "api": sims.api_keys[t]}} for t in (*ARRS, *SERVERS)}})
+    return runtime
+
+
+@pytest.fixture
+def rt(configured):
+    runtime = configured
     runtime.start()
     yield runtime
     runtime.stop()
