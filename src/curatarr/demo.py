@@ -93,6 +93,14 @@ DEMO_MODULES: dict[str, Callable[[DemoNames], dict]] = {
     "poster_maker": lambda n: {"media_servers": n.plex, "asset_path": n.folder("assets")},
     "health_checkarr": lambda n: {"instances": n.radarr + n.sonarr, "dry_run": True},
     "renameinatorr": lambda n: {"instances": n.radarr + n.sonarr, "tag_name": "curatarr-renamed", "count": 25},
+    "upgradinatorr": lambda n: {"poll_seconds": 0.5, "instances_list": [
+        *({"instance": r, "count": 5, "unattended": True} for r in n.radarr),
+        *({"instance": s, "count": 3, "search_mode": "missing", "season_monitored_threshold": 50} for s in n.sonarr),
+        *({"instance": a, "count": 2} for a in n.lidarr)]},
+    "labelarr": lambda n: {"mappings": [
+        *({"app_instance": r, "labels": ["4k", "kids", "keep"], "media_servers": n.media_servers} for r in n.radarr),
+        *({"app_instance": s, "labels": ["anime", {"tag": "kids", "label": "Kids"}], "media_servers": n.media_servers,
+           "direction": "both"} for s in n.sonarr)]},
     # demo modules: add new lines above this one, e.g.  "nohl": lambda n: {"instances": n.arrs},
 }
 DEMO_FOLDERS = ("assets", "output", "source")  # created empty under the data dir for module paths
