@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
 
+from curatarr.sims.arr_client_routes import add_lidarr_routes
 from curatarr.sims.arr_common import (
     LAST_WRITE,
     ArrError,
@@ -266,6 +267,8 @@ class LidarrSimulator(ArrSimulator):
                     artist.path = new_path.rstrip("/")
                 return arr_json(sim.artist_resource(artist), 202)
 
+        add_lidarr_routes(sim, router, update_artist)  # PUT /artist (id in the body), /track, /trackfile
+
         @router.delete("/artist/{artist_id}")
         async def delete_artist(artist_id: int, request: Request) -> Response:
             with sim.lock:
@@ -282,7 +285,8 @@ class LidarrSimulator(ArrSimulator):
                     and (foreign is None or al.musicbrainz_id == foreign)]
             return arr_json([sim.album_resource(a, al, include_artist=True) for a, al in rows])
 
-        sim.add_monitor_route(router, "/album/monitor", "albumIds", lambda: sim.albums)
+        sim.add_monitor_route(router, "/album/monitor", "albumIds", lambda: sim.albums,
+                              lambda artist, album: sim.album_resource(artist, album))
 
         @router.get("/album/{album_id}")
         async def album(album_id: int) -> Response:

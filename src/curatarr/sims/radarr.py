@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
 
+from curatarr.sims.arr_client_routes import add_radarr_routes
 from curatarr.sims.arr_common import (
     LAST_WRITE,  # noqa: F401  (re-exported: radarr.LAST_WRITE stays importable)
     QUALITIES,
@@ -295,6 +296,8 @@ class RadarrSimulator(ArrSimulator):
                     movie.root_folder = new_path.rsplit("/", 1)[0] or "/"
                     sim.sim.record("moves", movie_id=movie.id, source=old_path, destination=new_path, move_files=move_files)
                 return arr_json(sim.movie_resource(movie), 202)
+
+        add_radarr_routes(sim, router, update_movie)  # PUT /movie (id in the body), GET /history
 
         @router.delete("/movie/{movie_id}")
         async def delete_movie(movie_id: int, request: Request) -> Response:

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
 
+from curatarr.sims.arr_client_routes import add_sonarr_routes
 from curatarr.sims.arr_common import (
     LAST_WRITE,
     QUALITIES,
@@ -330,6 +331,8 @@ class SonarrSimulator(ArrSimulator):
                     sim.move(show, new_path.rstrip("/"), q_bool(request, "moveFiles"))
                 return arr_json(sim.series_resource(show), 202)
 
+        add_sonarr_routes(sim, router, update_series)  # PUT /series (id in the body), /history, /languageprofile
+
         @router.delete("/series/{series_id}")
         async def delete_series(series_id: int, request: Request) -> Response:
             with sim.lock:
@@ -350,7 +353,8 @@ class SonarrSimulator(ArrSimulator):
                    and (file_id is None or ep.file_id == file_id) and (season is None or ep.season_number == season)]
             return arr_json(out)
 
-        sim.add_monitor_route(router, "/episode/monitor", "episodeIds", lambda: sim.episodes)
+        sim.add_monitor_route(router, "/episode/monitor", "episodeIds", lambda: sim.episodes,
+                              lambda show, ep: sim.episode_resource(show, ep))
 
         @router.get("/episode/{episode_id}")
         async def episode(episode_id: int) -> Response:
