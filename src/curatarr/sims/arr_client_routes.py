@@ -50,8 +50,9 @@ def history_page(request: Request, records: list[dict[str, Any]], *, id_field: s
            and (download is None or r.get("downloadId") == download)]
     for r in out:
         r.pop("eventTypeId", None)
-    out.sort(key=lambda r: r.get("date") or "", reverse=True)
-    return paged(request, out, sort_key="date", key_funcs=HISTORY_SORT)
+    out.sort(key=lambda r: r.get("date") or "", reverse=True)   # the servers' default: newest first
+    asked = bool(query_values(request, "sortKey"))
+    return paged(request, out, sort_key="date", key_funcs=HISTORY_SORT if asked else None)
 
 
 # ---- per app --------------------------------------------------------------------------------------
