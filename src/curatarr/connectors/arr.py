@@ -109,10 +109,14 @@ class ArrClient:
             data = self._get(path, page=page, pageSize=page_size, **params)
             if not isinstance(data, dict) or not isinstance(data.get("records"), list):
                 raise BadResponse("expected a paging envelope", service=self.http.service)
-            records = data["records"]
-            yield from records
-            seen += len(records)
-            if not records or seen >= int(data.get("totalRecords") or 0):
+            records, total = data["records"], int(data.get("totalRecords") or 0)
+            del data   # one page in memory at a time: each record is released once handed out
+            count = len(records)
+            seen += count
+            records.reverse()
+            while records:
+                yield records.pop()
+            if not count or seen >= total:
                 return
             page += 1
 

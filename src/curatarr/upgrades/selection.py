@@ -157,8 +157,7 @@ class Selector:
         chosen: dict[int, Candidate] = {}
         wanted_children: dict[int, list[int]] = {}      # candidate → episode / album ids
         seasons_ok: dict[int, set[int]] = {}
-        seen: set[int] = set()                          # parents counted already
-        candidate_parent: set[int] = set()
+        seen: set[int] = set()                          # series/artists counted already (ints only)
         for n, record in enumerate(self._records()):
             if n % 500 == 0:
                 self.check_cancelled()
@@ -167,10 +166,10 @@ class Selector:
                 continue
             pid = int(parent["id"])
             if pid not in seen:
-                seen.add(pid)
+                if parent_key is not None:   # Radarr's records are the movies themselves: each comes once
+                    seen.add(pid)
                 self.tally.scanned += 1
                 if classify(parent, self.rules, self.tally):
-                    candidate_parent.add(pid)
                     if len(chosen) < self.rules.count and self._admit(pid, parent, seasons_ok):
                         chosen[pid] = Candidate(pid, title_of(parent))
                         wanted_children[pid] = []
