@@ -433,28 +433,6 @@ class ArrSimulator:
         async def queue(request: Request) -> Response:
             return arr_json(paged(request, list(sim.queue), sort_key="timeleft"))
 
-    # ---- simulated grabs ---------------------------------------------------------------------
-    def grab(self, ids: dict[str, Any], release: str, seed: int, quality: str = "WEBDL-2160p") -> dict[str, Any]:
-        """A search found a release: its download enters the queue with a deterministic
-        custom-format score (``seed`` picks it), so a queue report has something real to read."""
-        score = (seed * 37) % 160 - 30
-        stamp = now_iso()
-        with self.lock:
-            record = compact({
-                "id": max((q["id"] for q in self.queue), default=0) + 1, **ids,
-                "quality": quality_model(quality, self.service) if quality in QUALITIES else None,
-                "customFormats": [{"id": 1, "name": "HDR"}] if score > 50 else [],
-                "customFormatScore": score, "size": 4_000_000_000, "sizeleft": 3_000_000_000,
-                "title": release, "timeleft": "00:10:00", "estimatedCompletionTime": stamp, "added": stamp,
-                "status": "downloading", "trackedDownloadStatus": "ok", "trackedDownloadState": "downloading",
-                "statusMessages": [], "downloadId": f"SIM{seed:08d}", "protocol": "torrent",
-                "downloadClient": "qBittorrent", "indexer": "SimIndexer", "outputPath": "",
-                "downloadClientHasPostImportCategory": False,
-            })
-            self.queue.append(record)
-        self.sim.record("grabs", **ids, title=release, custom_format_score=score)
-        return record
-
     # ---- import-list exclusions ---------------------------------------------------------------
     def exclusion(self, exclusion_id: int) -> dict[str, Any]:
         item = next((e for e in self.exclusions if e["id"] == exclusion_id), None)

@@ -31,6 +31,7 @@ from curatarr.sims.arr_common import (
     read_json,
     validation_error,
 )
+from curatarr.sims.arr_queue import grab
 from curatarr.sims.library import (
     Album,
     Artist,
@@ -165,7 +166,7 @@ class LidarrSimulator(ArrSimulator):
             for album_id in body.get("albumIds") or []:
                 if album_id in self.albums:
                     artist, album = self.albums[album_id]
-                    self.grab({"artistId": artist.id, "albumId": album.id},
+                    grab(self, {"artistId": artist.id, "albumId": album.id},
                               f"{artist.name}-{album.title}-FLAC-SIM".replace(" ", "."), album.id, quality="FLAC")
         return None
 

@@ -36,6 +36,7 @@ from curatarr.sims.arr_common import (
     read_json,
     validation_error,
 )
+from curatarr.sims.arr_queue import grab
 from curatarr.sims.library import (
     LANGUAGES,
     Movie,
@@ -207,7 +208,7 @@ class RadarrSimulator(ArrSimulator):
             self.sim.record("searches", movie_ids=list(ids))
             for movie in (self.movies.get(i) for i in ids):
                 if movie is not None and movie.monitored:
-                    self.grab({"movieId": movie.id}, f"{movie.title}.{movie.year}.2160p.WEB-DL-SIM".replace(" ", "."),
+                    grab(self, {"movieId": movie.id}, f"{movie.title}.{movie.year}.2160p.WEB-DL-SIM".replace(" ", "."),
                               movie.id)
             return f"Searched {len(ids)} movie(s)"
         if name in ("missingmoviessearch", "cutoffunmetmoviessearch"):

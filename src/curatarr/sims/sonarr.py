@@ -36,6 +36,7 @@ from curatarr.sims.arr_common import (
     read_json,
     validation_error,
 )
+from curatarr.sims.arr_queue import grab
 from curatarr.sims.library import (
     Episode,
     SampleLibrary,
@@ -245,7 +246,7 @@ class SonarrSimulator(ArrSimulator):
         wanted = body.get("seasonNumber")
         for season in sorted({e.season_number for e in show.episodes() if e.monitored and e.season_number > 0}):
             if wanted is None or season == wanted:
-                self.grab({"seriesId": show.id, "seasonNumber": season},
+                grab(self, {"seriesId": show.id, "seasonNumber": season},
                           f"{show.title}.S{season:02d}.2160p.WEB-DL-SIM".replace(" ", "."), show.id * 100 + season)
 
     def _rename(self, show: Show, ep: Episode) -> bool:
