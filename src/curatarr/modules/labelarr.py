@@ -15,6 +15,7 @@ labels; a mapped tag that does not exist is a clear error instead of silently st
 from __future__ import annotations
 
 from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 
 from curatarr.connectors.errors import ConnectorError
 from curatarr.library.records import SERVER_TYPES
@@ -30,8 +31,9 @@ class LabelarrConfig(ModuleConfig):
     mappings: list[LabelMapping] = Field(default_factory=list, description="*arr instance → tag ↔ label pairs → "
                                                                            "media servers and libraries")
     dry_run: bool = Field(False, description="Only report the label and tag changes")
-    item: ItemSync | None = Field(None, description="Set by POST /api/labelarr/sync and /bulk-sync: sync these "
-                                                    "items only (the mappings are not run)")
+    # Set by POST /api/labelarr/sync and /bulk-sync as a job override: sync these items only (the mappings
+    # are not run). Hidden from the schema so settings forms never write it into config.yml.
+    item: SkipJsonSchema[ItemSync | None] = None
 
 
 class Labelarr(Module):
