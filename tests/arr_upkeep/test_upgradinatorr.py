@@ -170,3 +170,21 @@ def test_bad_settings_are_refused_before_the_run(rt, sims):
     with pytest.raises((Invalid, Unprocessable)):
         module_runs.start_run(rt, "upgradinatorr", {"instances_list": [{"instance": "radarr", "search_mode": "all"}]},
                               source="test", client=None)
+
+
+def test_cancel_while_waiting_for_a_search_stops_the_run(rt, sims):
+    sims.apps["radarr"].state.arr.polls_to_complete = 100_000
+    job_id = rt.jobs.submit("upgradinatorr", overrides={"instances_list": [{"instance": "radarr", "count": 3}],
+                                                        "command_timeout": 600, "poll_seconds": 0.05})
+    radarr = sims.sims["radarr"]
+    for _ in range(400):   # the first search was sent: the run is waiting on it
+        if radarr.events("commands"):
+            break
+        rt.jobs.wait(job_id, 0.05)
+    assert radarr.events("commands")
+    rt.jobs.cancel(job_id)
+    job = rt.jobs.wait(job_id, 30)
+    assert job["status"] == "cancelled"
+    assert len(radarr.events("commands")) == 1          # nothing was searched after the cancel
+    checked = tag_id(sims, "radarr", "checked")
+    assert not any(checked in m["tags"] for m in arr_get(sims, "radarr", "/movie"))
