@@ -109,6 +109,14 @@ DEMO_MODULES: dict[str, Callable[[DemoNames], dict]] = {
                                    "holidays": [{"name": "Winter", "schedule": "range(12/20-01/05)",
                                                  "colors": ["#ffffff", "#8ecae6"]}]},
     "unmatched_assets": lambda n: {"instances": n.radarr + n.sonarr + n.media_servers},
+    "upgradinatorr": lambda n: {"poll_seconds": 0.5, "instances_list": [
+        *({"instance": r, "count": 5, "unattended": True} for r in n.radarr),
+        *({"instance": s, "count": 3, "search_mode": "missing", "season_monitored_threshold": 50} for s in n.sonarr),
+        *({"instance": a, "count": 2} for a in n.lidarr)]},
+    "labelarr": lambda n: {"mappings": [
+        *({"app_instance": r, "labels": ["4k", "kids", "keep"], "media_servers": n.media_servers} for r in n.radarr),
+        *({"app_instance": s, "labels": ["anime", {"tag": "kids", "label": "Kids"}], "media_servers": n.media_servers,
+           "direction": "both"} for s in n.sonarr)]},
     # demo modules: add new lines above this one, e.g.  "nohl": lambda n: {"instances": n.arrs},
 }
 DEMO_FOLDERS = ("assets", "output", "source", "poster-sets", "gdrive")  # created under the data dir for module paths

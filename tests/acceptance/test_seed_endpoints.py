@@ -37,8 +37,6 @@ PENDING: dict[str, str] = {
     "GET /api/posters/stats": "issue 8",
     "GET /api/posters/{poster_id}": "issue 8",
     "GET /api/posters/{poster_id}/thumbnail": "issue 8",
-    "POST /api/labelarr/bulk-sync": "issue 8",
-    "POST /api/labelarr/sync": "issue 8",
     "POST /api/nestarr/fix": "issue 8",
     "POST /api/nestarr/preview": "issue 8",
     "POST /api/posters/auto-match": "issue 8",

@@ -23,7 +23,10 @@ def test_pyarr_radarr(arr_cluster, demo_library):
     assert api.get_movie_file(movies[0]["movieFile"]["id"])  # list for one id
     assert api.lookup_movie("Matrix")[0]["tmdbId"] in (603, 604)
     assert isinstance(api.get_health(), list)
-    assert api.get_queue(page=1, page_size=10)["records"] == []
+    # The completed search grabbed one release per monitored movie: the queue shows them, scored.
+    queue = api.get_queue(page=1, page_size=10)["records"]
+    assert sorted(q["movieId"] for q in queue) == [1, 2]
+    assert all(isinstance(q["customFormatScore"], int) for q in queue)
     assert isinstance(api.get_movie_history(1), list)
     api.del_movie(3, delete_files=True, add_exclusion=True)
     assert 3 not in {m["id"] for m in api.get_movie()}

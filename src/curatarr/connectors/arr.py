@@ -109,10 +109,14 @@ class ArrClient:
             data = self._get(path, page=page, pageSize=page_size, **params)
             if not isinstance(data, dict) or not isinstance(data.get("records"), list):
                 raise BadResponse("expected a paging envelope", service=self.http.service)
-            records = data["records"]
-            yield from records
-            seen += len(records)
-            if not records or seen >= int(data.get("totalRecords") or 0):
+            records, total = data["records"], int(data.get("totalRecords") or 0)
+            del data   # one page in memory at a time: each record is released once handed out
+            count = len(records)
+            seen += count
+            records.reverse()
+            while records:
+                yield records.pop()
+            if not count or seen >= total:
                 return
             page += 1
 
@@ -191,6 +195,13 @@ class ArrClient:
                 return tag
         return self.create_tag(wanted)
 
+    def tagged_ids(self, tag_id: int) -> list[int]:
+        """Ids of the main items carrying the tag (``tag/detail/{id}``: no full listing needed)."""
+        data = self._get(f"tag/detail/{int(tag_id)}")
+        if not isinstance(data, dict):
+            raise BadResponse("expected a tag detail object", service=self.http.service)
+        return [int(i) for i in data.get(self.ids_key) or []]
+
     def edit_tags(self, item_ids: Iterable[int], tag_ids: Iterable[int], mode: str = "add") -> Any:
         """Bulk editor: ``mode`` add | remove | replace."""
         if mode not in ("add", "remove", "replace"):
@@ -213,6 +224,20 @@ class ArrClient:
     def delete(self, item_id: int, *, delete_files: bool = False, add_exclusion: bool = False) -> None:
         params = {"deleteFiles": str(delete_files).lower(), self.exclusion_flag: str(add_exclusion).lower()}
         self._send("DELETE", f"{self.media}/{item_id}", params=params)
+
+    # ---- wanted lists and the download queue (paged: one page in memory at a time) -----------
+    wanted_include: ClassVar[str | None] = None           # the flag that embeds the parent item
+
+    def iter_wanted(self, kind: str, *, page_size: int = 250) -> Iterator[dict[str, Any]]:
+        """Monitored records of ``wanted/missing`` or ``wanted/cutoff`` (wire names), page by page."""
+        if kind not in ("missing", "cutoff"):
+            raise ValueError("kind must be missing or cutoff")
+        extra = {self.wanted_include: "true"} if self.wanted_include else {}
+        return self.paged(f"wanted/{kind}", page_size=page_size, monitored="true", **extra)
+
+    def iter_queue(self, *, page_size: int = 250) -> Iterator[dict[str, Any]]:
+        """Download-queue records (wire names, with ``customFormatScore``), page by page."""
+        return self.paged("queue", page_size=page_size)
 
     # ---- commands ----------------------------------------------------------------------------
     def post_command(self, name: str, **args: Any) -> Command:
@@ -335,6 +360,7 @@ class SonarrClient(ArrClient):
     exclusion_title_field = "title"
     rename_command = "RenameSeries"
     refresh_command = "RefreshSeries"
+    wanted_include = "includeSeries"
 
     def series(self, *, tvdb_id: int | None = None) -> list[Series]:
         return self._parse_list(Series, self._get("series", tvdbId=tvdb_id))
@@ -384,6 +410,7 @@ class LidarrClient(ArrClient):
     exclusion_title_field = "artistName"
     rename_command = "RenameArtist"
     refresh_command = "RefreshArtist"
+    wanted_include = "includeArtist"
 
     def artists(self, *, mbid: str | None = None) -> list[Artist]:
         return self._parse_list(Artist, self._get("artist", mbId=mbid))

@@ -37,8 +37,8 @@ LIBRARY_KINDS = {"movies": "movie", "tvshows": "show", "music": "artist", "homev
 ITEM_KINDS = {"Movie": "movie", "Series": "show", "Season": "season", "Episode": "episode", "MusicArtist": "artist",
               "MusicAlbum": "album", "BoxSet": "collection"}
 ITEM_TYPES = {kind: type_ for type_, kind in ITEM_KINDS.items()}
-_CAPABILITIES = {"jellyfin": frozenset({Capability.THUMB_IMAGE}),
-                 "emby": frozenset({Capability.THUMB_IMAGE, Capability.PROVIDER_ID_LOOKUP})}
+_CAPABILITIES = {"jellyfin": frozenset({Capability.THUMB_IMAGE, Capability.ITEM_LABELS}),
+                 "emby": frozenset({Capability.THUMB_IMAGE, Capability.PROVIDER_ID_LOOKUP, Capability.ITEM_LABELS})}
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,9 @@ class Capability(StrEnum):
     THUMB_IMAGE = "thumb_image"
     #: Posterizarr's sync mode copies this server's art to the servers without it.
     SYNC_SOURCE = "sync_source"
+    #: Items carry free-form labels that can be read (``ServerItem.labels`` in listings) and edited
+    #: with ``add_labels``/``remove_labels``: Plex labels, Jellyfin/Emby tags (labelarr).
+    ITEM_LABELS = "item_labels"
 
 
 class Unsupported(ConnectorError):

@@ -188,7 +188,7 @@ class PlexClient:
     server_type = SERVICE
     capabilities = frozenset({Capability.RATING_KEYS, Capability.PLEX_SECTIONS, Capability.OVERLAY_LABEL,
                               Capability.MAINTENANCE, Capability.LIBRARY_COLLECTIONS, Capability.POSTER_SELECT,
-                              Capability.SYNC_SOURCE, Capability.LIBRARY_DATABASE})
+                              Capability.SYNC_SOURCE, Capability.LIBRARY_DATABASE, Capability.ITEM_LABELS})
 
     def media_libraries(self) -> list[ServerLibrary]:
         return [ServerLibrary(id=s.key, title=s.title, kind=s.type or "other", language=s.language,

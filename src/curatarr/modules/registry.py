@@ -27,6 +27,8 @@ MODULES: dict[str, str] = {
     "plex_maintenance": "curatarr.modules.plex_maintenance:PlexMaintenance",
     "border_replacerr": "curatarr.modules.border_replacerr:BorderReplacerr",
     "unmatched_assets": "curatarr.modules.unmatched_assets:UnmatchedAssets",
+    "upgradinatorr": "curatarr.modules.upgradinatorr:Upgradinatorr",
+    "labelarr": "curatarr.modules.labelarr:Labelarr",
     # modules: add new lines above this one
 }
 

@@ -206,19 +206,24 @@ class ArrSimulator:
             return Response(status_code=200)
 
     def add_monitor_route(self, router: APIRouter, path: str, ids_key: str,
-                          children: Callable[[], dict[int, tuple[Any, Any]]]) -> None:
-        """``PUT /episode/monitor`` | ``/album/monitor``: set ``monitored`` on the known ids (202)."""
+                          children: Callable[[], dict[int, tuple[Any, Any]]],
+                          resource: Callable[[Any, Any], dict[str, Any]] | None = None) -> None:
+        """``PUT /episode/monitor`` | ``/album/monitor``: set ``monitored`` on the known ids; 202 with
+        the updated resources (what the real servers answer, and what pyarr asserts is a list)."""
         sim = self
 
         @router.put(path)
         async def monitor(request: Request) -> Response:
             body = CIDict(await read_json(request))
+            updated = []
             with sim.lock:
                 index = children()
                 for child_id in int_list(body.get(ids_key), ids_key):
                     if child_id in index:
                         index[child_id][1].monitored = bool(body.get("monitored"))
-            return Response(status_code=202)
+                        updated.append(index[child_id])
+                answer = [resource(parent, child) for parent, child in updated] if resource else []
+            return arr_json(answer, 202)
 
     # ---- app ---------------------------------------------------------------------------------
     def auth(self, request: Request) -> None:

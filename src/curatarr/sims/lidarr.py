@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
 
+from curatarr.sims.arr_client_routes import add_lidarr_routes
 from curatarr.sims.arr_common import (
     LAST_WRITE,
     ArrError,
@@ -30,6 +31,7 @@ from curatarr.sims.arr_common import (
     read_json,
     validation_error,
 )
+from curatarr.sims.arr_queue import grab
 from curatarr.sims.library import (
     Album,
     Artist,
@@ -161,6 +163,11 @@ class LidarrSimulator(ArrSimulator):
             raise ArrError(404, f"Artist with ID {body.get('artistId') or 0} does not exist")
         if name in ("artistsearch", "albumsearch", "missingalbumsearch", "cutoffunmetalbumsearch"):
             self.sim.record("searches", kind=name, artist_id=body.get("artistId"), album_ids=body.get("albumIds"))
+            for album_id in body.get("albumIds") or []:
+                if album_id in self.albums:
+                    artist, album = self.albums[album_id]
+                    grab(self, {"artistId": artist.id, "albumId": album.id},
+                              f"{artist.name}-{album.title}-FLAC-SIM".replace(" ", "."), album.id, quality="FLAC")
         return None
 
     # ---- routes ------------------------------------------------------------------------------
@@ -261,6 +268,8 @@ class LidarrSimulator(ArrSimulator):
                     artist.path = new_path.rstrip("/")
                 return arr_json(sim.artist_resource(artist), 202)
 
+        add_lidarr_routes(sim, router, update_artist)  # PUT /artist (id in the body), /track, /trackfile
+
         @router.delete("/artist/{artist_id}")
         async def delete_artist(artist_id: int, request: Request) -> Response:
             with sim.lock:
@@ -277,7 +286,8 @@ class LidarrSimulator(ArrSimulator):
                     and (foreign is None or al.musicbrainz_id == foreign)]
             return arr_json([sim.album_resource(a, al, include_artist=True) for a, al in rows])
 
-        sim.add_monitor_route(router, "/album/monitor", "albumIds", lambda: sim.albums)
+        sim.add_monitor_route(router, "/album/monitor", "albumIds", lambda: sim.albums,
+                              lambda artist, album: sim.album_resource(artist, album))
 
         @router.get("/album/{album_id}")
         async def album(album_id: int) -> Response:

@@ -40,6 +40,7 @@ from starlette.routing import Route
 
 from curatarr.sims.base import Simulator, install, json_response
 from curatarr.sims.library import Episode, SampleLibrary, stable_hex
+from curatarr.sims.mediabrowser_client_routes import client_routes
 # The item model lives in mediabrowser_items; names re-exported for importers (jellyfin, emby).
 from curatarr.sims.mediabrowser_items import (  # noqa: F401
     BLURHASH, DEFAULT_IMAGES, HAS_BACKDROP, IMAGE_TYPES, ITEM_KINDS, MULTI_IMAGE_TYPES, TICKS_PER_MINUTE, Entry,
@@ -352,10 +353,7 @@ def build_app(library: SampleLibrary, flavor: Flavor, *, api_key: str, instance:
         ("HEAD", rf"/Items/{uuid_ish}/Images/(\w+)(?:/(\d+))?", get_image, True),
         ("POST", rf"/Items/{uuid_ish}/Images/(\w+)(?:/(\d+))?", post_image, False),
         ("DELETE", rf"/Items/{uuid_ish}/Images/(\w+)(?:/(\d+))?", delete_image, False),
-    ] + ([  # Emby still serves the per-user item routes that Jellyfin 10.9 dropped
-        ("GET", rf"/Users/{uuid_ish}/Items", lambda s, q, r, user: items(s, q, r), False),
-        ("GET", rf"/Users/{uuid_ish}/Items/{uuid_ish}", lambda s, q, r, user, iid: item(s, q, r, iid), False),
-    ] if flavor.numeric_ids else []):
+    ] + client_routes(sim, items, item, users):  # what client libraries call (mediabrowser_client_routes)
         table.append((method, re.compile(re.escape(flavor.prefix) + pattern + "/?$", re.IGNORECASE), handler, public))
 
     async def dispatch(request: Request) -> Response:

@@ -39,6 +39,7 @@ from starlette.routing import Route
 from curatarr.sims.base import Simulator, install, json_bytes
 from curatarr.sims.library import SampleLibrary, Show
 from curatarr.sims.plex_data import PlexDataDir
+from curatarr.sims.plex_client_routes import apply_filters, client_routes, wants_meta
 # The library model and element rendering live in plex_tree; names re-exported for importers.
 from curatarr.sims.plex_tree import (  # noqa: F401
     AGENTS, BASE_TS, DEFAULT_SECTION_TITLES, HAS_ART, ITEM_TAGS, POSTER_KINDS, TAG_ELEMENTS, ImageSet,
@@ -173,18 +174,14 @@ def create_app(library: SampleLibrary, *, token: str = "plex-token", instance: s
             while items and plex_type(items[0]) != wanted:
                 items = [c for i in items for c in srv.kids[i.plex_rating_key]]
             srv.listings[(section.key, wanted)] = items
-        title = request.query_params.get("title")
-        if title:
-            items = [i for i in items if title.lower() in srv.title(i).lower()]
-        label = request.query_params.get("label")
-        if label:
-            items = [i for i in items if label.lower() in (t.lower() for t in srv.tags(i, "label"))]
-        return items
+        return apply_filters(srv, items, request)  # title, tags, year, unwatched, sort, limit
 
     async def section_all(request: Request, srv: PlexServerState, key: str) -> Response:
         section = srv.section(key)
         if request.method == "PUT":
             return edit(request, srv, section)
+        if wants_meta(request):  # plexapi reads the section's filter description first
+            return await section_meta_all(request, srv, key)
         items = listing_for(srv, section, request)
         attrs = {**section_attrs(section), "title2": "All", "viewGroup": plex_type(items[0]) if items else section.type}
         return container(request, items, srv, attrs, guids=request.query_params.get("includeGuids") == "1")
@@ -395,6 +392,7 @@ def create_app(library: SampleLibrary, *, token: str = "plex-token", instance: s
         data, mime = srv.image_bytes(item.plex_rating_key, image)
         return Response(data, media_type=mime)
 
+    client_extra, section_meta_all = client_routes(sim, endpoint, container, respond, listing_for, SECTION_LISTS)
     routes = [
         Route("/", endpoint(root)),
         Route("/identity", endpoint(identity, public=True)),
@@ -425,5 +423,5 @@ def create_app(library: SampleLibrary, *, token: str = "plex-token", instance: s
             Route(f"/library/metadata/{{rk}}/{single}", endpoint(partial(serve_image, kind=kind))),
             Route(f"/library/metadata/{{rk}}/{single}/{{ts}}", endpoint(partial(serve_image, kind=kind))),
         ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes + client_extra)
     return install(app, sim)

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
 
+from curatarr.sims.arr_client_routes import add_radarr_routes
 from curatarr.sims.arr_common import (
     LAST_WRITE,  # noqa: F401  (re-exported: radarr.LAST_WRITE stays importable)
     QUALITIES,
@@ -35,6 +36,7 @@ from curatarr.sims.arr_common import (
     read_json,
     validation_error,
 )
+from curatarr.sims.arr_queue import grab
 from curatarr.sims.library import (
     LANGUAGES,
     Movie,
@@ -204,6 +206,10 @@ class RadarrSimulator(ArrSimulator):
             return "Completed"
         if name == "moviessearch":
             self.sim.record("searches", movie_ids=list(ids))
+            for movie in (self.movies.get(i) for i in ids):
+                if movie is not None and movie.monitored:
+                    grab(self, {"movieId": movie.id}, f"{movie.title}.{movie.year}.2160p.WEB-DL-SIM".replace(" ", "."),
+                              movie.id)
             return f"Searched {len(ids)} movie(s)"
         if name in ("missingmoviessearch", "cutoffunmetmoviessearch"):
             self.sim.record("searches", kind=name, filter_key=body.get("filterKey"), filter_value=body.get("filterValue"))
@@ -291,6 +297,8 @@ class RadarrSimulator(ArrSimulator):
                     movie.root_folder = new_path.rsplit("/", 1)[0] or "/"
                     sim.sim.record("moves", movie_id=movie.id, source=old_path, destination=new_path, move_files=move_files)
                 return arr_json(sim.movie_resource(movie), 202)
+
+        add_radarr_routes(sim, router, update_movie)  # PUT /movie (id in the body), GET /history
 
         @router.delete("/movie/{movie_id}")
         async def delete_movie(movie_id: int, request: Request) -> Response:

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
 
+from curatarr.sims.arr_client_routes import add_sonarr_routes
 from curatarr.sims.arr_common import (
     LAST_WRITE,
     QUALITIES,
@@ -35,6 +36,7 @@ from curatarr.sims.arr_common import (
     read_json,
     validation_error,
 )
+from curatarr.sims.arr_queue import grab
 from curatarr.sims.library import (
     Episode,
     SampleLibrary,
@@ -233,7 +235,19 @@ class SonarrSimulator(ArrSimulator):
         if name in ("seriessearch", "seasonsearch", "episodesearch", "missingepisodesearch", "cutoffunmetepisodesearch"):
             self.sim.record("searches", kind=name, series_id=body.get("seriesId"),
                             season_number=body.get("seasonNumber"), episode_ids=body.get("episodeIds"))
+            self.grab_for_search(name, body)
         return None
+
+    def grab_for_search(self, name: str, body: CIDict) -> None:
+        """A season (or series) search grabs one pack per monitored season it covers."""
+        show = self.series.get(body.get("seriesId") or 0)
+        if show is None or name not in ("seriessearch", "seasonsearch"):
+            return
+        wanted = body.get("seasonNumber")
+        for season in sorted({e.season_number for e in show.episodes() if e.monitored and e.season_number > 0}):
+            if wanted is None or season == wanted:
+                grab(self, {"seriesId": show.id, "seasonNumber": season},
+                          f"{show.title}.S{season:02d}.2160p.WEB-DL-SIM".replace(" ", "."), show.id * 100 + season)
 
     def _rename(self, show: Show, ep: Episode) -> bool:
         if not ep.has_file:
@@ -318,6 +332,8 @@ class SonarrSimulator(ArrSimulator):
                     sim.move(show, new_path.rstrip("/"), q_bool(request, "moveFiles"))
                 return arr_json(sim.series_resource(show), 202)
 
+        add_sonarr_routes(sim, router, update_series)  # PUT /series (id in the body), /history, /languageprofile
+
         @router.delete("/series/{series_id}")
         async def delete_series(series_id: int, request: Request) -> Response:
             with sim.lock:
@@ -338,7 +354,8 @@ class SonarrSimulator(ArrSimulator):
                    and (file_id is None or ep.file_id == file_id) and (season is None or ep.season_number == season)]
             return arr_json(out)
 
-        sim.add_monitor_route(router, "/episode/monitor", "episodeIds", lambda: sim.episodes)
+        sim.add_monitor_route(router, "/episode/monitor", "episodeIds", lambda: sim.episodes,
+                              lambda show, ep: sim.episode_resource(show, ep))
 
         @router.get("/episode/{episode_id}")
         async def episode(episode_id: int) -> Response:
