@@ -41,7 +41,7 @@ def test_every_server_implements_the_interface(server):
     assert server.server_type in SERVERS
     expected = {"plex": {Capability.RATING_KEYS, Capability.PLEX_SECTIONS, Capability.OVERLAY_LABEL,
                          Capability.MAINTENANCE, Capability.LIBRARY_COLLECTIONS, Capability.POSTER_SELECT,
-                         Capability.SYNC_SOURCE, Capability.ITEM_LABELS},
+                         Capability.SYNC_SOURCE, Capability.ITEM_LABELS, Capability.LIBRARY_DATABASE},
                 "jellyfin": {Capability.THUMB_IMAGE, Capability.ITEM_LABELS},
                 "emby": {Capability.THUMB_IMAGE, Capability.PROVIDER_ID_LOOKUP, Capability.ITEM_LABELS}}
     assert server.capabilities == expected[server.server_type]
