@@ -22,6 +22,9 @@ MODULES: dict[str, str] = {
     "health_snapshot": "curatarr.modules.health_snapshot:HealthSnapshotTask",
     "poster_maker": "curatarr.modules.poster_maker:PosterMaker",
     "cache_refresh": "curatarr.modules.cache_refresh:CacheRefresh",
+    "nohl": "curatarr.modules.nohl:Nohl",
+    "jduparr": "curatarr.modules.jduparr:Jduparr",
+    "nestarr": "curatarr.modules.nestarr:Nestarr",
     # modules: add new lines above this one
 }
 
