@@ -48,6 +48,18 @@ def rt(runtime, arr, media):
     runtime.stop()
 
 
+@pytest.fixture
+def api(runtime, arr, media, request):
+    """An authenticated API client on a runtime configured like ``rt`` (started by the app's lifespan)."""
+    runtime.config.update({
+        "general": {"allowed_roots": [str(media)]},
+        "instances": {
+            "radarr": {"radarr": {"url": arr.urls["radarr"], "api": arr.api_keys["radarr"]}},
+            "sonarr": {"sonarr": {"url": arr.urls["sonarr"], "api": arr.api_keys["sonarr"]}},
+        }})
+    return request.getfixturevalue("client")
+
+
 def run(rt, module: str, **overrides) -> dict:
     job_id = rt.jobs.submit(module, overrides=overrides or None)
     job = rt.jobs.wait(job_id, WAIT)

@@ -4,20 +4,8 @@ from __future__ import annotations
 
 import os
 
-import pytest
 
 from tests.arr_files.conftest import arr_get, run
-
-
-@pytest.fixture
-def api(runtime, arr, media, request):
-    runtime.config.update({
-        "general": {"allowed_roots": [str(media)]},
-        "instances": {
-            "radarr": {"radarr": {"url": arr.urls["radarr"], "api": arr.api_keys["radarr"]}},
-            "sonarr": {"sonarr": {"url": arr.urls["sonarr"], "api": arr.api_keys["sonarr"]}},
-        }})
-    return request.getfixturevalue("client")
 
 
 def wait_scan(api, job_id: int) -> dict:
