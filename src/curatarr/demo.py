@@ -86,6 +86,10 @@ class DemoNames:
     def folder(self, name: str) -> str:
         return str(self.data_dir / name)
 
+    def media(self, name: str) -> str:
+        """A folder of the *arr simulators' on-disk library (``movies``, ``tv``, ``downloads`` …)."""
+        return str(self.data_dir / ARR_MEDIA / "data" / name)
+
 
 # Module sections of the demo config: ONE line per module (section name -> builder), pre-configured
 # against the simulators so that "Run now" does real work.
@@ -93,9 +97,14 @@ DEMO_MODULES: dict[str, Callable[[DemoNames], dict]] = {
     "poster_maker": lambda n: {"media_servers": n.plex, "asset_path": n.folder("assets")},
     "health_checkarr": lambda n: {"instances": n.radarr + n.sonarr, "dry_run": True},
     "renameinatorr": lambda n: {"instances": n.radarr + n.sonarr, "tag_name": "curatarr-renamed", "count": 25},
+    # nohl replaces through Sonarr only, so the Radarr duplicates stay for jduparr to hardlink
+    "nohl": lambda n: {"instances": n.sonarr, "replace": True, "searches": 3},
+    "jduparr": lambda n: {"source_dirs": [n.media("movies"), n.media("downloads")]},
+    "nestarr": lambda n: {"instances": n.radarr + n.sonarr},
     # demo modules: add new lines above this one, e.g.  "nohl": lambda n: {"instances": n.arrs},
 }
-DEMO_FOLDERS = ("assets", "output", "source")  # created empty under the data dir for module paths
+DEMO_FOLDERS = ("assets", "output", "source", "arr-media")  # created under the data dir for module paths
+ARR_MEDIA = "arr-media"  # the *arr simulators lay their library out on disk here (sims/arr_files.py)
 
 
 def demo_names(cluster: Any, data_dir: Path | str | None = None) -> DemoNames:
@@ -193,7 +202,8 @@ def prepare(data_dir: Path | str = "./demo-data", *, keep: bool = False, service
     data_dir = Path(data_dir).expanduser().resolve()
     prepare_data_dir(data_dir, keep=keep)
     names = available_services(services)
-    cluster = SimCluster(library or SampleLibrary.demo(), services=names).start()
+    cluster = SimCluster(library or SampleLibrary.demo(), services=names,
+                         app_options={"files_root": str(data_dir / ARR_MEDIA)}).start()
     try:
         rt = Runtime(data_dir)
         for folder in DEMO_FOLDERS:
