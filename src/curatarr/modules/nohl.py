@@ -92,9 +92,12 @@ class Nohl(Module):
             ctx.check_cancelled()
             ctx.progress(0, 0, item=ref.name, phase=f"{ref.name}: reading library")
             try:
-                client = clients[ref.name] = ctx.connectors.get(ref.name, ref.type)
-                self._read_items(client, ref, config, paths, owners)
+                client = ctx.connectors.get(ref.name, ref.type)
+                mine: dict[str, Owner] = {}
+                self._read_items(client, ref, config, paths, mine)
                 roots_seen += [paths.to_local(r.path) for r in client.root_folders()]
+                clients[ref.name] = client
+                owners.update(mine)   # only instances read in full take part
             except ConnectorError as exc:
                 ctx.log.error("%s: %s", ref.name, exc)
                 ctx.result.error_item(ref.name, str(exc))
