@@ -12,7 +12,7 @@ pairing (``Nohl._pair``: one dict of item folders, each file looks up its ancest
 not part of this figure (it is the library sync's cost, see "Media library").
 
 Baseline, measured in the same run: CHUB's pairing (every unlinked file against every item, by
-normalised title + year) on max/64 and max/32 files (it takes minutes beyond), next to ours on the
+normalised title + year) on max/16 and max/8 files (it takes minutes beyond), next to ours on the
 same trees, so its quadratic growth shows. Printed: seconds per step, µs per file, and the ratio of each size's time to the previous
 size's (2.0 = linear for doubling sizes).
 """
@@ -115,7 +115,7 @@ def main() -> None:
     rt.config.update({"general": {"allowed_roots": [str(work / "media")]}})
     try:
         rows, chub = [], []
-        for n in [args.max // 64, args.max // 32] + sizes:
+        for n in [args.max // 16, args.max // 8] + sizes:
             r = measure(rt, n, work)
             if n < sizes[0]:   # the quadratic baseline only on small trees (it takes minutes beyond)
                 t0 = time.perf_counter()

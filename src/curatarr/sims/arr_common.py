@@ -31,7 +31,7 @@ from curatarr.sims.images import render_artwork
 from curatarr.sims.library import Artwork, SampleLibrary, primary_artwork
 
 
-class ArrSimulator:
+class ArrSimulator(arr_files.DiskHooks):
     """Base of the three *arr simulators (one instance per app)."""
 
     service = "arr"
@@ -225,30 +225,6 @@ class ArrSimulator:
                     if child_id in index:
                         index[child_id][1].monitored = bool(body.get("monitored"))
             return Response(status_code=202)
-
-    # ---- real files (no-ops unless the simulator was built with files_root) ------------------
-    def disk_move(self, old: str | None, new: str | None, move_files: bool) -> None:
-        if self.disk is not None and move_files:
-            self.disk.move(old, new)
-
-    def disk_delete_file(self, path: str | None) -> None:
-        if self.disk is not None:
-            self.disk.delete_file(path)
-
-    def disk_delete_tree(self, path: str | None, delete_files: bool) -> None:
-        if self.disk is not None and delete_files:
-            self.disk.delete_tree(path)
-
-    def disk_rename(self, old: str | None, new: str | None) -> None:
-        if self.disk is not None:
-            self.disk.move(old, new)
-
-    def disk_import(self, path: str, key: str) -> bool:
-        """A search's download imported as a hardlink; False without real files (nothing grabbed)."""
-        if self.disk is None:
-            return False
-        self.disk.import_download(path, key)
-        return True
 
     # ---- app ---------------------------------------------------------------------------------
     def auth(self, request: Request) -> None:

@@ -201,6 +201,36 @@ class ArrFiles:
         self._strays(roots, "Show")
 
 
+class DiskHooks:
+    """What the *arr simulators call where their API changes files (``self.disk``: an :class:`ArrFiles`
+    or None). Every hook is a no-op without ``files_root``."""
+
+    disk: ArrFiles | None = None
+
+    def disk_move(self, old: str | None, new: str | None, move_files: bool) -> None:
+        if self.disk is not None and move_files:
+            self.disk.move(old, new)
+
+    def disk_delete_file(self, path: str | None) -> None:
+        if self.disk is not None:
+            self.disk.delete_file(path)
+
+    def disk_delete_tree(self, path: str | None, delete_files: bool) -> None:
+        if self.disk is not None and delete_files:
+            self.disk.delete_tree(path)
+
+    def disk_rename(self, old: str | None, new: str | None) -> None:
+        if self.disk is not None:
+            self.disk.move(old, new)
+
+    def disk_import(self, path: str, key: str) -> bool:
+        """A search's download imported as a hardlink; False without real files (nothing grabbed)."""
+        if self.disk is None:
+            return False
+        self.disk.import_download(path, key)
+        return True
+
+
 def attach(simulator: Any, files_root: str | os.PathLike | None) -> ArrFiles | None:
     """The file tree for ``simulator`` (None without ``files_root``: paths stay virtual)."""
     if not files_root:
