@@ -91,6 +91,10 @@ class DemoNames:
         """The Plex simulator's data folder (the "Plex Media Server" folder of a real install)."""
         return str(plex_home(self.data_dir))
 
+    def media(self, name: str) -> str:
+        """A folder of the *arr simulators' on-disk library (``movies``, ``tv``, ``downloads`` …)."""
+        return str(self.data_dir / ARR_MEDIA / "data" / name)
+
 
 # Module sections of the demo config: ONE line per module (section name -> builder), pre-configured
 # against the simulators so that "Run now" does real work.
@@ -117,9 +121,14 @@ DEMO_MODULES: dict[str, Callable[[DemoNames], dict]] = {
         *({"app_instance": r, "labels": ["4k", "kids", "keep"], "media_servers": n.media_servers} for r in n.radarr),
         *({"app_instance": s, "labels": ["anime", {"tag": "kids", "label": "Kids"}], "media_servers": n.media_servers,
            "direction": "both"} for s in n.sonarr)]},
+    # nohl replaces through Sonarr only, so the Radarr duplicates stay for jduparr to hardlink
+    "nohl": lambda n: {"instances": n.sonarr, "replace": True, "searches": 3},
+    "jduparr": lambda n: {"source_dirs": [n.media("movies"), n.media("downloads")]},
+    "nestarr": lambda n: {"instances": n.radarr + n.sonarr},
     # demo modules: add new lines above this one, e.g.  "nohl": lambda n: {"instances": n.arrs},
 }
-DEMO_FOLDERS = ("assets", "output", "source", "poster-sets", "gdrive")  # created under the data dir for module paths
+DEMO_FOLDERS = ("assets", "output", "source", "poster-sets", "gdrive", "arr-media")  # created under the data dir for module paths
+ARR_MEDIA = "arr-media"  # the *arr simulators lay their library out on disk here (sims/arr_files.py)
 # The sample poster-set tree (sims.poster_sets) is written into "poster-sets"; with no network, the demo's
 # "Google Drive" is an rclone alias remote onto that tree, mirrored by sync_gdrive into "gdrive/<name>".
 DEMO_POSTER_SETS = "poster-sets"
@@ -273,7 +282,8 @@ def prepare(data_dir: Path | str = "./demo-data", *, keep: bool = False, service
     prepare_data_dir(data_dir, keep=keep)
     names = available_services(services)
     library = library or SampleLibrary.demo()
-    cluster = SimCluster(library, services=names, app_options={"plex_data_dir": plex_home(data_dir)}).start()
+    cluster = SimCluster(library, services=names, app_options={"plex_data_dir": plex_home(data_dir),
+                                                               "files_root": str(data_dir / ARR_MEDIA)}).start()
     try:
         rt = Runtime(data_dir)
         for folder in DEMO_FOLDERS:

@@ -24,8 +24,6 @@ _PARAM = re.compile(r"\{[^}]+\}")
 # asset surface (poster index, border replacerr, nestarr, labelarr), the issue after the poster maker (#7).
 PENDING: dict[str, str] = {
     "DELETE /api/posters/{poster_id}": "issue 8",
-    "GET /api/nestarr/results": "issue 8",
-    "GET /api/nestarr/scan": "issue 8",
     "GET /api/posters/added-since": "issue 8",
     "GET /api/posters/browse": "issue 8",
     "GET /api/posters/duplicates": "issue 8",
@@ -37,8 +35,6 @@ PENDING: dict[str, str] = {
     "GET /api/posters/stats": "issue 8",
     "GET /api/posters/{poster_id}": "issue 8",
     "GET /api/posters/{poster_id}/thumbnail": "issue 8",
-    "POST /api/nestarr/fix": "issue 8",
-    "POST /api/nestarr/preview": "issue 8",
     "POST /api/posters/auto-match": "issue 8",
     "POST /api/posters/backfill-dimensions": "issue 8",
     "POST /api/posters/duplicates/{group_id}/resolve": "issue 8",

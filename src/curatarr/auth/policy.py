@@ -68,6 +68,8 @@ POLICY: tuple[Rule, ...] = (
     # Notification targets carry webhook URLs and tokens; sending a test is ordinary work.
     _rule("POST", "/api/notifications/test", OPERATOR),
     _rule(WRITE, "/api/notifications*", ADMIN),
+    # A GET that starts a job (CHUB's shape): running a module is operator work.
+    _rule("GET", "/api/nestarr/scan", OPERATOR),
 )
 
 

@@ -158,6 +158,10 @@ class ArrClient:
         """PUT the full resource back, without moving files."""
         return self._send("PUT", f"{self.media}/{int(item_id)}", params={"moveFiles": "false"}, body=document)
 
+    def move_item(self, item_id: int, document: dict[str, Any]) -> Any:
+        """PUT the full resource back with ``moveFiles=true``: the *arr moves the folder to ``document["path"]``."""
+        return self._send("PUT", f"{self.media}/{int(item_id)}", params={"moveFiles": "true"}, body=document)
+
     def tag_labels(self) -> dict[int, str]:
         """Tag id → label, skipping entries without an id (lenient, unlike :meth:`tags`)."""
         raw = self._get("tag") or []

@@ -29,6 +29,9 @@ MODULES: dict[str, str] = {
     "unmatched_assets": "curatarr.modules.unmatched_assets:UnmatchedAssets",
     "upgradinatorr": "curatarr.modules.upgradinatorr:Upgradinatorr",
     "labelarr": "curatarr.modules.labelarr:Labelarr",
+    "nohl": "curatarr.modules.nohl:Nohl",
+    "jduparr": "curatarr.modules.jduparr:Jduparr",
+    "nestarr": "curatarr.modules.nestarr:Nestarr",
     # modules: add new lines above this one
 }
 

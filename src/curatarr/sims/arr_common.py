@@ -25,12 +25,13 @@ from curatarr.sims.arr_resources import (  # noqa: F401  (re-exported: radarr/so
     LAST_WRITE, QUALITIES, SONARR_SOURCES, START_TIME, TAG_LABEL_CHARS, ArrError, CIDict, arr_json, compact, int_list,
     not_found, now_iso, paged, q_bool, q_int, q_ints, quality_model, query_values, read_json, validation_error,
 )
+from curatarr.sims import arr_files
 from curatarr.sims.base import Simulator, credential, install
 from curatarr.sims.images import render_artwork
 from curatarr.sims.library import Artwork, SampleLibrary, primary_artwork
 
 
-class ArrSimulator:
+class ArrSimulator(arr_files.DiskHooks):
     """Base of the three *arr simulators (one instance per app)."""
 
     service = "arr"
@@ -47,10 +48,12 @@ class ArrSimulator:
     arg_names: tuple[str, ...] = ()      # command args in their canonical casing
     image_base = ""                      # remoteUrl prefix of artwork (set by the subclasses)
 
-    def __init__(self, library: SampleLibrary, *, api_key: str, instance: str | None = None):
+    def __init__(self, library: SampleLibrary, *, api_key: str, instance: str | None = None,
+                 files_root: str | None = None):
         self.catalog = library
         self.instance = instance or self.service
         self.api_key = api_key
+        self.disk = arr_files.attach(self, files_root)  # real files on disk (opt-in), see sims/arr_files.py
         self.sim = Simulator(self.service, instance=self.instance, library=None, api_key=api_key)
         self.sim.state_hooks.append(self.state_snapshot)
         self.sim.reset_hooks.append(self.reset_state)
@@ -64,6 +67,8 @@ class ArrSimulator:
     def reset_state(self) -> None:
         with self.lock:
             self.library = self.catalog.for_instance(self.instance)
+            if self.disk is not None:
+                self.disk.lay_out(self.library, self.service)
             self.sim.library = self.library
             self.tags: dict[int, str] = dict(self.library.tags)
             self.commands_by_id: dict[int, dict[str, Any]] = {}
@@ -183,6 +188,7 @@ class ArrSimulator:
             old = item.path
             item.root_folder = root.rstrip("/")
             item.path = f"{item.root_folder}/{item.folder_name}"
+            self.disk_move(old, item.path, bool(body.get("moveFiles")))
             self.sim.record("moves", **{id_field: item.id}, source=old, destination=item.path,
                             move_files=bool(body.get("moveFiles")))
 

@@ -93,9 +93,9 @@ class RadarrSimulator(ArrSimulator):
     arg_names = ("movieIds", "movieId", "files", "isNewMovie", "filterKey", "filterValue")
 
     def __init__(self, library: SampleLibrary, *, api_key: str, instance: str | None = None,
-                 image_base: str = TMDB_IMAGE_BASE):
+                 image_base: str = TMDB_IMAGE_BASE, files_root: str | None = None):
         self.image_base = image_base.rstrip("/")
-        super().__init__(library, api_key=api_key, instance=instance)
+        super().__init__(library, api_key=api_key, instance=instance, files_root=files_root)
 
     # ---- state -------------------------------------------------------------------------------
     def reset_media_state(self) -> None:
@@ -210,16 +210,28 @@ class RadarrSimulator(ArrSimulator):
                 if movie is not None and movie.monitored:
                     grab(self, {"movieId": movie.id}, f"{movie.title}.{movie.year}.2160p.WEB-DL-SIM".replace(" ", "."),
                               movie.id)
+                if movie is not None and not movie.has_file:
+                    self._grab(movie)
             return f"Searched {len(ids)} movie(s)"
         if name in ("missingmoviessearch", "cutoffunmetmoviessearch"):
             self.sim.record("searches", kind=name, filter_key=body.get("filterKey"), filter_value=body.get("filterValue"))
         return None
+
+    def _grab(self, movie: Movie) -> None:
+        """With real files, a search finds a release: imported by hardlink from the downloads folder."""
+        name = expected_file_name(movie)
+        if not self.disk_import(f"{movie.path}/{name}", f"movie:{movie.tmdb_id}:{movie.quality}:grabbed"):
+            return
+        movie.has_file, movie.file_name = True, name
+        movie.file_id = max((m.file_id or 0 for m in self.movies.values()), default=0) + 1
+        self.sim.record("imports", movie_id=movie.id, path=f"{movie.path}/{name}")
 
     def _rename(self, movie: Movie) -> bool:
         target = expected_file_name(movie)
         if not movie.has_file or movie.file_name == target:
             return False
         self.sim.record("renames", movie_id=movie.id, existing=movie.file_name, new=target)
+        self.disk_rename(f"{movie.path}/{movie.file_name}" if movie.file_name else None, f"{movie.path}/{target}")
         movie.file_name = target
         return True
 
@@ -296,6 +308,7 @@ class RadarrSimulator(ArrSimulator):
                     movie.path, movie.folder_name = new_path, new_path.rsplit("/", 1)[-1]
                     movie.root_folder = new_path.rsplit("/", 1)[0] or "/"
                     sim.sim.record("moves", movie_id=movie.id, source=old_path, destination=new_path, move_files=move_files)
+                    sim.disk_move(old_path, new_path, move_files)
                 return arr_json(sim.movie_resource(movie), 202)
 
         add_radarr_routes(sim, router, update_movie)  # PUT /movie (id in the body), GET /history
@@ -441,6 +454,7 @@ class RadarrSimulator(ArrSimulator):
             self.add_exclusion_item({"tmdbId": movie.tmdb_id, "movieTitle": movie.title, "movieYear": movie.year})
         self.sim.record("deletes", kind="movie", id=movie.id, tmdb_id=movie.tmdb_id, title=movie.title,
                         path=movie.path, delete_files=delete_files, add_exclusion=add_exclusion)
+        self.disk_delete_tree(movie.path, delete_files)
 
     def delete_file(self, file_id: int) -> None:
         movie = next((m for m in self.movies.values() if m.file_id == file_id and m.has_file), None)
@@ -448,6 +462,7 @@ class RadarrSimulator(ArrSimulator):
             raise not_found()
         self.sim.record("deletes", kind="moviefile", id=file_id, movie_id=movie.id,
                         path=f"{movie.path}/{movie.file_name}")
+        self.disk_delete_file(f"{movie.path}/{movie.file_name}" if movie.file_name else None)
         movie.has_file, movie.file_id, movie.file_name, movie.size_on_disk = False, None, None, 0
 
     def history(self, movie: Movie) -> list[dict[str, Any]]:
@@ -463,9 +478,11 @@ class RadarrSimulator(ArrSimulator):
 
 
 def create_app(library: SampleLibrary, *, api_key: str = "radarr-api-key", instance: str | None = None,
-               image_base: str = TMDB_IMAGE_BASE) -> FastAPI:
-    """A Radarr v3 simulator app for ``library.for_instance(instance)``."""
-    return RadarrSimulator(library, api_key=api_key, instance=instance or "radarr", image_base=image_base).build()
+               image_base: str = TMDB_IMAGE_BASE, files_root: str | None = None) -> FastAPI:
+    """A Radarr v3 simulator app for ``library.for_instance(instance)`` (real files under ``files_root``:
+    :mod:`curatarr.sims.arr_files`)."""
+    return RadarrSimulator(library, api_key=api_key, instance=instance or "radarr", image_base=image_base,
+                           files_root=files_root).build()
 
 
 __all__ = ["RadarrSimulator", "create_app", "ArrError"]

@@ -74,9 +74,9 @@ class SonarrSimulator(ArrSimulator):
     arg_names = ("seriesId", "seriesIds", "seasonNumber", "episodeIds", "files", "isNewSeries")
 
     def __init__(self, library: SampleLibrary, *, api_key: str, instance: str | None = None,
-                 image_base: str = TVDB_IMAGE_BASE):
+                 image_base: str = TVDB_IMAGE_BASE, files_root: str | None = None):
         self.image_base = image_base.rstrip("/")
-        super().__init__(library, api_key=api_key, instance=instance)
+        super().__init__(library, api_key=api_key, instance=instance, files_root=files_root)
 
     # ---- state -------------------------------------------------------------------------------
     def reset_media_state(self) -> None:
@@ -236,6 +236,7 @@ class SonarrSimulator(ArrSimulator):
             self.sim.record("searches", kind=name, series_id=body.get("seriesId"),
                             season_number=body.get("seasonNumber"), episode_ids=body.get("episodeIds"))
             self.grab_for_search(name, body)
+            self._grab_searched(name, body)
         return None
 
     def grab_for_search(self, name: str, body: CIDict) -> None:
@@ -249,6 +250,31 @@ class SonarrSimulator(ArrSimulator):
                 grab(self, {"seriesId": show.id, "seasonNumber": season},
                           f"{show.title}.S{season:02d}.2160p.WEB-DL-SIM".replace(" ", "."), show.id * 100 + season)
 
+    def _grab_searched(self, name: str, body: CIDict) -> None:
+        """With real files, a season/episode search imports the missing episodes by hardlink."""
+        if self.disk is None:
+            return
+        if name == "seasonsearch":
+            show = self.series[body.get("seriesId")]
+            wanted = [(show, ep) for ep in show.episodes() if ep.season_number == body.get("seasonNumber")]
+        elif name == "episodesearch":
+            wanted = [self.episodes[i] for i in body.get("episodeIds") or [] if i in self.episodes]
+        else:
+            return
+        for show, ep in wanted:
+            if ep.has_file:
+                continue
+            path = f"{show.path}/{self.expected_relative_path(show, ep)}"
+            ep.quality = ep.quality or "HDTV-1080p"
+            self.disk_import(path, f"episode:{ep.tvdb_id}:{ep.quality}:grabbed")
+            ep.has_file, ep.path, ep.size = True, path, 2048
+            ep.file_id = max(self.files_by_id(), default=0) + 1
+            self.sim.record("imports", series_id=show.id, episode_id=ep.id, path=path)
+        self.reindex_episodes()
+
+    def files_by_id(self) -> list[int]:
+        return [ep.file_id for _, ep in self.episodes.values() if ep.file_id]
+
     def _rename(self, show: Show, ep: Episode) -> bool:
         if not ep.has_file:
             return False
@@ -257,6 +283,7 @@ class SonarrSimulator(ArrSimulator):
         if current == target:
             return False
         self.sim.record("renames", series_id=show.id, episode_file_id=ep.file_id, existing=current, new=target)
+        self.disk_rename(ep.path, f"{show.path}/{target}")
         ep.path = f"{show.path}/{target}"
         return True
 
@@ -474,6 +501,7 @@ class SonarrSimulator(ArrSimulator):
             if ep.path and ep.path.startswith(old + "/"):
                 ep.path = new_path + ep.path[len(old):]
         self.sim.record("moves", series_id=show.id, source=old, destination=new_path, move_files=move_files)
+        self.disk_move(old, new_path, move_files)
 
     def add_series(self, body: CIDict) -> Show:
         tvdb_id = body.get("tvdbId")
@@ -509,12 +537,14 @@ class SonarrSimulator(ArrSimulator):
             self.add_exclusion_item({"tvdbId": show.tvdb_id, "title": show.title})
         self.sim.record("deletes", kind="series", id=show.id, tvdb_id=show.tvdb_id, title=show.title,
                         path=show.path, delete_files=delete_files, add_exclusion=add_exclusion)
+        self.disk_delete_tree(show.path, delete_files)
 
     def delete_file(self, file_id: int) -> None:
         if file_id not in self.files:
             raise not_found()
         show, ep = self.files.pop(file_id)
         self.sim.record("deletes", kind="episodefile", id=file_id, series_id=show.id, episode_id=ep.id, path=ep.path)
+        self.disk_delete_file(ep.path)
         ep.has_file, ep.file_id, ep.path, ep.size = False, None, None, 0
 
     def history(self, show: Show, ep: Episode, include_series: bool, include_episode: bool) -> list[dict[str, Any]]:
@@ -533,6 +563,8 @@ class SonarrSimulator(ArrSimulator):
 
 
 def create_app(library: SampleLibrary, *, api_key: str = "sonarr-api-key", instance: str | None = None,
-               image_base: str = TVDB_IMAGE_BASE) -> FastAPI:
-    """A Sonarr v3 simulator app for ``library.for_instance(instance)``."""
-    return SonarrSimulator(library, api_key=api_key, instance=instance or "sonarr", image_base=image_base).build()
+               image_base: str = TVDB_IMAGE_BASE, files_root: str | None = None) -> FastAPI:
+    """A Sonarr v3 simulator app for ``library.for_instance(instance)`` (real files under ``files_root``:
+    :mod:`curatarr.sims.arr_files`)."""
+    return SonarrSimulator(library, api_key=api_key, instance=instance or "sonarr", image_base=image_base,
+                           files_root=files_root).build()
