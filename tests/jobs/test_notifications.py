@@ -127,10 +127,10 @@ def test_notifications_api_save_mask_delete(client, fresh_sims):
     # Invalid targets are refused with a reason.
     bad = client.post("/api/notifications", json={"module": "stepper", "service_type": "pager",
                                                   "config": {"url": "x"}})
-    assert bad.status_code == 422 and "unknown type" in bad.json()["detail"]
+    assert bad.status_code == 422 and "unknown type" in bad.json()["message"]
     bad = client.post("/api/notifications", json={"module": "stepper", "service_type": "discord",
                                                   "config": {"webhook": u["discord"], "policy": "sometimes"}})
-    assert bad.status_code == 422 and "policy" in bad.json()["detail"]
+    assert bad.status_code == 422 and "policy" in bad.json()["message"]
     assert client.post("/api/notifications", json={"module": "nope", "service_type": "discord",
                                                    "config": {"webhook": "x"}}).status_code == 400
     assert client.delete("/api/notifications/stepper/discord").status_code == 200

@@ -46,8 +46,21 @@ def error_body(detail: Any, code: str, *, message: str | None = None, data: Any 
 
 def error_response(status: int, detail: Any, code: str, *, message: str | None = None, data: Any = None,
                    headers: Mapping[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(error_body(detail, code, message=message, data=data), status_code=status,
-                        headers=dict(headers) if headers else None)
+    if status == 422 and message is None and isinstance(detail, str):
+        message = detail
+    return JSONResponse(error_body(unprocessable_detail(status, detail, code, data), code, message=message, data=data),
+                        status_code=status, headers=dict(headers) if headers else None)
+
+
+def unprocessable_detail(status: int, detail: Any, code: str, data: Any = None) -> Any:
+    """A 422's ``detail`` is always the list FastAPI's validation errors use (the OpenAPI schema of
+    every route says so): a string from a domain error becomes one ``{type, loc, msg}`` entry, or the
+    field errors it carries in ``data``. Other statuses keep their detail as is."""
+    if status != 422 or not isinstance(detail, str):
+        return detail
+    if isinstance(data, list) and data and all(isinstance(e, dict) and "msg" in e for e in data):
+        return data
+    return [{"type": code.lower(), "loc": ["body"], "msg": detail}]
 
 
 def http_error_code(status: int) -> str:
@@ -131,7 +144,7 @@ def install_error_handlers(app: FastAPI, *, error_headers: Mapping[str, str] | N
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError):
         body = exc.body()
-        detail = body.pop("detail", exc.message)
+        detail = unprocessable_detail(exc.http_status, body.pop("detail", exc.message), exc.code, exc.data)
         answer = {**body, **error_body(detail, exc.code, message=exc.message, data=exc.data)}
         return JSONResponse(answer, status_code=exc.http_status, headers=exc.headers)
 

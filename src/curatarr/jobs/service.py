@@ -67,8 +67,14 @@ def validate_section(rt: "Runtime", module: Module, body: dict) -> dict:
 
 
 def validate_overrides(rt: "Runtime", module: Module, overrides: dict, dry_run: bool) -> None:
+    """422 on an override the module's Config refuses; 403/422 on one that changes a folder setting
+    without the admin scope or outside the root rule (:func:`security.roots.override_guard`)."""
+    from curatarr.security.roots import override_guard
+
+    section = rt.config.get_section(module.name) or {}
+    override_guard(rt.data_dir, module.name, section if isinstance(section, dict) else {}, overrides)
     try:
-        effective_config(module, rt.config.get_section(module.name) or {}, overrides, dry_run)
+        effective_config(module, section, overrides, dry_run)
     except ModuleError as exc:
         raise Unprocessable(str(exc)) from None
 
