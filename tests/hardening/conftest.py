@@ -16,3 +16,40 @@ def key_for(client, scope: str) -> dict[str, str]:
 @pytest.fixture
 def keys(client) -> dict[str, dict[str, str]]:
     return {scope: key_for(client, scope) for scope in policy.SCOPES}
+
+
+@pytest.fixture
+def live_image_server():
+    """A real HTTP server on 127.0.0.1 that answers GET with the bytes given: ``serve(data) → url``."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    bodies: dict[str, bytes] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            body = bodies.get(self.path)
+            if body is None:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def serve(data: bytes) -> str:
+        path = f"/img{len(bodies)}.png"
+        bodies[path] = data
+        return f"http://127.0.0.1:{server.server_address[1]}{path}"
+
+    yield serve
+    server.shutdown()
+    server.server_close()
