@@ -2,7 +2,9 @@
 an honest outcome. Used by the worker pool (server) and by ``curatarr run`` (foreground).
 
 Outcomes:
-- ``success`` — run() returned;
+- ``success`` — run() returned, and did some of its work (item errors are counted in its result);
+- ``error`` — run() returned item errors and did none of its work
+  (:func:`curatarr.modules.base.unfinished_work`, the rule of docs/jobs.md);
 - ``cancelled`` — the user asked to stop (whether the module noticed via Cancelled or returned);
 - ``interrupted`` — the server was stopping (same mechanics, different cause);
 - ``error`` — run() raised (ModuleError: its message; anything else: type + message, traceback
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from curatarr.jobs.context import ProgressSink, build_context
 from curatarr.jobs.store import CANCELLED, ERROR, INTERRUPTED, SUCCESS
 from curatarr.modules import registry
-from curatarr.modules.base import Cancelled, ModuleError, RunResult, prepare_run
+from curatarr.modules.base import Cancelled, ModuleError, RunResult, prepare_run, unfinished_work
 
 if TYPE_CHECKING:
     from curatarr.runtime import Runtime
@@ -82,6 +84,10 @@ def run_module(rt: "Runtime", *, job_id: int | None, module_name: str, dry_run: 
             logger.warning("%s stopped (%s) after finishing its work", module_name, status)
             return Outcome(status, result, "stopped on request" if status == CANCELLED else "server stopped mid-run",
                            state, pct)
+        failure = unfinished_work(RunResult.from_dict(result), getattr(module, "work_counts", ()))
+        if failure:
+            logger.error("%s failed: %s", module_name, failure)
+            return Outcome(ERROR, result, failure[:MAX_ERROR_CHARS], state, pct)
         logger.info("%s finished: %s", module_name, result.get("counts") or "no counts")
         return Outcome(SUCCESS, result, None, state, pct)
     except Cancelled:
