@@ -127,10 +127,14 @@ def create_backup(rt, *, prefix: str = BACKUP_PREFIX) -> Path:
     tmp = final.with_suffix(".zip.tmp")
     # Created 0600 from the first byte (not chmod-ed afterwards): no moment where others can read it.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, BACKUP_FILE_MODE)
-    os.fchmod(fd, BACKUP_FILE_MODE)  # O_CREAT's mode does not apply to a leftover file
-    with os.fdopen(fd, "wb") as fh:
-        write_backup(rt, fh)
-    tmp.replace(final)
+    try:
+        os.fchmod(fd, BACKUP_FILE_MODE)  # O_CREAT's mode does not apply to a leftover file
+        with os.fdopen(fd, "wb") as fh:
+            write_backup(rt, fh)
+        tmp.replace(final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk (or any failure) leaves no half-written .zip.tmp
+        raise
     prune_backups(rt)
     log.info("backup written: %s", final.name)
     return final

@@ -119,6 +119,10 @@ class Runtime:
 
     # ---- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
+        from curatarr.fsutil import ensure_reserve
+
+        # Room to record how jobs ended if the data disk fills up (jobs/queue.py frees it then).
+        ensure_reserve(self.data_dir)
         for spec in LIFECYCLE_HOOKS:
             module_name, _, attr = spec.partition(":")
             hook = getattr(importlib.import_module(module_name), attr)

@@ -86,6 +86,30 @@ def validation_summary(errors: list) -> str:
     return "Validation failed" + (": " + "; ".join(parts) if parts else "") + more
 
 
+# Database errors that mean "gone or busy for now", not "this statement is wrong".
+_OUTAGE_TEXTS = ("database is locked", "server closed the connection", "terminating connection",
+                 "connection refused", "could not connect", "connection is closed", "connection was closed",
+                 "the connection is lost", "ssl connection has been closed", "connection has been closed")
+
+
+def outage_message(exc: BaseException) -> str | None:
+    """A clean 503 sentence when ``exc`` comes from the ground the server stands on — a full data
+    disk, a database that went away — else None (a real bug: 500). Decided on the exception's
+    type names and errno, so this module stays free of database imports."""
+    from curatarr.fsutil import is_disk_full
+
+    if is_disk_full(exc):
+        return "the data disk is full; free some space and try again"
+    if not type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
+        return None
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    text = str(exc).lower()
+    if names & {"InterfaceError", "DisconnectionError"} or getattr(exc, "connection_invalidated", False) or (
+            "OperationalError" in names and any(t in text for t in _OUTAGE_TEXTS)):
+        return "the database is unavailable right now; try again shortly"
+    return None
+
+
 def auth_failure_code(request: Request) -> str:
     """401 code: AUTH_TOKEN_INVALID when the request carried credentials, AUTH_REQUIRED when none."""
     if any(request.headers.get(h) for h in _CREDENTIAL_HEADERS):
@@ -150,8 +174,12 @@ def install_error_handlers(app: FastAPI, *, error_headers: Mapping[str, str] | N
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
         headers = dict(error_headers or {})
         if request.url.path.startswith("/api/"):
             headers.setdefault("Cache-Control", "no-store")
+        unavailable = outage_message(exc)
+        if unavailable is not None:  # the server is fine, what it stands on is not: say so, retryable
+            log.error("%s %s: %s (%s)", request.method, request.url.path, unavailable, type(exc).__name__)
+            return error_response(503, unavailable, "SERVICE_UNAVAILABLE", headers={**headers, "Retry-After": "30"})
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(500, "Internal server error", "INTERNAL_ERROR", headers=headers)

@@ -45,6 +45,18 @@ class Outcome:
         return self.status == ERROR
 
 
+def failure_message(exc: BaseException) -> str:
+    """The job's error for an unexpected exception: a plain sentence for the failures a user can act
+    on (full disk, database unreachable), never a driver's raw text; else type and message."""
+    from curatarr.fsutil import is_disk_full
+
+    if is_disk_full(exc):
+        return "the data disk is full: free some space and run it again"
+    if type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
+        return f"the database failed ({type(exc).__name__}); see the general log"
+    return f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]
+
+
 def _result_dict(value: Any, ctx) -> dict:
     if isinstance(value, RunResult):
         return value.to_dict()
@@ -108,7 +120,7 @@ def run_module(rt: "Runtime", *, job_id: int | None, module_name: str, dry_run: 
             status = stopped_status()
             return Outcome(status, ctx.result.build().to_dict() if ctx else None,
                            f"stopped on request ({type(exc).__name__}: {exc})"[:MAX_ERROR_CHARS], state, pct)
-        message = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]
+        message = failure_message(exc)
         return Outcome(ERROR, ctx.result.build().to_dict() if ctx else None, message, state, pct)
     finally:
         if ctx is not None:
