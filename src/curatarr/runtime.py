@@ -48,6 +48,7 @@ LIFECYCLE_HOOKS: list[str] = [
     "curatarr.instances.lifecycle:hooks",
     "curatarr.jobs.lifecycle:hooks",
     "curatarr.artwork.service:hooks",
+    "curatarr.library.retire:hooks",
     # lifecycle: add new lines above this one
 ]
 
