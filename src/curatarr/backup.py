@@ -203,6 +203,9 @@ def restore_backup(rt, zip_path: Path) -> dict:
             if manifest is not None:
                 _restore_tables(rt, zf, manifest, budget)
                 restored.append("database")
+            forget = getattr(getattr(rt, "auth", None), "forget_verified", None)
+            if callable(forget):  # users, keys and revocations were replaced: no cached token check stays
+                forget()
             try:
                 rt.config.replace_all(config_text)
             except ConfigError as exc:  # validated above; only disk errors end here
