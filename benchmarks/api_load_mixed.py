@@ -1,13 +1,13 @@
 """API throughput under many clients (issue #20, item 13): the demo library, clients polling
 ``GET /api/jobs`` and ``GET /api/media/search``, and SSE streams held open.
 
-    .venv/bin/python benchmarks/api_load.py --mixed                    # both runs, fixed and old setting
-    .venv/bin/python benchmarks/api_load.py --mixed --runs realistic   # one run
-    .venv/bin/python benchmarks/api_load_mixed.py --server-threads 40  # the old setting only
+    git archive <commit before the fix> src | tar -x -C /tmp/before      # the code to compare with
+    .venv/bin/python benchmarks/api_load.py --mixed --baseline-src /tmp/before/src
+    .venv/bin/python benchmarks/api_load_mixed.py --runs realistic     # this code only, one run
 
 The server runs in its own process: the real app under uvicorn on a temporary data dir prepared like
 ``curatarr demo`` (simulators + the demo library, synced before the load starts). Load comes from
-asyncio + httpx in this process. Two runs:
+plain asyncio streams in this process (one keep-alive connection per client). Two runs:
 
 * ``saturating`` — ``--clients`` clients in closed loops (each sends its next request as soon as the
   last one answered), half on ``/api/jobs``, half on ``/api/media/search`` (a random query word and
@@ -15,9 +15,9 @@ asyncio + httpx in this process. Two runs:
 * ``realistic`` — ``--clients`` clients each sending one request per second (open loop: a slow
   answer does not slow the schedule) for ``--seconds``, same mix, same SSE streams.
 
-Printed per run: requests, errors, req/s, p50/p95/max ms. With ``--compare`` (default) the same runs
-are repeated against a server started with the old setting (``--server-threads 40``, anyio's
-default thread pool, which the SSE streams and slow requests used up) and the ratios are printed.
+Printed per run: requests, errors, req/s, p50/p95/max ms. With ``--baseline-src`` the same runs are
+repeated, in the same invocation, against a server importing the code from that folder, and the
+ratios are printed. ``--server-threads N`` sets the API thread pool (``CURATARR_API_THREADS``).
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+# The server child of a --baseline-src run imports the code to compare with from there.
+sys.path.insert(0, os.environ.get("CURATARR_BENCH_SRC") or str(ROOT / "src"))
 
 WORDS = ("the", "star", "man", "night", "love", "war", "city", "dark", "last", "world", "a", "of")
 
@@ -227,7 +228,7 @@ async def run_load(base: str, token: str, *, kind: str, clients: int, sse: int, 
             "rps": done / elapsed, "p50": pct(lat, 0.5), "p95": pct(lat, 0.95), "max": max(lat or [0])}
 
 
-def start_server(threads: int | None) -> tuple[subprocess.Popen, str, str, str]:
+def start_server(threads: int | None, src: str | None = None) -> tuple[subprocess.Popen, str, str, str]:
     import httpx
 
     from curatarr.demo import DEMO_PASSWORD, DEMO_USER
@@ -239,7 +240,8 @@ def start_server(threads: int | None) -> tuple[subprocess.Popen, str, str, str]:
     args = [sys.executable, __file__, "--serve", tmp, "--port", str(port)]
     if threads is not None:
         args += ["--server-threads-child", str(threads)]
-    proc = subprocess.Popen(args, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**os.environ, **({"CURATARR_BENCH_SRC": src} if src else {})}
+    proc = subprocess.Popen(args, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180
     token = None
@@ -266,8 +268,9 @@ def start_server(threads: int | None) -> tuple[subprocess.Popen, str, str, str]:
     return proc, base, token, tmp
 
 
-def measure(threads: int | None, runs: list[str], clients: int, sse: int, seconds: float) -> dict:
-    proc, base, token, _tmp = start_server(threads)
+def measure(threads: int | None, runs: list[str], clients: int, sse: int, seconds: float,
+            src: str | None = None) -> dict:
+    proc, base, token, _tmp = start_server(threads, src)
     try:
         return {kind: asyncio.run(run_load(base, token, kind=kind, clients=clients, sse=sse, seconds=seconds))
                 for kind in runs}
@@ -290,28 +293,28 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--clients", type=int, default=200)
     p.add_argument("--sse", type=int, default=50)
     p.add_argument("--seconds", type=float, default=20.0)
-    p.add_argument("--server-threads", type=int, default=None,
-                   help="run only against a server with this API thread pool (40 = the old default)")
-    p.add_argument("--no-compare", action="store_true", help="skip the run with the old setting")
+    p.add_argument("--server-threads", type=int, default=None, help="the server's API thread pool size")
+    p.add_argument("--baseline-src", help="also run the server from this src/ folder (the code before the "
+                                          "fix, e.g. from `git archive <commit> src`) and print the ratios")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     if args.serve:
         serve(args.serve, args.port, args.server_threads_child)
         return
     runs = [r.strip() for r in args.runs.split(",") if r.strip()]
-    setups = [("server as configured", args.server_threads)]
-    if args.server_threads is None and not args.no_compare:
-        setups.append(("old setting (40 API threads)", 40))
+    setups = [("this code", None)]
+    if args.baseline_src:
+        setups.append(("code before the fix", args.baseline_src))
     results = {}
     print(f"{'run':<34} {'reqs':>7} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-    for label, threads in setups:
-        results[label] = measure(threads, runs, args.clients, args.sse, args.seconds)
+    for label, src in setups:
+        results[label] = measure(args.server_threads, runs, args.clients, args.sse, args.seconds, src)
         for kind in runs:
             show(f"{kind}: {label}", results[label][kind])
     if len(setups) == 2:
         new, old = results[setups[0][0]], results[setups[1][0]]
         for kind in runs:
-            print(f"{kind}: fixed / old  req/s ×{new[kind]['rps'] / max(old[kind]['rps'], 1e-9):.2f}  "
+            print(f"{kind}: {setups[0][0]} / {setups[1][0]}  req/s ×{new[kind]['rps'] / max(old[kind]['rps'], 1e-9):.2f}  "
                   f"p50 ×{new[kind]['p50'] / max(old[kind]['p50'], 1e-9):.2f}  "
                   f"p95 ×{new[kind]['p95'] / max(old[kind]['p95'], 1e-9):.2f}")
     if args.json:
