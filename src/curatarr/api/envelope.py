@@ -282,7 +282,9 @@ def complete_error_bytes(raw: bytes, status: int, scope: Scope | None = None) ->
         code = auth_failure_code(Request(scope))
     else:
         code = "VALIDATION_ERROR" if status == 422 else http_error_code(status)
-    filled = error_body(unprocessable_detail(status, body["detail"], code), code)
+    detail = body["detail"]
+    message = detail if status == 422 and isinstance(detail, str) else None  # the text, not a summary
+    filled = error_body(unprocessable_detail(status, detail, code), code, message=message)
     rest = {k: v for k, v in body.items() if k not in ("success", "detail")}
     return _encode({**filled, **rest, "success": False})
 
