@@ -11,9 +11,9 @@ import schemathesis
 
 from tests.foundation.test_schemathesis import ApiKeyAuth, _operations, _run_operation
 
-TOTAL_BUDGET = 240
+TOTAL_BUDGET = 900
 MIN_PER_OPERATION = 1
-MAX_PER_OPERATION = 10
+MAX_PER_OPERATION = 8
 
 
 class ReadKeyAuth(ApiKeyAuth):
