@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/api_load.py                         # 200 pollers + 50 SSE, 3 modules
     .venv/bin/python benchmarks/api_load.py --pollers 40 --sse 10   # quick look
+    .venv/bin/python benchmarks/api_load.py --mixed [--baseline-src DIR]  # throughput: api_load_mixed.py
 
 The server runs in its own process (the real app under uvicorn, three benchmark modules that each
 walk ``--items`` items with a short cooperative sleep and report progress per item). The load
@@ -283,6 +284,12 @@ def summary(name: str, p: dict) -> dict:
 
 
 def main() -> None:
+    if "--mixed" in sys.argv[1:]:  # issue #20's throughput runs (jobs + media search + SSE): own file
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import api_load_mixed
+
+        api_load_mixed.main([a for a in sys.argv[1:] if a != "--mixed"])
+        return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pollers", type=int, default=200)
     ap.add_argument("--sse", type=int, default=50)

@@ -5,15 +5,16 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi import FastAPI, HTTPException
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
 from curatarr import __version__
 from curatarr.api import include_routers
+from curatarr.api.edge import EdgeMiddleware
 from curatarr.api.envelope import ChubEnvelopeMiddleware
-from curatarr.api.errors import error_response, install_error_handlers
+from curatarr.api.errors import install_error_handlers
 from curatarr.runtime import Runtime
 from curatarr.api.request_guard import install as install_request_guard, upload_limit
 
@@ -41,6 +42,7 @@ def create_app(runtime: Runtime | None = None, *, start_services: bool = True) -
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        set_api_threads()
         if start_services:
             rt.start()
         try:
@@ -63,30 +65,29 @@ def create_app(runtime: Runtime | None = None, *, start_services: bool = True) -
     # middlewares below: they re-stream bodies in chunks, which would defeat the minimum size.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
 
-    @app.middleware("http")
-    async def refuse_oversized_bodies(request: Request, call_next):
-        # Multipart uploads are spooled whole before a handler runs, so the size limit must be
-        # enforced on the declared length, before a single byte is read.
-        declared = request.headers.get("content-length")
-        if declared is not None:
-            limit = upload_limit(rt)
-            if not declared.isdigit() or int(declared) > limit:
-                status = 400 if not declared.isdigit() else 413
-                return error_response(status, "request body too large" if status == 413 else "bad Content-Length",
-                                      "TOO_LARGE" if status == 413 else "HTTP_ERROR")
-        return await call_next(request)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response: Response = await call_next(request)
-        for key, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(key, value)
-        if request.url.path.startswith("/api/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    # Outermost: security headers on every answer, and the declared length checked before anything
+    # is read (plain ASGI: api/edge.py says why not @app.middleware).
+    app.add_middleware(EdgeMiddleware, runtime=rt, headers=SECURITY_HEADERS, limit=upload_limit)
 
     _mount_ui(app)
     return app
+
+
+# Worker threads for sync handlers: anyio's default, kept (measured: 8, 24, 40 and 100 threads were
+# within run-to-run noise once the per-request costs below were gone, benchmarks/api_load_mixed.py);
+# below the SQLite pool size, so a handler never waits for a connection.
+API_THREADS = 40
+
+
+def set_api_threads() -> int:
+    """Size the thread pool sync handlers run in (``CURATARR_API_THREADS`` overrides, for benchmarks)."""
+    import os
+
+    from anyio import to_thread
+
+    size = int(os.environ.get("CURATARR_API_THREADS") or API_THREADS)
+    to_thread.current_default_thread_limiter().total_tokens = size
+    return size
 
 
 def ui_pages() -> list[str]:

@@ -29,7 +29,7 @@ from sqlalchemy.types import Date, DateTime, TypeDecorator
 from curatarr import __version__
 from curatarr.config.store import ConfigError
 from curatarr.db.base import Base
-from curatarr.security.archives import ArchiveRejected, check_zip
+from curatarr.security.archives import ArchiveRejected, ReadBudget, check_zip
 
 log = logging.getLogger("curatarr.backup")
 
@@ -127,10 +127,14 @@ def create_backup(rt, *, prefix: str = BACKUP_PREFIX) -> Path:
     tmp = final.with_suffix(".zip.tmp")
     # Created 0600 from the first byte (not chmod-ed afterwards): no moment where others can read it.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, BACKUP_FILE_MODE)
-    os.fchmod(fd, BACKUP_FILE_MODE)  # O_CREAT's mode does not apply to a leftover file
-    with os.fdopen(fd, "wb") as fh:
-        write_backup(rt, fh)
-    tmp.replace(final)
+    try:
+        os.fchmod(fd, BACKUP_FILE_MODE)  # O_CREAT's mode does not apply to a leftover file
+        with os.fdopen(fd, "wb") as fh:
+            write_backup(rt, fh)
+        tmp.replace(final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk (or any failure) leaves no half-written .zip.tmp
+        raise
     prune_backups(rt)
     log.info("backup written: %s", final.name)
     return final
@@ -179,15 +183,17 @@ def restore_backup(rt, zip_path: Path) -> dict:
         names = set(zf.namelist())
         if "config.yml" not in names:
             raise RestoreRejected("the archive has no config.yml")
+        budget = ReadBudget(max_bytes)  # bytes actually read, whatever the headers declare
         try:
-            config_text = zf.read("config.yml").decode("utf-8")
+            config_text = _read(budget, zf, "config.yml").decode("utf-8")
         except UnicodeDecodeError:
             raise RestoreRejected("config.yml is not UTF-8 text") from None
         _validate_config_text(config_text)
         manifest = None
         if "manifest.json" in names:
+            raw_manifest = _read(budget, zf, "manifest.json")
             try:
-                manifest = json.loads(zf.read("manifest.json"))
+                manifest = json.loads(raw_manifest)
             except ValueError:
                 raise RestoreRejected("manifest.json is not valid JSON") from None
             _check_manifest(rt, manifest, names)
@@ -195,8 +201,11 @@ def restore_backup(rt, zip_path: Path) -> dict:
         restored = ["config.yml"]
         try:
             if manifest is not None:
-                _restore_tables(rt, zf, manifest)
+                _restore_tables(rt, zf, manifest, budget)
                 restored.append("database")
+            forget = getattr(getattr(rt, "auth", None), "forget_verified", None)
+            if callable(forget):  # users, keys and revocations were replaced: no cached token check stays
+                forget()
             try:
                 rt.config.replace_all(config_text)
             except ConfigError as exc:  # validated above; only disk errors end here
@@ -213,7 +222,12 @@ def _validate_config_text(config_text: str) -> None:
 
     from curatarr.config.models import Settings
     from curatarr.config.store import ConfigStore, to_plain
+    from curatarr.config.yaml_limits import YamlTooComplex, check_yaml_limits
 
+    try:
+        check_yaml_limits(config_text)  # an alias bomb is refused before anything expands it
+    except YamlTooComplex as exc:
+        raise RestoreRejected(f"config.yml in the archive is refused: {exc}") from None
     try:
         doc = YAML(typ="rt").load(config_text)
     except Exception:
@@ -255,19 +269,28 @@ def _has_serial_id(table: Table) -> bool:
     return col is not None and col.primary_key and isinstance(col.type, Integer) and col.autoincrement in (True, "auto")
 
 
-def _restore_tables(rt, zf: zipfile.ZipFile, manifest: dict) -> None:
+def _read(budget: ReadBudget, zf: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        return budget.read(zf, name)
+    except ArchiveRejected as exc:
+        raise RestoreRejected(str(exc)) from None
+
+
+def _restore_tables(rt, zf: zipfile.ZipFile, manifest: dict, budget: ReadBudget) -> None:
     """Replace every table's rows in one transaction; any bad row rolls the whole restore back."""
     try:
-        _replace_rows(rt, zf, manifest)
+        _replace_rows(rt, zf, manifest, budget)
     except RestoreRejected:
         raise
+    except ArchiveRejected as exc:
+        raise RestoreRejected(f"{exc}; nothing was changed") from None
     except (SQLAlchemyError, ValueError, TypeError, KeyError, zipfile.BadZipFile, OSError) as exc:
         log.warning("restore refused, database rolled back: %s", exc.__class__.__name__)
         raise RestoreRejected(f"the backup's database rows do not fit this schema ({exc.__class__.__name__}); "
                               "nothing was changed") from None
 
 
-def _replace_rows(rt, zf: zipfile.ZipFile, manifest: dict) -> None:
+def _replace_rows(rt, zf: zipfile.ZipFile, manifest: dict, budget: ReadBudget) -> None:
     tables = [t for t in _tables()]
     present = set(manifest["tables"])
     with rt.db.engine.begin() as conn:
@@ -278,20 +301,20 @@ def _replace_rows(rt, zf: zipfile.ZipFile, manifest: dict) -> None:
                 continue
             decode = _decoder(table)
             batch: list[dict] = []
-            with zf.open(f"database/{table.name}.jsonl") as fh:
-                for line in fh:
-                    if not line.strip():
-                        continue
-                    try:
-                        row = json.loads(line)
-                    except ValueError:
-                        raise RestoreRejected(f"corrupt row in table {table.name}") from None
-                    if not isinstance(row, dict):
-                        raise RestoreRejected(f"corrupt row in table {table.name}")
-                    batch.append(decode(row))
-                    if len(batch) >= 1000:
-                        conn.execute(insert(table), batch)
-                        batch = []
+            # rows stream through the read budget: sizes are counted, not trusted
+            for line in budget.lines(zf, f"database/{table.name}.jsonl"):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except ValueError:
+                    raise RestoreRejected(f"corrupt row in table {table.name}") from None
+                if not isinstance(row, dict):
+                    raise RestoreRejected(f"corrupt row in table {table.name}")
+                batch.append(decode(row))
+                if len(batch) >= 1000:
+                    conn.execute(insert(table), batch)
+                    batch = []
             if batch:
                 conn.execute(insert(table), batch)
             if rt.db.dialect == "postgresql" and _has_serial_id(table):

@@ -60,3 +60,66 @@ def atomic_copy(src: Path | str, dst: Path | str, *, backup: bool = False) -> Pa
             pass
         raise
     return dst
+
+
+# ---- a full data disk --------------------------------------------------------------------------------
+# A few MB the server keeps in its data dir so that, when the disk fills up, it can still record how
+# running jobs ended: the first write that fails for lack of space frees the reserve and is retried.
+RESERVE_BYTES = 4 * 1024 * 1024
+RESERVE_PATH = ("cache", "disk-reserve")  # inside a private folder: never served or listed
+_DISK_FULL_ERRNOS = frozenset({28, 122})  # ENOSPC, EDQUOT
+_DISK_FULL_TEXTS = ("database or disk is full", "no space left on device", "disk quota exceeded")
+_DISK_FULL_SQLSTATES = frozenset({"53100"})  # PostgreSQL disk_full
+
+
+def is_disk_full(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or an exception it wraps: ``__cause__``, ``__context__``, a DB driver's
+    ``orig``) says the disk is full — OSError ENOSPC/EDQUOT, SQLite's "database or disk is full",
+    PostgreSQL's disk_full."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in _DISK_FULL_ERRNOS:
+            return True
+        if getattr(exc, "sqlstate", None) in _DISK_FULL_SQLSTATES or getattr(exc, "pgcode", None) in _DISK_FULL_SQLSTATES:
+            return True
+        text = str(exc).lower()
+        if any(t in text for t in _DISK_FULL_TEXTS):
+            return True
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+    return False
+
+
+def reserve_path(data_dir: Path | str) -> Path:
+    return Path(data_dir).joinpath(*RESERVE_PATH)
+
+
+def ensure_reserve(data_dir: Path | str, size: int = RESERVE_BYTES) -> bool:
+    """Create the reserve (real blocks, not a sparse file) if it is missing; False if there is no room."""
+    path = reserve_path(data_dir)
+    try:
+        if path.is_file() and path.stat().st_size >= size:
+            return True
+        path.parent.mkdir(parents=True, exist_ok=True)
+        block = b"\0" * 65536
+        with open(path, "wb") as fh:
+            for _ in range(0, size, len(block)):
+                fh.write(block)
+            fh.flush()
+            os.fsync(fh.fileno())
+        return True
+    except OSError:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        return False
+
+
+def release_reserve(data_dir: Path | str) -> bool:
+    """Delete the reserve to make room; True if there was one to free."""
+    try:
+        reserve_path(data_dir).unlink()
+        return True
+    except OSError:
+        return False

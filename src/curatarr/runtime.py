@@ -48,6 +48,7 @@ LIFECYCLE_HOOKS: list[str] = [
     "curatarr.instances.lifecycle:hooks",
     "curatarr.jobs.lifecycle:hooks",
     "curatarr.artwork.service:hooks",
+    "curatarr.library.retire:hooks",
     # lifecycle: add new lines above this one
 ]
 
@@ -119,6 +120,10 @@ class Runtime:
 
     # ---- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
+        from curatarr.fsutil import ensure_reserve
+
+        # Room to record how jobs ended if the data disk fills up (jobs/queue.py frees it then).
+        ensure_reserve(self.data_dir)
         for spec in LIFECYCLE_HOOKS:
             module_name, _, attr = spec.partition(":")
             hook = getattr(importlib.import_module(module_name), attr)

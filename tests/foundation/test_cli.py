@@ -109,6 +109,9 @@ def test_reset_auth(tmp_path):
 def test_data_dir_from_environment(tmp_path, monkeypatch):
     data = tmp_path / "from-env"
     monkeypatch.setenv("CURATARR_DATA_DIR", str(data))
+    r = cli("backup")  # a data dir that does not exist is refused, never created empty (issue #20)
+    assert r.exit_code == 2 and not data.exists()
+    _runtime(data).close()
     r = cli("backup")
     assert r.exit_code == 0, r.output
     assert (data / "config.yml").exists() and list((data / "backups").glob("*.zip"))

@@ -68,7 +68,7 @@ def test_execute_with_overrides_status_history_stats(client):
     assert client.get("/api/modules/status", params={"module": "stepper"}).json()["running"] is False
     assert client.get("/api/modules/history", params={"module": "stepper"}).json()["total"] == 1
     bad = client.post("/api/modules/stepper/execute", json={"overrides": {"items": "many"}})
-    assert bad.status_code == 422 and "items" in bad.json()["detail"]
+    assert bad.status_code == 422 and "items" in bad.json()["message"]
     assert client.post("/api/modules/stepper/execute", json={"overrides": [1]}).status_code == 400
     assert client.post("/api/modules/nope/execute", json={}).status_code == 404
     r = client.post("/api/modules/run", json={"module": "stepper", "overrides": {"items": 1}})

@@ -127,10 +127,10 @@ def test_notifications_api_save_mask_delete(client, fresh_sims):
     # Invalid targets are refused with a reason.
     bad = client.post("/api/notifications", json={"module": "stepper", "service_type": "pager",
                                                   "config": {"url": "x"}})
-    assert bad.status_code == 422 and "unknown type" in bad.json()["detail"]
+    assert bad.status_code == 422 and "unknown type" in bad.json()["message"]
     bad = client.post("/api/notifications", json={"module": "stepper", "service_type": "discord",
                                                   "config": {"webhook": u["discord"], "policy": "sometimes"}})
-    assert bad.status_code == 422 and "policy" in bad.json()["detail"]
+    assert bad.status_code == 422 and "policy" in bad.json()["message"]
     assert client.post("/api/notifications", json={"module": "nope", "service_type": "discord",
                                                    "config": {"webhook": "x"}}).status_code == 400
     assert client.delete("/api/notifications/stepper/discord").status_code == 200
@@ -191,3 +191,22 @@ def test_format_job_summary_is_readable():
     assert n.items == ["A (2001)", "B (2002)", "… and 3 more"]
     assert ("Job", "#7 (schedule)") in n.fields and n.level == "warning"
     assert n.ping_ms == 75000.0
+
+
+def test_always_policy_also_reports_interrupted_jobs(started, fresh_sims, controls):
+    """Issue #20, item 8: a job the stopping server records ``interrupted`` is notified once."""
+    rt = started
+    u = urls(fresh_sims)
+    rt.config.update({"notifications": {"stepper": {"discord": {"webhook": u["discord"], "policy": "always"}}}})
+    controls.hold(1)
+    job_id = rt.jobs.submit("stepper", overrides={"items": 3, "token": controls.token, "ignore_cancel": True})
+    assert controls.reached[1].wait(WAIT)
+    rt.jobs.stop(grace=0)  # the job is held and ignores the cancel: it is recorded interrupted
+    assert rt.jobs.store.get(job_id)["status"] == "interrupted"
+    (msg,) = fresh_sims["discord"].sim.events("messages")
+    assert "interrupted" in msg["payload"]["embeds"][0]["title"]
+    controls.release[1].set()  # the worker finishes late: no second notification for the same end
+    deadline = time.monotonic() + WAIT
+    while controls.processed != [0, 1, 2] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(fresh_sims["discord"].sim.events("messages")) == 1

@@ -87,7 +87,7 @@ def test_resolve_validates_before_deleting(media_client):
     group = exact_group(c, "movie", ["radarr", "radarr_4k"])
     before = len(arr_get(sims, "radarr", "movie")) + len(arr_get(sims, "radarr_4k", "movie"))
     r = c.post(f"/api/media/duplicates/{group['group_id']}/resolve", json={"keepId": "radarr:999999"})
-    assert r.status_code == 422 and "keepId" in r.json()["detail"]
+    assert r.status_code == 422 and "keepId" in r.json()["message"]
     r = c.post(f"/api/media/duplicates/{group['group_id']}/resolve",
                json={"keepId": group["ids"][0], "removeIds": ["radarr:999999"]})
     assert r.status_code == 422

@@ -33,7 +33,7 @@ from typing import Any, Callable
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from curatarr.api.errors import auth_failure_code, error_body, http_error_code
+from curatarr.api.errors import auth_failure_code, error_body, http_error_code, unprocessable_detail
 
 _PARAM = re.compile(r"\{[^}]+\}")
 
@@ -288,8 +288,11 @@ def complete_error_bytes(raw: bytes, status: int, scope: Scope | None = None) ->
         code = auth_failure_code(Request(scope))
     else:
         code = "VALIDATION_ERROR" if status == 422 else http_error_code(status)
-    filled = error_body(body["detail"], code)
-    return _encode({**filled, **{k: v for k, v in body.items() if k != "success"}, "success": False})
+    detail = body["detail"]
+    message = detail if status == 422 and isinstance(detail, str) else None  # the text, not a summary
+    filled = error_body(unprocessable_detail(status, detail, code), code, message=message)
+    rest = {k: v for k, v in body.items() if k not in ("success", "detail")}
+    return _encode({**filled, **rest, "success": False})
 
 
 class ChubEnvelopeMiddleware:

@@ -46,8 +46,21 @@ def error_body(detail: Any, code: str, *, message: str | None = None, data: Any 
 
 def error_response(status: int, detail: Any, code: str, *, message: str | None = None, data: Any = None,
                    headers: Mapping[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(error_body(detail, code, message=message, data=data), status_code=status,
-                        headers=dict(headers) if headers else None)
+    if status == 422 and message is None and isinstance(detail, str):
+        message = detail
+    return JSONResponse(error_body(unprocessable_detail(status, detail, code, data), code, message=message, data=data),
+                        status_code=status, headers=dict(headers) if headers else None)
+
+
+def unprocessable_detail(status: int, detail: Any, code: str, data: Any = None) -> Any:
+    """A 422's ``detail`` is always the list FastAPI's validation errors use (the OpenAPI schema of
+    every route says so): a string from a domain error becomes one ``{type, loc, msg}`` entry, or the
+    field errors it carries in ``data``. Other statuses keep their detail as is."""
+    if status != 422 or not isinstance(detail, str):
+        return detail
+    if isinstance(data, list) and data and all(isinstance(e, dict) and "msg" in e for e in data):
+        return data
+    return [{"type": code.lower(), "loc": ["body"], "msg": detail}]
 
 
 def http_error_code(status: int) -> str:
@@ -71,6 +84,30 @@ def validation_summary(errors: list) -> str:
             parts.append(f"{loc}: {err.get('msg', 'invalid')}" if loc else str(err.get("msg", "invalid")))
     more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
     return "Validation failed" + (": " + "; ".join(parts) if parts else "") + more
+
+
+# Database errors that mean "gone or busy for now", not "this statement is wrong".
+_OUTAGE_TEXTS = ("database is locked", "server closed the connection", "terminating connection",
+                 "connection refused", "could not connect", "connection is closed", "connection was closed",
+                 "the connection is lost", "ssl connection has been closed", "connection has been closed")
+
+
+def outage_message(exc: BaseException) -> str | None:
+    """A clean 503 sentence when ``exc`` comes from the ground the server stands on — a full data
+    disk, a database that went away — else None (a real bug: 500). Decided on the exception's
+    type names and errno, so this module stays free of database imports."""
+    from curatarr.fsutil import is_disk_full
+
+    if is_disk_full(exc):
+        return "the data disk is full; free some space and try again"
+    if not type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
+        return None
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    text = str(exc).lower()
+    if names & {"InterfaceError", "DisconnectionError"} or getattr(exc, "connection_invalidated", False) or (
+            "OperationalError" in names and any(t in text for t in _OUTAGE_TEXTS)):
+        return "the database is unavailable right now; try again shortly"
+    return None
 
 
 def auth_failure_code(request: Request) -> str:
@@ -131,14 +168,18 @@ def install_error_handlers(app: FastAPI, *, error_headers: Mapping[str, str] | N
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError):
         body = exc.body()
-        detail = body.pop("detail", exc.message)
+        detail = unprocessable_detail(exc.http_status, body.pop("detail", exc.message), exc.code, exc.data)
         answer = {**body, **error_body(detail, exc.code, message=exc.message, data=exc.data)}
         return JSONResponse(answer, status_code=exc.http_status, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
         headers = dict(error_headers or {})
         if request.url.path.startswith("/api/"):
             headers.setdefault("Cache-Control", "no-store")
+        unavailable = outage_message(exc)
+        if unavailable is not None:  # the server is fine, what it stands on is not: say so, retryable
+            log.error("%s %s: %s (%s)", request.method, request.url.path, unavailable, type(exc).__name__)
+            return error_response(503, unavailable, "SERVICE_UNAVAILABLE", headers={**headers, "Retry-After": "30"})
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(500, "Internal server error", "INTERNAL_ERROR", headers=headers)

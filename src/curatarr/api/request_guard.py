@@ -154,8 +154,10 @@ def _counting(receive: Receive, limit: int) -> Receive:
 
 def install(app: Any) -> None:
     """Add the request guard to ``app`` and the folder-setting guard to its runtime's config."""
+    from curatarr.jobs.service import module_sections_guard
     from curatarr.security.roots import config_write_guard
 
     rt = app.state.runtime
     rt.config.add_guard(config_write_guard(rt.data_dir))
+    rt.config.add_guard(module_sections_guard)
     app.add_middleware(RequestGuard, fastapi_app=app)

@@ -49,6 +49,7 @@ class BatchResult:
     out: str | None = None
     error: str | None = None
     status: int | None = None  # HTTP-like status of the error (400 bad input, 404 missing, …)
+    errno: int | None = None  # the OS error number when writing the file failed (ENOSPC: disk full)
     truncated: bool = False
     skipped: bool = False  # text did not fit and the template says skip: nothing was written
     bytes: int = 0
@@ -134,7 +135,7 @@ def run_job(job: RenderJob, ctx: RenderContext, store: TemplateStore) -> BatchRe
                            ms=(time.perf_counter() - started) * 1000)
     except (ValueError, OSError) as exc:
         return BatchResult(job_id=job.job_id, ok=False, error=str(exc) or exc.__class__.__name__, status=400,
-                           ms=(time.perf_counter() - started) * 1000)
+                           errno=getattr(exc, "errno", None), ms=(time.perf_counter() - started) * 1000)
 
 
 def _worker_run(job: RenderJob) -> BatchResult:

@@ -76,8 +76,10 @@ class RenderContext:
     def overlay_path(self, name: str) -> Path:
         if self.overlay_dir is None or "/" in name or "\\" in name or name.startswith("."):
             raise AssetNotFound(f"overlay file {name!r} not found")
-        path = self.overlay_dir / name
-        if not path.is_file():
+        from curatarr.security.paths import regular_file_in
+
+        path = regular_file_in(self.overlay_dir, name)
+        if path is None:  # missing, or a symlink: a link in overlayfiles/ never lends its target
             raise AssetNotFound(f"overlay file {name!r} not found")
         return path
 

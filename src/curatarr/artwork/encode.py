@@ -129,3 +129,18 @@ def read_provenance(source: bytes | str | Path, scan_bytes: int = 131072) -> dic
     if MARKER.encode() in head:
         return {"template": "", "hash": ""}
     return None
+
+
+def transcode(data: bytes, fmt: str, *, quality: int = 92) -> bytes:
+    """``data`` (any accepted image, already size-checked by the caller) re-encoded as ``fmt``
+    (``jpeg``/``png``/``webp``), so a stored file's bytes are what its extension says. JPEG has no
+    alpha: transparency is flattened onto black, as the render pipeline does."""
+    from curatarr.artwork.source import read_source, to_srgb8
+
+    try:
+        image = pyvips.Image.new_from_buffer(read_source(data), "", fail_on="truncated")
+        image = to_srgb8(image, (0, 0, 0) if fmt == "jpeg" else None)
+        return _save(image, fmt, quality, "auto")
+    except pyvips.Error as exc:
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        raise ImageRejected(f"the image could not be decoded: {lines[-1] if lines else 'decode failed'}") from None

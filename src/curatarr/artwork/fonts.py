@@ -238,7 +238,10 @@ class FontRegistry:
     def user_files(self) -> list[Path]:
         if self.user_dir is None or not self.user_dir.is_dir():
             return []
-        return sorted(p for p in self.user_dir.iterdir() if p.is_file() and p.suffix.lower() in FONT_EXTENSIONS)
+        from curatarr.security.paths import regular_file_in
+
+        return sorted(p for p in self.user_dir.iterdir()
+                      if p.suffix.lower() in FONT_EXTENSIONS and regular_file_in(self.user_dir, p.name))
 
     def _user_faces(self, path: Path) -> list[FontFace]:
         key = str(path)

@@ -41,8 +41,10 @@ def file_entry(path: Path, *, builtin: bool = False) -> dict[str, Any]:
 
 
 def list_files(service: "ArtworkService", *, include_builtin: bool) -> list[dict[str, Any]]:
+    from curatarr.security.paths import regular_file_in
+
     files = [file_entry(p) for p in sorted(service.files_dir.iterdir())
-             if p.is_file() and p.suffix.lower() in ALL_EXTENSIONS]
+             if p.suffix.lower() in ALL_EXTENSIONS and regular_file_in(service.files_dir, p.name)]
     if include_builtin:
         seen: set[str] = set()
         for face in builtin_faces():
@@ -99,8 +101,10 @@ def delete_file(service: "ArtworkService", filename: str, allowed: tuple[str, ..
 
 def overlay_path(service: "ArtworkService", filename: str) -> Path:
     """The stored overlay image named ``filename``."""
-    path = service.files_dir / safe_file_name(filename, OVERLAY_EXTENSIONS)
-    if not path.is_file():
+    from curatarr.security.paths import regular_file_in
+
+    path = regular_file_in(service.files_dir, safe_file_name(filename, OVERLAY_EXTENSIONS))
+    if path is None:  # a symlink placed in the folder never serves its target
         raise NotFound(f"{filename!r} not found")
     return path
 

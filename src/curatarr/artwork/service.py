@@ -59,8 +59,9 @@ class DbFitStore:
                     if session.get(TextFitCacheEntry, key) is None:
                         session.add(TextFitCacheEntry(key=key, value=json.dumps(value, ensure_ascii=False)))
                 session.commit()
-        except Exception:
-            log.debug("text-fit cache write failed", exc_info=True)
+        except Exception as exc:  # the cache is an optimisation, but a failing one must be visible
+            log.warning("text-fit cache write failed (%s); fitted texts are not kept across runs",
+                        type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
 
     def recent(self, limit: int = 5000) -> dict[str, dict]:
         from sqlalchemy import select

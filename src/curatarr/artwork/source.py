@@ -88,7 +88,7 @@ def read_source(source: ImageInput) -> bytes:
     return data
 
 
-def _header(source: ImageInput) -> tuple[pyvips.Image, str]:
+def _header(source: ImageInput, max_pixels: int = MAX_PIXELS) -> tuple[pyvips.Image, str]:
     harden_vips()
     data = read_source(source)
     fmt = sniff(data[:32])
@@ -101,16 +101,19 @@ def _header(source: ImageInput) -> tuple[pyvips.Image, str]:
         raise UnsupportedMedia(f"image decoder {loader or 'unknown'} is not allowed")
     if image.width <= 0 or image.height <= 0:
         raise ImageRejected("image has no pixels")
-    if image.width * image.height > MAX_PIXELS:
+    limit = min(max_pixels, MAX_PIXELS)
+    if image.width * image.height > limit:
         raise ImageTooLarge(
             f"image is {image.width}x{image.height} ({image.width * image.height / 1e6:.0f} MP); "
-            f"the limit is {MAX_PIXELS // 1_000_000} MP"
+            f"the limit is {limit / 1_000_000:g} MP"
         )
     return image, fmt
 
 
-def inspect_image(source: ImageInput) -> ImageInfo:
-    image, fmt = _header(source)
+def inspect_image(source: ImageInput, *, max_pixels: int = MAX_PIXELS) -> ImageInfo:
+    """Format and size from the header alone (no pixel decoded): a decompression bomb is refused
+    here (:class:`ImageTooLarge`) before anything allocates its pixels."""
+    image, fmt = _header(source, max_pixels)
     return ImageInfo(format=fmt, width=image.width, height=image.height, has_alpha=image.hasalpha())
 
 

@@ -25,6 +25,12 @@ def _yaml() -> YAML:
 
 
 def _load_yaml(text: str):
+    from curatarr.config.yaml_limits import YamlTooComplex, check_yaml_limits
+
+    try:
+        check_yaml_limits(text)  # an alias bomb is refused before the loader expands it
+    except YamlTooComplex as exc:
+        raise TemplateError(str(exc)) from None
     try:
         return _yaml().load(text)
     except Exception as exc:

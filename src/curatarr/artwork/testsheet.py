@@ -3,6 +3,8 @@ on/off, on pink canvases with the text boxes drawn in light blue and the text in
 
 from __future__ import annotations
 
+import threading
+
 import pyvips
 
 from curatarr.artwork.compose import RenderContext, RenderInputs, compose
@@ -15,6 +17,11 @@ SAMPLE_TITLES = {
     "medium": "The Hobbit is a great movie",
     "long": "The Hobbit is a great movie that everyone should watch at least once in their life",
 }
+# Sheets rendered at once. Each holds up to 60 tiles and renders full-size canvases on the way:
+# unbounded, eight parallel sheets took a server from 1.4 to 7 GB (issue #20). One more asks again.
+MAX_CONCURRENT_SHEETS = 2
+SHEET_SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT_SHEETS)
+RETRY_AFTER_SECONDS = 5
 TILE_HEIGHT = 420
 LABEL_HEIGHT = 44
 
@@ -34,7 +41,20 @@ def _inputs(kind: Kind, title: str) -> TextInputs:
 
 
 def test_sheet(templates: list[Template], ctx: RenderContext, *, quality: int = 85) -> tuple[bytes, list[dict]]:
-    """One JPEG with a row per template and a column per title length × caps; plus a report."""
+    """One JPEG with a row per template and a column per title length × caps; plus a report.
+    At most :data:`MAX_CONCURRENT_SHEETS` at once; another one is refused with 429 (Retry-After)."""
+    from curatarr.errors import TooManyRequests
+
+    if not SHEET_SLOTS.acquire(blocking=False):
+        raise TooManyRequests(f"{MAX_CONCURRENT_SHEETS} test sheets are already rendering; try again shortly",
+                              code="TEST_SHEET_BUSY", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    try:
+        return _render_sheet(templates, ctx, quality)
+    finally:
+        SHEET_SLOTS.release()
+
+
+def _render_sheet(templates: list[Template], ctx: RenderContext, quality: int) -> tuple[bytes, list[dict]]:
     rows: list[pyvips.Image] = []
     report: list[dict] = []
     for template in templates:
@@ -47,7 +67,9 @@ def test_sheet(templates: list[Template], ctx: RenderContext, *, quality: int = 
                 canvas, layer_report = compose(variant, RenderInputs(texts=_inputs(template.kind, title)), ctx,
                                                test_mode=True)
                 scale = TILE_HEIGHT / canvas.height
-                tile = canvas.resize(scale)
+                # Materialise the small tile now: the full-size canvas is then freed, so a sheet holds
+                # tiles (~0.2 MP each), not 60 poster canvases.
+                tile = canvas.resize(scale).copy_memory()
                 label = f"{template.id} · {length}{' · CAPS' if caps else ''}"
                 truncated = any(item.get("truncated") for item in layer_report)
                 if truncated:

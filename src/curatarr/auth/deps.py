@@ -130,6 +130,11 @@ def authenticate_route(request: Request, flags: set[str]) -> Principal | None:
     if "public" in flags:
         return None
     principal = identify(request, query_token="query_token" in flags, webhook_secret="webhook" in flags)
+    return authorize(request, principal)
+
+
+def authorize(request: Request, principal: Principal | None) -> Principal:
+    """401 without a principal, 403 when its scope is below what the route needs; else the principal."""
     if principal is None:
         raise HTTPException(401, "Not authenticated", headers={"WWW-Authenticate": "Bearer"})
     route = request.scope.get("route")
@@ -139,14 +144,25 @@ def authenticate_route(request: Request, flags: set[str]) -> Principal | None:
     return principal
 
 
-def require_auth(request: Request) -> Principal | None:
+async def require_auth(request: Request) -> Principal | None:
     """Router-wide dependency: 401 unless the route is public or the caller is identified, 403
-    unless the caller's scope is enough for the route (see :mod:`curatarr.auth.policy`)."""
+    unless the caller's scope is enough for the route (see :mod:`curatarr.auth.policy`).
+
+    Async on purpose: a bearer token verified a moment ago (``AuthService.cached_token``) is checked
+    on the event loop, with no hop to a worker thread; only a real check (database) goes to one."""
+    from starlette.concurrency import run_in_threadpool
+
     state = request.scope.get("state") or {}
     if EARLY_PRINCIPAL in state:  # the request guard authenticated before reading the body
         principal = state[EARLY_PRINCIPAL]
     else:
-        principal = authenticate_route(request, route_flags(request))
+        flags = route_flags(request)
+        token = _bearer(request) if "public" not in flags else None
+        cached = request.app.state.runtime.auth.cached_token(token) if token else None
+        if cached is not None:
+            principal = authorize(request, cached)
+        else:
+            principal = await run_in_threadpool(authenticate_route, request, flags)
     request.state.principal = principal
     caller = policy.CALLER.get()
     if caller is not None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -81,6 +83,10 @@ def validate_credentials(username: str, password: str) -> None:
         raise AuthError(f"password must be at most {MAX_PASSWORD_LENGTH} characters", 422)
 
 
+TOKEN_CACHE_SECONDS = 2.0
+MAX_VERIFIED_TOKENS = 10_000
+
+
 class AuthService:
     def __init__(self, db: Database, jwt_secret: str, token_hours: callable,
                  bcrypt_rounds: callable = lambda: DEFAULT_BCRYPT_ROUNDS):
@@ -88,6 +94,31 @@ class AuthService:
         self.jwt_secret = jwt_secret
         self._token_hours = token_hours  # callables so config changes apply without restart
         self._bcrypt_rounds = bcrypt_rounds
+        # Verified bearer tokens, for TOKEN_CACHE_SECONDS: the UI polls several routes a second and
+        # each check was a database round trip on a worker thread (issue #20, item 13). Every change
+        # made through this service (revoke, password, reset, setup) empties it at once; a change made
+        # by another process (``curatarr reset-auth``) applies within TOKEN_CACHE_SECONDS.
+        self._verified: dict[str, tuple[float, Principal]] = {}
+        self._verified_lock = threading.Lock()
+        self._generation = 0  # bumped by every change: a check that overlapped one is not cached
+
+    def forget_verified(self) -> None:
+        """Drop every cached token check (users, keys or revocations changed)."""
+        with self._verified_lock:
+            self._generation += 1
+            self._verified.clear()
+
+    def cached_token(self, token: str) -> Principal | None:
+        """The principal of ``token`` if it was verified in the last TOKEN_CACHE_SECONDS, else None."""
+        entry = self._verified.get(token)
+        if entry is None:
+            return None
+        until, principal = entry
+        if time.monotonic() >= until or (principal.expires_at is not None and principal.expires_at <= utcnow()):
+            with self._verified_lock:
+                self._verified.pop(token, None)
+            return None
+        return principal
 
     # ---- users -----------------------------------------------------------------------------------
     def user_count(self) -> int:
@@ -142,6 +173,7 @@ class AuthService:
                 raise AuthError("user not found", 404)
             user.password_hash = hash_password(new, self._bcrypt_rounds())
             user.password_changed_at = utcnow()
+        self.forget_verified()
 
     def reset(self) -> int:
         """Remove every user and API key so setup can run again (``curatarr reset-auth``)."""
@@ -150,6 +182,7 @@ class AuthService:
             n = s.execute(delete(User)).rowcount or 0
             s.execute(delete(RevokedToken))
             s.execute(delete(AuthSetup))  # setup may run again
+        self.forget_verified()
         return n
 
     # ---- tokens ----------------------------------------------------------------------------------
@@ -161,6 +194,21 @@ class AuthService:
         return issue_token(self.jwt_secret, username, int(self._token_hours()), password_fp=fp, scope=scope)
 
     def verify_token(self, token: str) -> Principal | None:
+        cached = self.cached_token(token)
+        if cached is not None:
+            return cached
+        generation = self._generation
+        principal = self._verify_token(token)
+        if principal is not None:
+            with self._verified_lock:
+                if generation != self._generation:
+                    return principal  # valid when checked; a change since may have ended it: not kept
+                if len(self._verified) >= MAX_VERIFIED_TOKENS:
+                    self._verified.clear()
+                self._verified[token] = (time.monotonic() + TOKEN_CACHE_SECONDS, principal)
+        return principal
+
+    def _verify_token(self, token: str) -> Principal | None:
         claims = decode_token(self.jwt_secret, token)
         if claims is None:
             return None
@@ -187,6 +235,7 @@ class AuthService:
             s.execute(delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
             if s.get(RevokedToken, jti) is None:
                 s.add(RevokedToken(jti=jti, expires_at=expires_at))
+        self.forget_verified()
 
     def verify_basic(self, username: str, password: str) -> Principal | None:
         user = self.authenticate(username, password)

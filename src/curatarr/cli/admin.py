@@ -7,11 +7,15 @@ from typing import Optional
 
 import typer
 
-from curatarr.cli._common import DataDirOption, open_runtime
+from curatarr.cli._common import DataDirOption, open_existing_runtime, open_runtime
 
 
 def _runtime(data_dir: Optional[Path]):
     return open_runtime(data_dir, console_logs=False)
+
+
+def _existing_runtime(data_dir: Optional[Path]):
+    return open_existing_runtime(data_dir, console_logs=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -21,7 +25,7 @@ def register(app: typer.Typer) -> None:
         """Remove every user and API key so first-run setup can run again."""
         if not yes:
             typer.confirm("Remove all users and API keys?", abort=True)
-        rt = _runtime(data_dir)
+        rt = _existing_runtime(data_dir)
         n = rt.auth.reset()
         typer.echo(f"Removed {n} user(s). Open the web UI to create a new one.")
         rt.close()
@@ -31,7 +35,7 @@ def register(app: typer.Typer) -> None:
         """Write a backup zip (config + database) into data/backups and print its path."""
         from curatarr.backup import create_backup
 
-        rt = _runtime(data_dir)
+        rt = _existing_runtime(data_dir)
         path = create_backup(rt)
         typer.echo(str(path))
         rt.close()

@@ -36,6 +36,11 @@ class GeneralSection(Section):
     )
     max_request_mb: int = Field(16, ge=1, le=1024,
                                 description="Largest request body of an ordinary API call; uploads and restore use backup.max_upload_mb")
+    min_free_disk_mb: int = Field(200, ge=0, le=1_000_000,
+                                  description="/api/health reports the data disk degraded below this much free space")
+    max_image_megapixels: int = Field(100, ge=1, le=100,
+                                      description="Largest image (width × height, in megapixels) an upload or "
+                                                  "replace-from-url may store; the render engine's own cap is 100")
 
     @field_validator("trusted_proxies")
     @classmethod

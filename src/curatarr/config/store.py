@@ -221,6 +221,12 @@ class ConfigStore:
 
     def replace_all(self, text: str) -> Settings:
         """Replace config.yml with ``text`` (restore); validated first, previous file kept as .bak."""
+        from curatarr.config.yaml_limits import YamlTooComplex, check_yaml_limits
+
+        try:
+            check_yaml_limits(text)
+        except YamlTooComplex as exc:
+            raise ConfigError(str(exc)) from None
         with self._lock:
             try:
                 doc = _yaml().load(text) if text.strip() else CommentedMap()

@@ -57,6 +57,18 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+# Connections kept open (SQLite). SQLAlchemy's default keeps 5 and closes every connection beyond
+# them after one use: under load most requests then opened a new connection (PRAGMAs, WAL set-up)
+# and the library's sessions lost their page cache each time (issue #20, item 13). A SQLite
+# connection costs little memory until its cache fills, so the pool covers the API's thread pool.
+SQLITE_POOL_SIZE = 48
+
+
+def sqlite_pool_options() -> dict:
+    size = int(os.environ.get("CURATARR_SQLITE_POOL", SQLITE_POOL_SIZE))
+    return {"pool_size": size, "max_overflow": 16, "pool_timeout": 30}
+
+
 class Database:
     def __init__(self, url: str):
         self.url = normalise_url(url)
@@ -68,7 +80,8 @@ class Database:
                 make_private(Path(parsed.database))
             self.engine: Engine = create_engine(
                 # No pre-ping: a SQLite connection cannot go stale, and the ping ran on every checkout.
-                self.url, connect_args={"check_same_thread": False, "timeout": 15}
+                self.url, connect_args={"check_same_thread": False, "timeout": 15},
+                **sqlite_pool_options(),
             )
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:

@@ -36,8 +36,8 @@ from curatarr.db.models.jobs import Job
 from curatarr.jobs.context import JobLogger, ProgressSink, job_log_path
 from curatarr.jobs.events import EventBus
 from curatarr.jobs.states import ModuleStates
-from curatarr.jobs.store import CANCELLED, ERROR, FINAL_STATES, INTERRUPTED, QUEUED, RUNNING, JobStore
-from curatarr.jobs.worker import Outcome, run_module
+from curatarr.jobs.store import CANCELLED, ERROR, FINAL_STATES, QUEUED, RUNNING, JobStore
+from curatarr.jobs.worker import Outcome, failure_message, run_module
 from curatarr.modules import registry
 from curatarr.modules.base import dry_run_for
 
@@ -160,6 +160,10 @@ class LocalJobQueue(JobQueue):
             log.warning("jobs %s were running when the server stopped; recorded as interrupted", interrupted)
         self.states.reload(self.store)
         self._notify_pool = ThreadPoolExecutor(1, thread_name_prefix="notify")
+        for job_id in interrupted or ():  # ended by a dead process: tell whoever asked to be told
+            job = self.store.get(job_id)
+            if job:
+                self._notify_pool.submit(self._notify, job)
         self._stopping.clear()
         self._shutdown.clear()
         self._dispatcher = threading.Thread(target=self._dispatch_loop, name="job-dispatcher", daemon=True)
@@ -189,8 +193,8 @@ class LocalJobQueue(JobQueue):
             ids = self.store.mark_interrupted(Job.id.in_(left), "interrupted: server stopped mid-run")
             for job_id in ids:
                 job = self.store.get(job_id)
-                if job:
-                    self._after_final(job, notify=False)
+                if job:  # notified like any other end (an "always" or "error" policy wants to know)
+                    self._after_final(job, notify=True)
         if self._notify_pool:
             self._notify_pool.shutdown(wait=True, cancel_futures=False)
         _LIVE_TOKENS.discard(self.token)
@@ -375,7 +379,7 @@ class LocalJobQueue(JobQueue):
                                  shutdown_event=self._shutdown, sink=sink, logger=logger.logger)
         except Exception as exc:  # bookkeeping failed (database gone…): still record an honest end
             log.exception("job %s bookkeeping failed", job_id)
-            outcome = Outcome(ERROR, None, f"{type(exc).__name__}: {exc}", {}, 0.0)
+            outcome = Outcome(ERROR, None, failure_message(exc), {}, 0.0)
         finally:
             if logger is not None:
                 logger.close()
@@ -402,12 +406,30 @@ class LocalJobQueue(JobQueue):
                                                   "error": message, "retry_in": delay})
                 self._publish_module(module)
                 return
-        if not self.store.finish(job_id, outcome.status, result=outcome.result, error=outcome.error,
-                                 progress=outcome.progress, percent=outcome.percent):
+        finished = self._store_end(job_id, outcome)
+        if not finished:  # e.g. recorded interrupted while stopping: that end was notified already
             log.info("job %s already ended elsewhere (%s)", job_id, (self.store.status_of(job_id) or ("?",))[0])
         job = self.store.get(job_id)
         if job:
-            self._after_final(job, notify=job["status"] != INTERRUPTED)
+            self._after_final(job, notify=bool(finished))
+
+    def _store_end(self, job_id: int, outcome: Outcome) -> bool:
+        """Record the job's end. On a full data disk the reserve kept for this (``fsutil``) is freed
+        and the write retried once, so the job never stays ``running`` (and its module busy) for
+        want of a few kilobytes."""
+        from curatarr.fsutil import is_disk_full, release_reserve
+
+        def write() -> bool:
+            return self.store.finish(job_id, outcome.status, result=outcome.result, error=outcome.error,
+                                     progress=outcome.progress, percent=outcome.percent)
+
+        try:
+            return write()
+        except Exception as exc:
+            if not is_disk_full(exc) or not release_reserve(self.rt.data_dir):
+                raise
+            log.error("the data disk is full: freed the reserve to record how job %s ended; free some space", job_id)
+            return write()
 
     def _after_final(self, job: dict, *, notify: bool) -> None:
         self.states.finished(job)

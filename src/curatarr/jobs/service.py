@@ -50,6 +50,25 @@ def validation_detail(exc: ValidationError) -> list[dict]:
     return out
 
 
+def module_sections_guard(old: dict, new: dict) -> None:
+    """A ``ConfigStore`` guard: every module section a write changes must validate against the module's
+    Config, exactly as ``PUT /api/modules/{name}/config`` checks it (a whole-config ``POST /api/config``
+    or a CLI edit cannot store what the module route would refuse). Raises ``ConfigError`` (422) with
+    the same field errors."""
+    from curatarr.config.store import ConfigError
+
+    for name, section in new.items():
+        if section == old.get(name) or not registry.exists(name) or not isinstance(section, dict):
+            continue
+        module = registry.try_get(name)
+        if module is None:
+            continue
+        try:
+            module.parse_config(section)
+        except ValidationError as exc:
+            raise ConfigError(f"{name} configuration is invalid", validation_detail(exc)) from None
+
+
 def masked_section(rt: "Runtime", name: str) -> dict:
     section = rt.config.get_section(name) or {}
     section = section if isinstance(section, dict) else {}
@@ -67,8 +86,14 @@ def validate_section(rt: "Runtime", module: Module, body: dict) -> dict:
 
 
 def validate_overrides(rt: "Runtime", module: Module, overrides: dict, dry_run: bool) -> None:
+    """422 on an override the module's Config refuses; 403/422 on one that changes a folder setting
+    without the admin scope or outside the root rule (:func:`security.roots.override_guard`)."""
+    from curatarr.security.roots import override_guard
+
+    section = rt.config.get_section(module.name) or {}
+    override_guard(rt.data_dir, module.name, section if isinstance(section, dict) else {}, overrides)
     try:
-        effective_config(module, rt.config.get_section(module.name) or {}, overrides, dry_run)
+        effective_config(module, section, overrides, dry_run)
     except ModuleError as exc:
         raise Unprocessable(str(exc)) from None
 

@@ -2,7 +2,9 @@
 an honest outcome. Used by the worker pool (server) and by ``curatarr run`` (foreground).
 
 Outcomes:
-- ``success`` — run() returned;
+- ``success`` — run() returned, and did some of its work (item errors are counted in its result);
+- ``error`` — run() returned item errors and did none of its work
+  (:func:`curatarr.modules.base.unfinished_work`, the rule of docs/jobs.md);
 - ``cancelled`` — the user asked to stop (whether the module noticed via Cancelled or returned);
 - ``interrupted`` — the server was stopping (same mechanics, different cause);
 - ``error`` — run() raised (ModuleError: its message; anything else: type + message, traceback
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from curatarr.jobs.context import ProgressSink, build_context
 from curatarr.jobs.store import CANCELLED, ERROR, INTERRUPTED, SUCCESS
 from curatarr.modules import registry
-from curatarr.modules.base import Cancelled, ModuleError, RunResult, prepare_run
+from curatarr.modules.base import Cancelled, ModuleError, RunResult, prepare_run, unfinished_work
 
 if TYPE_CHECKING:
     from curatarr.runtime import Runtime
@@ -41,6 +43,18 @@ class Outcome:
     @property
     def retryable(self) -> bool:
         return self.status == ERROR
+
+
+def failure_message(exc: BaseException) -> str:
+    """The job's error for an unexpected exception: a plain sentence for the failures a user can act
+    on (full disk, database unreachable), never a driver's raw text; else type and message."""
+    from curatarr.fsutil import is_disk_full
+
+    if is_disk_full(exc):
+        return "the data disk is full: free some space and run it again"
+    if type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
+        return f"the database failed ({type(exc).__name__}); see the general log"
+    return f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]
 
 
 def _result_dict(value: Any, ctx) -> dict:
@@ -82,6 +96,10 @@ def run_module(rt: "Runtime", *, job_id: int | None, module_name: str, dry_run: 
             logger.warning("%s stopped (%s) after finishing its work", module_name, status)
             return Outcome(status, result, "stopped on request" if status == CANCELLED else "server stopped mid-run",
                            state, pct)
+        failure = unfinished_work(RunResult.from_dict(result), getattr(module, "work_counts", ()))
+        if failure:
+            logger.error("%s failed: %s", module_name, failure)
+            return Outcome(ERROR, result, failure[:MAX_ERROR_CHARS], state, pct)
         logger.info("%s finished: %s", module_name, result.get("counts") or "no counts")
         return Outcome(SUCCESS, result, None, state, pct)
     except Cancelled:
@@ -102,7 +120,7 @@ def run_module(rt: "Runtime", *, job_id: int | None, module_name: str, dry_run: 
             status = stopped_status()
             return Outcome(status, ctx.result.build().to_dict() if ctx else None,
                            f"stopped on request ({type(exc).__name__}: {exc})"[:MAX_ERROR_CHARS], state, pct)
-        message = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]
+        message = failure_message(exc)
         return Outcome(ERROR, ctx.result.build().to_dict() if ctx else None, message, state, pct)
     finally:
         if ctx is not None:

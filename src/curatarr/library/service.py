@@ -94,6 +94,11 @@ class LibraryService:
     def db(self):
         return self.rt.db
 
+    def forget_duplicate_groups(self) -> None:
+        """Drop the remembered groups (their items may be gone: resolve must not find them)."""
+        with self._groups_lock:
+            self._groups.clear()
+
     # ---- items ------------------------------------------------------------------------------
     @property
     def search_index(self) -> IndexHolder:

@@ -156,6 +156,22 @@ class ResultBuilder:
                              errors=list(r.errors), truncated=r.truncated, data=dict(r.data))
 
 
+def unfinished_work(result: RunResult, work_counts: tuple[str, ...] = ()) -> str | None:
+    """The rule for job results (docs/jobs.md): a run that returned normally is ``success`` — item
+    errors, if any, counted in its result — unless it recorded errors and did none of its work (no
+    changed item and none of ``work_counts``): then it is ``error``, with this message. (A run an
+    infrastructure failure stopped raises, and is ``error`` for that.)"""
+    failed = max(len(result.errors), int(result.counts.get("errors", 0) or 0))
+    if not failed:
+        return None
+    done = len(result.changed) + sum(int(result.counts.get(key, 0) or 0) for key in work_counts)
+    if done:
+        return None
+    first = result.errors[0] if result.errors else None
+    example = f"; first: {first.get('item')}: {first.get('message')}" if first else ""
+    return f"did none of its work: {failed} error{'s' if failed != 1 else ''}{example}"
+
+
 # ---- connectors ----------------------------------------------------------------------------------
 
 # ---- context -------------------------------------------------------------------------------------
@@ -237,6 +253,10 @@ class Module:
     retry_delay: ClassVar[float] = 30.0  # seconds before the first retry; doubles per attempt (max 15 min)
     hidden: ClassVar[bool] = False  # system modules (cache_refresh…) are not listed in the UI
     default_dry_run: ClassVar[bool] = False  # used when neither the job nor config says dry_run
+    # Counts that mean "an item was handled as it should be" besides changed items (e.g. assets found
+    # up to date). A run with item errors and none of these, nor any change, did none of its work and
+    # ends ``error`` (see :func:`unfinished_work` and docs/jobs.md, "Job results").
+    work_counts: ClassVar[tuple[str, ...]] = ()
     # Config fields that name instances (for GET /api/modules/{name}/test). Strings or lists of names.
     instance_fields: ClassVar[tuple[str, ...]] = ("instances", "instance", "radarr_instances",
                                                    "sonarr_instances", "lidarr_instances", "plex_instances",

@@ -25,6 +25,8 @@ The rules live in ``curatarr.posters``: ``config`` (settings), ``sourcing`` (sou
 
 from __future__ import annotations
 
+import errno
+import os
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +56,8 @@ __all__ = ["PosterMaker", "PosterMakerConfig", "LanguageOverride", "MODES", "ass
 
 FAV_LINKS = {"tmdb": "https://www.themoviedb.org/{t}/{id}/images/posters", "tvdb": "https://thetvdb.com/dereferrer/{t}/{id}",
              "fanart": "https://fanart.tv/{t}/{id}"}
+# Write errors that no further asset can escape: the run stops and ends ``error`` (docs/jobs.md).
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 RESULT_COUNTS = ("posters", "seasons", "backgrounds", "titlecards", "collections", "errors", "fallbacks",
                  "textless", "truncated", "downloads", "writes", "uploads", "unchanged")
 
@@ -99,6 +103,9 @@ class PosterMaker(Module):
     category = "artwork"
     Config = PosterMakerConfig
     instance_fields = ("media_servers",)
+    # What counts as work done besides rendered assets: assets found up to date, uploads. A run with
+    # errors and none of these (server down, every provider look-up failed) ends ``error``.
+    work_counts = ("writes", "unchanged", "uploads", "upload_skipped_marker", "images_cleared")
 
     # ---- setup ------------------------------------------------------------------------------------
     def _servers(self, ctx: RunContext, cfg: PosterMakerConfig, only: str | None = None) -> list[tuple[str, str, Any]]:
@@ -253,6 +260,12 @@ class PosterMaker(Module):
             for rendered in run.render(run.fetch(planned)):
                 run.write(rendered)
             run.book_failures()
+        except ModuleError:
+            try:  # keep the choices of what was written before the disk filled up, if the DB still can
+                run.record()
+            except Exception as exc:  # noqa: BLE001 - the run is failing already; its error says why
+                ctx.log.warning("choices of this run could not be saved: %s", exc)
+            raise
         finally:
             ctx.result.count("downloads", run.lookups.downloads + run.sourcer.downloads)
         run.record()
@@ -467,6 +480,10 @@ class AssetRun:
         self.svc.persist_fit_entries(result.fit_entries)
         if not result.ok:
             self.failed.append((i, result.error or "render failed"))
+            if result.errno in DISK_FULL_ERRNOS:
+                # Every further asset would fail the same way: stop, book what failed, end ``error``.
+                self.book_failures()
+                raise ModuleError(f"cannot write assets: {os.strerror(result.errno)} ({spec.key})")
             return
         rec = {**planned.record, "text_truncated": bool(result.truncated)}
         if result.truncated:
@@ -485,8 +502,14 @@ class AssetRun:
         ctx.result.changed(f"rendered {spec.key}", asset=spec.key, kind=spec.kind)
 
     def book_failures(self) -> None:
-        """Downloads and renders that failed: an error on the result and an ``error`` choice row each."""
-        for i, message in self.failed:
+        """Downloads and renders that failed: an error on the result and an ``error`` choice row each;
+        provider look-ups that failed: an error each (their items had no candidates from that provider)."""
+        failed, self.failed = self.failed, []
+        for key, message in self.lookups.failures:
+            self.ctx.result.count("errors")
+            self.ctx.result.error_item(key, f"provider look-up failed: {message}")
+        self.lookups.failures.clear()
+        for i, message in failed:
             planned = self.work[i]
             self.ctx.result.count("errors")
             self.ctx.result.error_item(planned.spec.key, message)

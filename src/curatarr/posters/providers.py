@@ -52,6 +52,9 @@ class ProviderLookups:
         self._local = threading.local()
         self.calls = 0  # provider requests actually made (not served from a cache)
         self.downloads = 0
+        # Look-ups that failed (provider down, bad answer): (cache key, message). The item then has no
+        # candidates from that provider; the run books these as errors, not as "no art exists".
+        self.failures: list[tuple[str, str]] = []
 
     @contextmanager
     def offline(self, enabled: bool = True):
@@ -135,6 +138,8 @@ class ProviderLookups:
             found = []
         except (ConnectorError, ValueError) as exc:  # provider down: no candidates, not cached
             log.warning("provider look-up %s failed: %s", key, exc)
+            with self._lock:
+                self.failures.append((key, str(exc)))
             return []
         self._db_put(key, found)
         bucket[key] = found

@@ -4,7 +4,6 @@ chosen image stored as a manual asset — or queued as a manual run when it shou
 
 from __future__ import annotations
 
-import io
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -74,19 +73,53 @@ def replacement_candidates(rt: "Runtime", *, asset_path: str, media_type: str, a
     return {"success": True, "asset_path": asset_path, "results": results, "total": len(results)}
 
 
-def check_ratio(data: bytes, asset_path: str) -> None:
-    """Posters 2:3, backgrounds and title cards 16:9 (5 % tolerance); Invalid otherwise."""
-    from PIL import Image, UnidentifiedImageError
+# The format an asset file's extension promises: a stored file's bytes must be what its name says.
+EXTENSION_FORMATS = {"jpg": "jpeg", "jpeg": "jpeg", "png": "png", "webp": "webp"}
 
+
+def inspect_upload(rt: "Runtime", data: bytes):
+    """The image's header facts, read without decoding a pixel; a decompression bomb or an image over
+    ``general.max_image_megapixels`` is refused (413), a non-image 400/415, never a decoder crash."""
+    from curatarr.artwork.errors import ArtworkError
+    from curatarr.artwork.source import inspect_image
+
+    if not data:
+        raise Invalid("the file is empty")
+    limit = rt.config.settings.general.max_image_megapixels * 1_000_000
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            width, height = img.size
-    except (UnidentifiedImageError, OSError):
-        raise Invalid("the file is not a readable image") from None
+        return inspect_image(data, max_pixels=limit)
+    except ArtworkError as exc:
+        raise ImageRefused(str(exc), exc.status) from None
+
+
+def check_ratio(rt: "Runtime", data: bytes, asset_path: str) -> str:
+    """Posters 2:3, backgrounds and title cards 16:9 (5 % tolerance); Invalid otherwise.
+    Returns the image's format (``jpeg``, ``png`` …) read from its bytes."""
+    info = inspect_upload(rt, data)
+    width, height = info.width, info.height
     kind = classify(asset_path.rsplit("/", 1)[-1]) or "poster"
     want = 16 / 9 if kind in ("background", "titlecard") else 2 / 3
     if abs(width / height - want) / want > 0.05:
         raise Invalid(f"a {kind} must be {'16:9' if want > 1 else '2:3'} (got {width}x{height})")
+    return info.format
+
+
+def matching_bytes(data: bytes, fmt: str, asset_path: str) -> bytes:
+    """``data`` in the format ``asset_path``'s extension names: a PNG sent for ``poster.jpg`` is
+    re-encoded as JPEG (servers and Kometa trust the extension), bytes already right pass as they are."""
+    ext = asset_path.rsplit(".", 1)[-1].lower() if "." in asset_path.rsplit("/", 1)[-1] else ""
+    want = EXTENSION_FORMATS.get(ext)
+    if want is None:
+        raise Invalid(f"asset_path must end in one of .{', .'.join(EXTENSION_FORMATS)}")
+    if fmt == want:
+        return data
+    from curatarr.artwork.errors import ArtworkError
+    from curatarr.artwork.encode import transcode
+
+    try:
+        return transcode(data, want)
+    except ArtworkError as exc:
+        raise ImageRefused(str(exc), exc.status) from None
 
 
 def store_replacement(rt: "Runtime", asset_path: str, data: bytes) -> dict:
@@ -136,14 +169,14 @@ def replace_from_url(rt: "Runtime", asset_path: str, image_url: str, *, process:
         raise Invalid(f"image_url refused: {exc}") from None
     except ArtworkError as exc:
         raise ImageRefused(str(exc), exc.status) from None
-    check_ratio(data, asset_path)
-    return store_replacement(rt, asset_path, data)
+    fmt = check_ratio(rt, data, asset_path)
+    return store_replacement(rt, asset_path, matching_bytes(data, fmt, asset_path))
 
 
 def replace_from_upload(rt: "Runtime", asset_path: str, data: bytes, *, process: bool, title: str | None) -> dict:
-    check_ratio(data, asset_path)
+    fmt = check_ratio(rt, data, asset_path)
     if process:
         upload = rt.data_dir / "posters" / "uploads" / f"{uuid.uuid4().hex}.img"
         atomic_write_bytes(upload, data)
         return queue_manual(rt, asset_path, {"source_path": str(upload)}, title)
-    return store_replacement(rt, asset_path, data)
+    return store_replacement(rt, asset_path, matching_bytes(data, fmt, asset_path))

@@ -116,3 +116,19 @@ def safe_child(root: str | Path, name: str) -> Path:
     if not text or text in (".", "..") or "/" in text or "\\" in text:
         raise PathRejected("invalid file name", 400)
     return safe_path(Path(root) / text, [root])
+
+
+def regular_file_in(folder: str | Path, name: str) -> Path | None:
+    """``folder / name`` when it is a regular file that really lives in ``folder``: not a symlink
+    (to anywhere: a link in an upload folder is never ours) and not resolving outside it. None otherwise."""
+    if not name or "/" in name or "\\" in name or "\x00" in name or name in (".", ".."):
+        return None
+    path = Path(folder) / name
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        if path.resolve().parent != Path(folder).resolve():
+            return None
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return path

@@ -176,3 +176,12 @@ def config_write_guard(data_dir: Path):
             raise AuthError(f"changing folder settings ({where}) widens file access: {denial(scope, ADMIN)}", 403)
 
     return guard
+
+
+def override_guard(data_dir: Path, name: str, section: dict, overrides: dict) -> None:
+    """The rule of :func:`config_write_guard` for one run's overrides: a run that points a folder
+    setting somewhere else (``asset_path``, ``source_dirs``, a manual ``source_path`` …) widens file
+    access for that run just as a config write would, so it needs the admin scope (403) and a folder
+    that obeys the root rule (422). Overrides that leave the folders as configured pass."""
+    merged = {**section, **overrides}
+    config_write_guard(data_dir)({name: section}, {name: merged})

@@ -117,6 +117,8 @@ def address_is_blocked(addr: IPAddress) -> bool:
         inner = _embedded_ipv4(addr)
         if inner is not None and address_is_blocked(inner):
             return True
+    if addr.is_loopback:
+        return False  # ::1 sits inside ::/8, which ipaddress calls reserved; loopback is allowed
     return (
         addr in METADATA_ADDRESSES
         or addr.is_link_local

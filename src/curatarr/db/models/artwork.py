@@ -11,10 +11,11 @@ from curatarr.db.base import Base, UTCDateTime, utcnow
 
 
 class TextFitCacheEntry(Base):
-    """One fitted text: SHA-256 of (text, fonts, box, params) → size, lines, truncated (JSON)."""
+    """One fitted text: SHA-256 of (text, fonts, box, params) plus a suffix such as ``:center`` →
+    size, lines, truncated (JSON). The key outgrows 64 characters (artwork_0002 widened it)."""
 
     __tablename__ = "artwork_text_fit_cache"
 
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
     value: Mapped[str] = mapped_column(Text, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)

@@ -11,7 +11,10 @@ export class ApiError extends Error {
 
 function formatDetail(detail) {
   if (Array.isArray(detail)) {
-    return detail.map((d) => `${(d.loc || []).filter((p) => p !== "body").join(".")}: ${d.msg}`).join("; ");
+    return detail.map((d) => {
+      const where = (d.loc || []).filter((p) => p !== "body").join(".");
+      return where ? `${where}: ${d.msg}` : d.msg;
+    }).join("; ");
   }
   return detail ? JSON.stringify(detail) : "Request failed";
 }
