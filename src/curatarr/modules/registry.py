@@ -22,6 +22,7 @@ MODULES: dict[str, str] = {
     "health_snapshot": "curatarr.modules.health_snapshot:HealthSnapshotTask",
     "poster_maker": "curatarr.modules.poster_maker:PosterMaker",
     "cache_refresh": "curatarr.modules.cache_refresh:CacheRefresh",
+    "poster_renamerr": "curatarr.modules.poster_renamerr:PosterRenamerr",
     # modules: add new lines above this one
 }
 
