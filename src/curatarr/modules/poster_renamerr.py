@@ -68,10 +68,11 @@ class PosterRenamerr(Module):
             ctx.phase("reading the media cache")
             from curatarr.library.sync import sync_instances
 
-            report = sync_instances(ctx.rt, arr_names, cancelled=lambda: ctx.cancelled)
+            # The upload servers too: their items, linked to the *arr items, are where posters go.
+            report = sync_instances(ctx.rt, [*arr_names, *upload_to], cancelled=lambda: ctx.cancelled)
             for inst in report.instances:
                 if getattr(inst, "error", None):
-                    ctx.result.warn(f"{inst.name}: media cache not refreshed: {inst.error}")
+                    ctx.result.warn(f"{inst.instance}: media cache not refreshed: {inst.error}")
         ctx.check_cancelled()
         cands = cand.Candidates()
         cand.arr_candidates(ctx.rt, arr_names, cands)
