@@ -32,16 +32,20 @@ def _candidates(rt: "Runtime", *, max_width: int, max_height: int, poster_ids: l
     named = list(poster_ids)
     if paths:
         with rt.db.session() as s:
+            folders = [Path(src) for src, in s.execute(select(PosterFile.source).distinct())]
             for raw in paths:
                 try:
                     p = safe_path(raw, rt.roots())
                 except PathRejected as exc:
                     raise Invalid(f"{raw}: {exc}") from None
-                found = s.execute(select(PosterFile.id).where(PosterFile.source == str(p.parent),
-                                                              PosterFile.relpath == p.name)).scalar()
-                if found is None:
-                    found = next((r.id for r in s.execute(select(PosterFile.id, PosterFile.source, PosterFile.relpath))
-                                  if f"{r.source}/{r.relpath}" == str(p)), None)
+                found = None
+                for folder in folders:
+                    if p.is_relative_to(folder):
+                        found = s.execute(select(PosterFile.id).where(
+                            PosterFile.source == str(folder),
+                            PosterFile.relpath == p.relative_to(folder).as_posix())).scalar()
+                        if found is not None:
+                            break
                 if found is None:
                     raise Invalid(f"{raw} is not an indexed poster")
                 named.append(found)
