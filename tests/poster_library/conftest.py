@@ -25,6 +25,12 @@ def image_bytes(seed: int, width: int = 200, height: int = 300, fmt: str = "jpeg
     return img.jpegsave_buffer(Q=88)
 
 
+def resized_copy(data: bytes, scale: float, fmt: str = "webp") -> bytes:
+    """The same art, resized and re-encoded (a near duplicate)."""
+    img = pyvips.Image.new_from_buffer(data, "").resize(scale)
+    return img.webpsave_buffer(Q=70) if fmt == "webp" else img.jpegsave_buffer(Q=70)
+
+
 def write(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -49,7 +55,7 @@ def tree(folders) -> dict[str, Path]:
     write(a / "Alpha Set" / "Star Wars Collection.jpg", image_bytes(4))
     write(a / "Alpha Set" / "Tiny Poster (2001).jpg", image_bytes(5, 100, 150))
     write(a / "Alpha Set" / "copy of matrix (1999).jpg", image_bytes(1))                   # exact duplicate
-    write(b / "Beta Set" / "The Matrix (1999).webp", image_bytes(1, 100, 150, "webp"))      # near duplicate
+    write(b / "Beta Set" / "The Matrix (1999).webp", resized_copy(image_bytes(1), 0.5))      # near duplicate
     write(b / "Beta Set" / "Empty (2000).jpg", b"")
     write(b / "Beta Set" / "Not An Image (2000).jpg", b"<html>hello</html>")
     return folders
