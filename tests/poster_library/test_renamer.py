@@ -173,3 +173,39 @@ def test_no_destination_fails_the_run(rt, folders):
     rt.config.update({"poster_renamerr": {"source_dirs": [str(folders["sets_a"])]}})
     job = run(rt)
     assert job["status"] == "error" and "destination_dir" in job["error"]
+
+
+@pytest.fixture
+def api(runtime, sims, client):
+    runtime.config.update({"instances": demo_instances(sims)})
+    return client
+
+
+def test_webhook_poster_add_places_only_that_item(api, runtime, sims, folders):
+    make_sets(folders)
+    configure(runtime, folders, instances=["radarr", "sonarr"])
+    dune = next(m for m in sims.library.movies if m.title == "Dune")
+    r = api.post("/api/webhooks/poster/add", json={"eventType": "Download", "instanceName": "Radarr",
+                                                   "movie": {"id": 3, "title": "Dune", "year": 1984, "tmdbId": dune.tmdb_id}})
+    assert r.status_code == 200, r.text
+    assert r.json()["module"] == "poster_renamerr"
+    job = runtime.jobs.wait(r.json()["job_id"], WAIT)
+    assert job["status"] == "success", job
+    assert list(listing(folders["assets"])) == [f"{names(sims)['Dune']}.png"]
+
+
+def test_sync_metadata_route_runs_the_renamer_for_one_poster(api, runtime, sims, folders):
+    from curatarr.poster_library import index, sources
+
+    make_sets(folders)
+    configure(runtime, folders, instances=["radarr", "sonarr"])
+    index.scan(runtime.db, sources.configured(runtime).folders, runtime.roots())
+    items = api.get("/api/posters/search", params={"query": "breaking bad"}).json()["items"]
+    season = next(i for i in items if i["season_number"] == 1)
+    r = api.post(f"/api/posters/{season['id']}/sync-metadata")
+    assert r.status_code == 200, r.text
+    job = runtime.jobs.wait(r.json()["job_id"], WAIT)
+    assert job["status"] == "success", job
+    assert list(listing(folders["assets"])) == [f"{names(sims)['Breaking Bad']}_Season01.jpg"]
+    one = api.get(f"/api/posters/{season['id']}").json()
+    assert one["matched"] is True and one["match"]["season"] == 1 and one["match"]["reason"]
