@@ -93,9 +93,12 @@ DEMO_MODULES: dict[str, Callable[[DemoNames], dict]] = {
     "poster_maker": lambda n: {"media_servers": n.plex, "asset_path": n.folder("assets")},
     "health_checkarr": lambda n: {"instances": n.radarr + n.sonarr, "dry_run": True},
     "renameinatorr": lambda n: {"instances": n.radarr + n.sonarr, "tag_name": "curatarr-renamed", "count": 25},
+    "poster_renamerr": lambda n: {"source_dirs": [n.folder("poster-sets")], "upload_dir": n.folder("poster-uploads"),
+                                  "destination_dir": n.folder("kometa-assets"), "report_unmatched_assets": True,
+                                  "instances": n.radarr + n.sonarr + [{p: {"add_posters": True}} for p in n.plex[:1]]},
     # demo modules: add new lines above this one, e.g.  "nohl": lambda n: {"instances": n.arrs},
 }
-DEMO_FOLDERS = ("assets", "output", "source")  # created empty under the data dir for module paths
+DEMO_FOLDERS = ("assets", "output", "source", "poster-sets", "poster-uploads", "kometa-assets")  # created empty under the data dir for module paths
 
 
 def demo_names(cluster: Any, data_dir: Path | str | None = None) -> DemoNames:
@@ -116,6 +119,49 @@ def demo_config(cluster: Any, data_dir: Path | str | None = None) -> dict:
     for section, build in DEMO_MODULES.items():
         config[section] = build(names)
     return config
+
+
+def demo_poster_sets(root: Path, library: Any) -> int:
+    """The sample poster-set tree poster_renamerr reads (TPDb/MediUX-style names). Uses
+    ``curatarr.sims.poster_sets.generate_poster_sets`` when installed; until then a small tree made
+    here from the sample library: movies, shows with seasons and Specials, collections, an exact
+    duplicate, low-res files, an unmatched name and a 0-byte file."""
+    try:
+        from curatarr.sims.poster_sets import generate_poster_sets  # type: ignore[import-not-found]
+    except ImportError:
+        generate_poster_sets = None
+    if generate_poster_sets is not None:
+        return generate_poster_sets(root)
+    import pyvips
+
+    def art(seed: int, width: int = 400, height: int = 600) -> bytes:
+        colour = [(seed * 67) % 256, (seed * 131) % 256, (seed * 29) % 256]
+        img = pyvips.Image.black(width, height, bands=3).draw_rect(colour, 0, 0, width, height, fill=True)
+        img = img.draw_circle([255 - c for c in colour], (seed * 37) % width, (seed * 53) % height, width // 3, fill=True)
+        return img.jpegsave_buffer(Q=80)
+
+    files: dict[str, bytes] = {}
+    for i, m in enumerate(library.movies):
+        owner = ("TPDb Movies", "MediUX Sets")[i % 2]
+        name = f"{m.title} ({m.year}) {{tmdb-{m.tmdb_id}}}" if i % 3 else f"{m.title} ({m.year})"
+        files[f"{owner}/{name}.jpg".replace(":", "")] = art(i, *((200, 300) if i % 10 == 9 else (400, 600)))
+        if m.collection:
+            files[f"TPDb Collections/{m.collection.name}.jpg"] = art(1000 + m.collection.tmdb_id % 97)
+    for j, show in enumerate(library.shows):
+        base = f"{show.title} ({show.year})".replace(":", "")
+        files[f"MediUX Shows/{base}.jpg"] = art(500 + j)
+        for season in show.seasons:
+            label = "Specials" if season.number == 0 else f"Season {season.number}"
+            files[f"MediUX Shows/{base} - {label}.jpg"] = art(600 + j * 10 + season.number)
+    first = next(iter(files))
+    files[f"Duplicates/{first.rsplit('/', 1)[-1]}"] = files[first]
+    files["Unsorted/A Film Nobody Has (1901).jpg"] = art(999)
+    files["Unsorted/Broken Download (2000).jpg"] = b""
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return len(files)
 
 
 # ---- data dir -------------------------------------------------------------------------------------
@@ -199,6 +245,7 @@ def prepare(data_dir: Path | str = "./demo-data", *, keep: bool = False, service
         for folder in DEMO_FOLDERS:
             (data_dir / folder).mkdir(parents=True, exist_ok=True)
         rt.config.update(demo_config(cluster, data_dir))
+        demo_poster_sets(data_dir / "poster-sets", cluster.library)
         create_demo_user(rt)
     except BaseException:
         cluster.stop()
