@@ -197,48 +197,61 @@ class PosterRenamerr(Module):
 
     def _place_all(self, ctx, config, dest: Path, plans) -> list[str]:
         records = renamer.load_records(ctx.rt.db)
-        by_media = {}
+        by_media: dict[str, list[str]] = {}
         for rec in records.values():
             by_media.setdefault(rec.media, []).append(rec.target)
         written: list[str] = []
+        pending: list[dict] = []
+        stale_all: list[str] = []
         failed = 0
         verb = "would write" if ctx.dry_run else "wrote"
-        for n, plan in enumerate(sorted(plans, key=lambda p: p.relpath)):
-            ctx.check_cancelled()
-            ctx.progress(n, len(plans), item=plan.relpath, phase="placing")
-            target = dest / plan.relpath
-            if not is_within(target.parent.resolve() if target.parent.exists() else target.parent, [dest]):
-                ctx.result.error_item(plan.relpath, "target escapes the destination folder")
-                failed += 1
-                continue
-            if renamer.up_to_date(target, plan, records.get(str(target)), config.action_type):
-                ctx.result.count("unchanged")
-                if not config.print_only_renames:
-                    ctx.log.info("up to date: %s", plan.relpath)
-                continue
-            if ctx.dry_run:
-                ctx.result.count("would_write")
+        checked_dirs: dict[Path, bool] = {}
+        try:
+            for n, plan in enumerate(sorted(plans, key=lambda p: p.relpath)):
+                ctx.check_cancelled()
+                if n % 100 == 0:
+                    ctx.progress(n, len(plans), item=plan.relpath, phase="placing")
+                target = dest / plan.relpath
+                parent = target.parent
+                if parent not in checked_dirs:  # a symlinked item folder must not lead out of the destination
+                    checked_dirs[parent] = is_within(parent.resolve() if parent.exists() else parent, [dest])
+                if not checked_dirs[parent]:
+                    ctx.result.error_item(plan.relpath, "target escapes the destination folder")
+                    failed += 1
+                    continue
+                if renamer.up_to_date(target, plan, records.get(str(target)), config.action_type):
+                    ctx.result.count("unchanged")
+                    if not config.print_only_renames:
+                        ctx.log.debug("up to date: %s", plan.relpath)
+                    continue
+                if ctx.dry_run:
+                    ctx.result.count("would_write")
+                    ctx.result.changed(f"{verb} {plan.relpath} ← {plan.poster.relpath}", target=plan.relpath,
+                                       poster_id=plan.poster.id, media=plan.place.media_id)
+                    continue
+                try:
+                    renamer.place(plan.poster.path, target, config.action_type)
+                except OSError as exc:
+                    failed += 1
+                    ctx.result.error_item(plan.relpath, f"{config.action_type} failed: {exc.strerror or exc}")
+                    continue
+                pending.append(renamer.record_row(target, plan, config.action_type))
+                for old in by_media.get(plan.media_key, []):  # the same item's earlier file, other extension
+                    if old != str(target) and os.path.lexists(old) and is_within(Path(old).parent.resolve(), [dest]):
+                        os.unlink(old)
+                        stale_all.append(old)
+                        ctx.log.info("removed %s (replaced by %s)", old, target)
+                written.append(str(target))
+                ctx.result.count("written")
                 ctx.result.changed(f"{verb} {plan.relpath} ← {plan.poster.relpath}", target=plan.relpath,
-                                   poster_id=plan.poster.id, media=plan.place.media_id)
-                continue
-            try:
-                renamer.place(plan.poster.path, target, config.action_type)
-            except OSError as exc:
-                failed += 1
-                ctx.result.error_item(plan.relpath, f"{config.action_type} failed: {exc.strerror or exc}")
-                continue
-            renamer.save_record(ctx.rt.db, target, plan, config.action_type)
-            stale = [t for t in by_media.get(plan.media_key, []) if t != str(target)]
-            for old in stale:  # the same item's earlier file under another extension
-                if os.path.lexists(old) and is_within(Path(old).parent.resolve(), [dest]):
-                    os.unlink(old)
-                    ctx.log.info("removed %s (replaced by %s)", old, target)
-            renamer.forget_records(ctx.rt.db, stale)
-            written.append(str(target))
-            ctx.result.count("written")
-            ctx.result.changed(f"{verb} {plan.relpath} ← {plan.poster.relpath}", target=plan.relpath,
-                               poster_id=plan.poster.id, media=plan.place.media_id, action=config.action_type)
-            ctx.log.info("%s %s → %s", config.action_type, plan.poster.path, target)
+                                   poster_id=plan.poster.id, media=plan.place.media_id, action=config.action_type)
+                ctx.log.info("%s %s → %s", config.action_type, plan.poster.path, target)
+                if len(pending) >= 500:
+                    renamer.save_records(ctx.rt.db, pending)
+                    pending = []
+        finally:  # what was written is recorded even when the run is cancelled midway
+            renamer.save_records(ctx.rt.db, pending)
+            renamer.forget_records(ctx.rt.db, stale_all)
         ctx.progress(len(plans), len(plans), phase="placed")
         if failed and failed == len(plans):
             raise ModuleError(f"none of the {failed} posters could be placed (see the errors)")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 
 from curatarr.assets.naming import AssetTarget, asset_relpath
 from curatarr.clock import utcnow
@@ -146,11 +146,18 @@ def load_records(db) -> dict[str, PosterRename]:
     return {r.target: r for r in rows}
 
 
-def save_record(db, target: Path, plan: Planned, action: str) -> None:
+def record_row(target: Path, plan: Planned, action: str) -> dict:
+    return {"target": str(target), "source_path": str(plan.poster.path), "source_hash": plan.poster.sha256,
+            "poster_id": plan.poster.id, "media": plan.media_key, "action": action, "written_at": utcnow()}
+
+
+def save_records(db, rows: list[dict]) -> None:
+    """Replace the records of these targets (one transaction per 500)."""
     with db.session() as s:
-        s.execute(delete(PosterRename).where(PosterRename.target == str(target)))
-        s.add(PosterRename(target=str(target), source_path=str(plan.poster.path), source_hash=plan.poster.sha256,
-                           poster_id=plan.poster.id, media=plan.media_key, action=action, written_at=utcnow()))
+        for i in range(0, len(rows), 500):
+            chunk = rows[i:i + 500]
+            s.execute(delete(PosterRename).where(PosterRename.target.in_([r["target"] for r in chunk])))
+            s.execute(insert(PosterRename), chunk)
 
 
 def forget_records(db, targets: Iterable[str]) -> None:
