@@ -45,6 +45,7 @@ class PosterRow:
     season: int | None
     sha256: str
     format: str | None
+    stored_match: tuple = ()   # (match_media, match_title, match_season, match_reason) as last saved
 
     @property
     def path(self) -> Path:
@@ -75,7 +76,8 @@ class Planned:
 
 ROW_COLUMNS = (PosterFile.id, PosterFile.source, PosterFile.relpath, PosterFile.owner, PosterFile.kind,
                PosterFile.title, PosterFile.year, PosterFile.tmdb, PosterFile.tvdb, PosterFile.imdb,
-               PosterFile.season, PosterFile.sha256, PosterFile.format)
+               PosterFile.season, PosterFile.sha256, PosterFile.format, PosterFile.match_media, PosterFile.match_title,
+               PosterFile.match_season, PosterFile.match_reason)
 
 
 def load_posters(db, sources: Sources) -> list[PosterRow]:
@@ -84,7 +86,7 @@ def load_posters(db, sources: Sources) -> list[PosterRow]:
     with db.session() as s:
         rows = s.execute(select(*ROW_COLUMNS).where(PosterFile.error.is_(None), PosterFile.kind.is_not(None),
                                                     PosterFile.source.in_(wanted))).all()
-    posters = [PosterRow(*r) for r in rows]
+    posters = [PosterRow(*r[:13], stored_match=tuple(r[13:])) for r in rows]
     posters.sort(key=lambda p: (sources.rank(p.source), p.relpath))
     return posters
 
@@ -103,12 +105,15 @@ def decide(posters: list[PosterRow], cands: Candidates) -> tuple[list[Decision],
 
 
 def save_matches(db, decisions: Iterable[Decision], cands: Candidates) -> None:
+    """Store each poster's match decision (only those that changed since the last save)."""
     rows = []
     for d in decisions:
         place = cands.places[d.match.media] if d.match.media is not None else None
-        rows.append({"id": d.poster.id, "match_media": place.media_id if place else None,
-                     "match_title": place.title[:500] if place else None,
-                     "match_season": d.match.season if place else None, "match_reason": d.match.reason})
+        row = {"id": d.poster.id, "match_media": place.media_id if place else None,
+               "match_title": place.title[:500] if place else None,
+               "match_season": d.match.season if place else None, "match_reason": d.match.reason}
+        if d.poster.stored_match != (row["match_media"], row["match_title"], row["match_season"], row["match_reason"]):
+            rows.append(row)
     with db.session() as s:
         for i in range(0, len(rows), 500):
             s.execute(update(PosterFile), rows[i:i + 500])
@@ -139,11 +144,20 @@ def plan_targets(pairs: Iterable[tuple[PosterRow, int, int | None]], cands: Cand
 
 # ---- records ---------------------------------------------------------------------------------------
 
-def load_records(db) -> dict[str, PosterRename]:
+@dataclass(frozen=True, slots=True)
+class Record:
+    target: str
+    source_path: str
+    source_hash: str
+    media: str | None
+    action: str
+
+
+def load_records(db) -> dict[str, Record]:
     with db.session() as s:
-        rows = s.execute(select(PosterRename)).scalars().all()
-        s.expunge_all()
-    return {r.target: r for r in rows}
+        rows = s.execute(select(PosterRename.target, PosterRename.source_path, PosterRename.source_hash,
+                                PosterRename.media, PosterRename.action)).all()
+    return {r[0]: Record(*r) for r in rows}
 
 
 def record_row(target: Path, plan: Planned, action: str) -> dict:
@@ -177,7 +191,7 @@ def file_sha256(path: Path) -> str:
 
 # ---- placing one file ------------------------------------------------------------------------------
 
-def up_to_date(target: Path, plan: Planned, record: PosterRename | None, action: str) -> bool:
+def up_to_date(target: Path, plan: Planned, record: Record | None, action: str) -> bool:
     """Whether ``target`` already holds this poster's content (no write needed)."""
     if not (target.exists() or target.is_symlink()):
         return False
