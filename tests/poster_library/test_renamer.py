@@ -209,3 +209,35 @@ def test_sync_metadata_route_runs_the_renamer_for_one_poster(api, runtime, sims,
     assert list(listing(folders["assets"])) == [f"{names(sims)['Breaking Bad']}_Season01.jpg"]
     one = api.get(f"/api/posters/{season['id']}").json()
     assert one["matched"] is True and one["match"]["season"] == 1 and one["match"]["reason"]
+
+
+def test_symlink_action_links_and_second_run_keeps_the_links(rt, sims, folders):
+    make_sets(folders)
+    configure(rt, folders, action_type="symlink", instances=["radarr"])
+    job = run(rt)
+    assert job["status"] == "success", job
+    target = folders["assets"] / f"{names(sims)['Dune']}.png"
+    assert target.is_symlink() and target.resolve() == (folders["sets_b"] / "Set B" / "Dune (1984).png").resolve()
+    again = run(rt)
+    assert "written" not in again["result"]["counts"] and again["result"]["counts"]["unchanged"] == 2
+
+
+def test_move_action_moves_and_a_missing_source_is_a_warning(rt, sims, folders, tmp_path):
+    make_sets(folders)
+    missing = tmp_path / "not-there"
+    rt.config.update({"poster_renamerr": {"source_dirs": [str(folders["sets_a"]), str(folders["sets_b"]), str(missing)],
+                                          "destination_dir": str(folders["assets"]), "instances": ["radarr"],
+                                          "action_type": "move"}})
+    job = run(rt)
+    assert job["status"] == "success", job
+    assert any("not-there" in w and "not an existing folder" in w for w in job["result"]["warnings"])
+    dune = folders["assets"] / f"{names(sims)['Dune']}.png"
+    assert dune.is_file() and not (folders["sets_b"] / "Set B" / "Dune (1984).png").exists()
+    # the losing Set A Matrix poster stays where it was; the winner moved
+    loser = folders["sets_a"] / "Set A" / "The Matrix (1999) {tmdb-603}.jpg"
+    assert loser.exists() and not (folders["sets_b"] / "Set B" / "The Matrix (1999).jpg").exists()
+    matrix = folders["assets"] / f"{names(sims)['The Matrix']}.jpg"
+    moved = sha(matrix)
+    again = run(rt)
+    assert "written" not in again["result"]["counts"], again["result"]
+    assert sha(matrix) == moved != sha(loser)  # the loser never replaces the poster moved from a later folder

@@ -97,7 +97,7 @@ class PosterRenamerr(Module):
         for poster, why in homeless:
             ctx.result.warn(f"{poster.relpath}: {why}")
 
-        written = self._place_all(ctx, config, dest, plans)
+        written = self._place_all(ctx, config, dest, plans, src)
         if upload_to:
             self._upload(ctx, config, dest, plans, upload_to)
         if config.run_border_replacerr:
@@ -195,7 +195,7 @@ class PosterRenamerr(Module):
             ctx.result.set_data("unmatched", [{"id": d.poster.id, "file": d.poster.relpath, "source": d.poster.source,
                                                "reason": d.match.reason} for d in unmatched[:UNMATCHED_LISTED]])
 
-    def _place_all(self, ctx, config, dest: Path, plans) -> list[str]:
+    def _place_all(self, ctx, config, dest: Path, plans, src: sources.Sources) -> list[str]:
         records = renamer.load_records(ctx.rt.db)
         by_media: dict[str, list[str]] = {}
         for rec in records.values():
@@ -219,7 +219,14 @@ class PosterRenamerr(Module):
                     ctx.result.error_item(plan.relpath, "target escapes the destination folder")
                     failed += 1
                     continue
-                if renamer.up_to_date(target, plan, records.get(str(target)), config.action_type):
+                rec = records.get(str(target))
+                if rec is not None and rec.action == "move" and not os.path.exists(rec.source_path) \
+                        and src.rank_of_path(rec.source_path) > src.rank(plan.poster.source) and target.exists():
+                    # A poster we moved here came from a higher-priority folder; the file that wins now
+                    # only won because the mover's original is gone. Keep the moved one.
+                    ctx.result.count("unchanged")
+                    continue
+                if renamer.up_to_date(target, plan, rec, config.action_type):
                     ctx.result.count("unchanged")
                     if not config.print_only_renames:
                         ctx.log.debug("up to date: %s", plan.relpath)

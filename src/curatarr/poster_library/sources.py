@@ -30,6 +30,14 @@ class Sources:
                 return i
         return -1
 
+    def rank_of_path(self, path: str) -> int:
+        """Priority of the source folder holding ``path`` (-1 when none does)."""
+        best = -1
+        for i, folder in enumerate(self.folders):
+            if path.startswith(str(folder).rstrip("/") + "/"):
+                best = i
+        return best
+
 
 def configured(rt: "Runtime", section: dict | None = None) -> Sources:
     cfg = section if section is not None else (rt.config.get_section(SECTION) or {})
