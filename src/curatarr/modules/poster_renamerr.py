@@ -155,8 +155,13 @@ class PosterRenamerr(Module):
         pairs = []
         wanted_posters = set(config.poster_ids)
         for d in decisions:  # the named posters themselves, even where another source would win
-            if d.poster.id in wanted_posters and d.match.media is not None:
+            if d.poster.id not in wanted_posters:
+                continue
+            if d.match.media is not None:
                 pairs.append((d.poster, d.match.media, d.match.season))
+            else:
+                ctx.result.count("posters_unmatched_named")
+                ctx.result.warn(f"poster {d.poster.id} ({d.poster.relpath}) matches no media item: {d.match.reason}")
         missing = wanted_posters - {d.poster.id for d in decisions}
         for pid in sorted(missing):
             ctx.result.warn(f"poster {pid} is not a usable indexed poster (unknown, unreadable or from a removed source)")
