@@ -59,6 +59,25 @@ export async function render(root, ctx) {
     } catch (err) { ctx.toast(err.message, "error"); }
   } }, "Match unmatched");
 
+  // Google Drive sources (the Drive area's routes): listed with a sync button when that area is installed.
+  const drive = h("div", { id: "poster-drive" });
+  async function loadDrive() {
+    let r;
+    try { r = await api.get("/api/posters/gdrive/stats"); } catch { return; }  // not installed: no section
+    const rows = r.sources || r.stats || r.gdrive_stats || r.data || [];
+    if (!Array.isArray(rows) || !rows.length) return;
+    drive.replaceChildren(card("Google Drive sources", h("ul", { class: "poster-drive" }, rows.map((row) => {
+      const name = row.name || row.folder_name || row.owner || row.location;
+      return h("li", {}, h("strong", {}, name), ` · ${row.file_count ?? "?"} files · ${formatBytes(row.size_bytes)} `,
+        h("button", { class: "btn btn-sm", "aria-label": `sync ${name}`, onclick: async () => {
+          try {
+            const j = await api.post(`/api/posters/gdrive/sync?gdrive_names=${encodeURIComponent(name)}`);
+            ctx.toast(`Sync of ${name} started (job ${j.job_id ?? (j.jobs || []).map((x) => x.job_id).join(", ")}) — progress on the Jobs page`, "ok");
+          } catch (err) { ctx.toast(err.message, "error"); }
+        } }, "Sync"));
+    }))));
+  }
+
   async function loadStats() {
     const s = await api.get("/api/posters/stats");
     const m = s.matched_stats || {};
@@ -111,6 +130,6 @@ export async function render(root, ctx) {
     card(null, h("div", { class: "row poster-filters" }, labelled("Search", query), labelled("Source", source),
       labelled("Owner", owner), labelled("Show", filter), labelled("Type", type)),
     h("div", { class: "row" }, prev, next, info)),
-    grid);
-  await Promise.all([loadStats(), load()]).catch((e) => grid.replaceChildren(emptyState(e.message)));
+    drive, grid);
+  await Promise.all([loadStats(), load(), loadDrive()]).catch((e) => grid.replaceChildren(emptyState(e.message)));
 }
