@@ -63,7 +63,12 @@ export async function render(root, ctx) {
   const drive = h("div", { id: "poster-drive" });
   async function loadDrive() {
     let r;
-    try { r = await api.get("/api/posters/gdrive/stats"); } catch { return; }  // not installed: no section
+    try {
+      // Asked only when the Drive module is installed (a 404 would be a console error).
+      const mods = await api.get("/api/modules");
+      if (!(mods.modules || []).some((m) => m.name === "sync_gdrive")) return;
+      r = await api.get("/api/posters/gdrive/stats");
+    } catch { return; }
     const rows = r.sources || r.stats || r.gdrive_stats || r.data || [];
     if (!Array.isArray(rows) || !rows.length) return;
     drive.replaceChildren(card("Google Drive sources", h("ul", { class: "poster-drive" }, rows.map((row) => {
