@@ -82,3 +82,18 @@ def test_removed_source_prunes_its_rows(runtime, tree):
     rep = run_scan(runtime)
     assert rep.removed == 3
     assert all(r.source != str(tree["sets_b"]) for r in rows(runtime).values())
+
+
+def test_a_configured_but_missing_folder_keeps_its_rows_and_ids(runtime, tree):
+    configure(runtime, tree)
+    run_scan(runtime)
+    before = {k: v.id for k, v in rows(runtime).items()}
+    hidden = tree["sets_b"].with_name("unmounted")
+    tree["sets_b"].rename(hidden)
+    src = sources.configured(runtime)
+    assert [p["error"] for p in src.problems] == ["is not an existing folder"]
+    index.scan(runtime.db, src.folders, runtime.roots(), keep=[str(tree["sets_b"])])
+    assert {k: v.id for k, v in rows(runtime).items()} == before
+    hidden.rename(tree["sets_b"])
+    rep = run_scan(runtime)
+    assert rep.new == 0 and {k: v.id for k, v in rows(runtime).items()} == before

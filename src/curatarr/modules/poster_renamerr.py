@@ -55,7 +55,8 @@ class PosterRenamerr(Module):
             raise ModuleError("no usable poster source folder (set poster_renamerr.source_dirs to allowed folders)")
 
         ctx.phase("indexing")
-        scan = index.scan(ctx.rt.db, src.folders, ctx.rt.roots(), prune=False, check_cancelled=ctx.check_cancelled,
+        configured = [str(Path(p).expanduser().resolve()) for p in [*config.source_dirs, config.upload_dir] if p]
+        scan = index.scan(ctx.rt.db, src.folders, ctx.rt.roots(), keep=configured, check_cancelled=ctx.check_cancelled,
                           progress=lambda d, t, s: ctx.progress(d, t, item=s, phase="indexing"))
         for e in scan.errors[:100]:
             ctx.result.warn(f"{e['source']}/{e['path']}: {e['error']}")

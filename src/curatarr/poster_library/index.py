@@ -149,10 +149,12 @@ def read_values(path: str, size: int) -> dict[str, Any]:
 Progress = Callable[[int, int, str], None]
 
 
-def scan(db, sources: list[Path], roots: Iterable[Path], *, prune: bool = True, workers: int = 4,
-         check_cancelled: Callable[[], None] | None = None, progress: Progress | None = None) -> ScanReport:
-    """Bring the index up to date with ``sources``. With ``prune`` the rows of folders that are no
-    longer sources are dropped too."""
+def scan(db, sources: list[Path], roots: Iterable[Path], *, prune: bool = True, keep: Iterable[str] = (),
+         workers: int = 4, check_cancelled: Callable[[], None] | None = None,
+         progress: Progress | None = None) -> ScanReport:
+    """Bring the index up to date with ``sources``. With ``prune`` the rows of folders that are
+    neither scanned nor in ``keep`` are dropped too (``keep``: configured folders that are missing
+    right now — an unmounted drive — keep their rows and ids)."""
     roots = [Path(r) for r in roots]
     report = ScanReport(sources=len(sources))
     for source in sources:
@@ -160,9 +162,9 @@ def scan(db, sources: list[Path], roots: Iterable[Path], *, prune: bool = True, 
             check_cancelled()
         _scan_source(db, source, roots, report, workers, check_cancelled, progress)
     if prune:
-        keep = [str(s) for s in sources]
+        kept = [str(s) for s in sources] + [str(k) for k in keep]
         with db.session() as s:
-            gone = s.execute(delete(PosterFile).where(PosterFile.source.not_in(keep)) if keep
+            gone = s.execute(delete(PosterFile).where(PosterFile.source.not_in(kept)) if kept
                              else delete(PosterFile))
             report.removed += gone.rowcount or 0
     return report
