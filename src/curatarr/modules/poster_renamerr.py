@@ -62,7 +62,8 @@ class PosterRenamerr(Module):
             ctx.result.warn(f"{e['source']}/{e['path']}: {e['error']}")
         ctx.result.count("files_indexed", scan.files)
         ctx.result.count("files_read", scan.new + scan.changed)
-        ctx.result.count("bad_files", scan.bad_files + scan.errors_total)
+        ctx.result.count("bad_files", renamer.count_bad(ctx.rt.db, src))   # 0-byte, not an image, … (rows with error)
+        ctx.result.count("scan_errors", scan.errors_total)                  # loops, unreadable, outside roots …
 
         arr_names, servers, upload_to = self._instances(ctx, config)
         if config.refresh_library and arr_names:
@@ -88,8 +89,8 @@ class PosterRenamerr(Module):
         scoped = bool(config.poster_ids or config.media_ids or self._webhook_item(ctx))
         if scoped:
             pairs = self._scoped_pairs(ctx, config, decisions, winners, cands)
-            renamer.save_matches(ctx.rt.db, [d for d in decisions if d.poster in {p for p, _, _ in pairs}
-                                             or d.poster.id in config.poster_ids], cands)
+            touched = {p.id for p, _, _ in pairs} | set(config.poster_ids)
+            renamer.save_matches(ctx.rt.db, [d for d in decisions if d.poster.id in touched], cands)
         else:
             pairs = [(poster, media, season) for (media, season), poster in winners.items()]
             renamer.save_matches(ctx.rt.db, decisions, cands)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from curatarr.assets.naming import AssetTarget, asset_relpath
 from curatarr.clock import utcnow
@@ -89,6 +89,13 @@ def load_posters(db, sources: Sources) -> list[PosterRow]:
     posters = [PosterRow(*r[:13], stored_match=tuple(r[13:])) for r in rows]
     posters.sort(key=lambda p: (sources.rank(p.source), p.relpath))
     return posters
+
+
+def count_bad(db, sources: Sources) -> int:
+    """Indexed files of these sources that are not usable posters (0 bytes, not an image …)."""
+    with db.session() as s:
+        return s.execute(select(func.count()).where(PosterFile.error.is_not(None),
+                                                    PosterFile.source.in_([str(f) for f in sources.folders]))).scalar_one()
 
 
 def decide(posters: list[PosterRow], cands: Candidates) -> tuple[list[Decision], dict[tuple[int, int | None], PosterRow]]:
