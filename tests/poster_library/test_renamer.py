@@ -241,3 +241,20 @@ def test_move_action_moves_and_a_missing_source_is_a_warning(rt, sims, folders, 
     again = run(rt)
     assert "written" not in again["result"]["counts"], again["result"]
     assert sha(matrix) == moved != sha(loser)  # the loser never replaces the poster moved from a later folder
+
+
+def test_auto_match_without_body_places_every_unmatched_poster_by_priority(api, runtime, sims, folders):
+    from curatarr.poster_library import index, sources
+
+    make_sets(folders)
+    configure(runtime, folders, instances=["radarr", "sonarr"])
+    index.scan(runtime.db, sources.configured(runtime).folders, runtime.roots())
+    r = api.post("/api/posters/auto-match")
+    assert r.status_code == 200, r.text
+    assert len(r.json()["poster_ids"]) == 7
+    job = runtime.jobs.wait(r.json()["job_id"], WAIT)
+    assert job["status"] == "success", job
+    got = listing(folders["assets"])
+    assert got[f"{names(sims)['The Matrix']}.jpg"] == sha(folders["sets_b"] / "Set B" / "The Matrix (1999).jpg")
+    assert len(got) == 4  # no media-server collections configured here: the collection poster has no item
+    assert api.get("/api/posters/matched/stats").json()["matched_posters_stats"]["matched"] == 5

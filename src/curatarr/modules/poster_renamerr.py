@@ -154,13 +154,15 @@ class PosterRenamerr(Module):
         return item if isinstance(item, dict) else None
 
     def _scoped_pairs(self, ctx, config, decisions, winners, cands) -> list:
-        pairs = []
+        chosen: dict[tuple[int, int | None], object] = {}
         wanted_posters = set(config.poster_ids)
-        for d in decisions:  # the named posters themselves, even where another source would win
+        # The named posters themselves, even where an unnamed one from a later folder would win; when
+        # several named posters go to one target, the priority order (decisions are in it) decides.
+        for d in decisions:
             if d.poster.id not in wanted_posters:
                 continue
             if d.match.media is not None:
-                pairs.append((d.poster, d.match.media, d.match.season))
+                chosen[(d.match.media, d.match.season)] = d.poster
             else:
                 ctx.result.count("posters_unmatched_named")
                 ctx.result.warn(f"poster {d.poster.id} ({d.poster.relpath}) matches no media item: {d.match.reason}")
@@ -168,12 +170,12 @@ class PosterRenamerr(Module):
         for pid in sorted(missing):
             ctx.result.warn(f"poster {pid} is not a usable indexed poster (unknown, unreadable or from a removed source)")
         media = set(config.media_ids) | self._webhook_media(ctx, cands)
-        if media:
-            pairs += [(poster, i, season) for (i, season), poster in winners.items()
-                      if cands.places[i].media_id in media]
-        if not pairs:
+        for (i, season), poster in winners.items():
+            if cands.places[i].media_id in media:
+                chosen.setdefault((i, season), poster)
+        if not chosen:
             ctx.result.warn("no poster matches the requested item(s); nothing to do")
-        return pairs
+        return [(poster, i, season) for (i, season), poster in chosen.items()]
 
     def _webhook_media(self, ctx: RunContext, cands) -> set[str]:
         item = self._webhook_item(ctx)
