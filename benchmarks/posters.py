@@ -138,13 +138,21 @@ def main() -> None:
 
     from curatarr.modules import registry
     from curatarr.modules.base import standalone
+    from curatarr.modules.poster_renamerr import PosterRenamerr  # noqa: F401  (loaded with the code under test)
     from curatarr.poster_library import candidates as cand
     from curatarr.poster_library import index, renamer, sources
     from curatarr.poster_library.matching import Matcher, normalize_title
     from curatarr.runtime import Runtime
 
     tmp = Path(tempfile.mkdtemp(prefix="curatarr-bench-posters-"))
-    out: list[tuple[str, float, str]] = []
+
+    class Out(list):
+        def append(self, row):  # each figure printed as soon as it is measured
+            super().append(row)
+            print(f"  {row[0]}: {row[1]:.2f} s ({row[2]})", flush=True)
+
+    out = Out()
+    print(f"load average at start: {os.getloadavg()[0]:.1f}", flush=True)
     try:
         movies, shows = make_media(args.media)
         t, src = timed(lambda: make_tree(tmp, args.files, movies, shows))
@@ -215,6 +223,7 @@ def main() -> None:
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
     print(f"\n{'step':45} {'seconds':>9}  note")
     for name, seconds, note in out:
         print(f"{name:45} {seconds:9.2f}  {note}")
