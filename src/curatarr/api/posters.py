@@ -120,7 +120,7 @@ async def upload(rt: RuntimeDep, request: Request, overwrite: bool = False):
         if isinstance(value, UploadFile):
             data = await value.read(files.MAX_UPLOAD_BYTES + 1)
             items.append((value.filename or "", data))
-    return files.upload(rt, items, overwrite=overwrite)
+    return await run_in_threadpool(files.upload, rt, items, overwrite=overwrite)  # checks + scan off the event loop
 
 
 @router.post("/api/posters/optimize", response_model=schemas.OptimizeResult, response_model_exclude_unset=True,
