@@ -258,3 +258,39 @@ def test_auto_match_without_body_places_every_unmatched_poster_by_priority(api, 
     assert got[f"{names(sims)['The Matrix']}.jpg"] == sha(folders["sets_b"] / "Set B" / "The Matrix (1999).jpg")
     assert len(got) == 4  # no media-server collections configured here: the collection poster has no item
     assert api.get("/api/posters/matched/stats").json()["matched_posters_stats"]["matched"] == 5
+
+
+class BorderStandIn:
+    """Stands in for border_replacerr (another area's module): takes the renamer's hand-off config."""
+
+    from curatarr.modules.base import Module as _Module, ModuleConfig as _Config
+
+    class Config(_Config):
+        input_files: list[str] = []
+
+    class Mod(_Module):
+        name = "border_replacerr"
+
+        def run(self, ctx, config):
+            ctx.result.set_data("input_files", list(config.input_files))
+            return ctx.result.build()
+
+
+def test_border_hand_off_queues_border_replacerr_with_the_written_files(rt, sims, folders):
+    from curatarr.modules import registry
+
+    BorderStandIn.Mod.Config = BorderStandIn.Config
+    registry.register("border_replacerr", BorderStandIn.Mod)
+    try:
+        make_sets(folders)
+        configure(rt, folders, instances=["radarr"], run_border_replacerr=True)
+        job = run(rt)
+        assert job["status"] == "success", job
+        border_job = rt.jobs.wait(job["result"]["data"]["border_replacerr_job"], WAIT)
+        n = names(sims)
+        assert sorted(border_job["result"]["data"]["input_files"]) == sorted(
+            str(folders["assets"] / f"{n[t]}{ext}") for t, ext in (("The Matrix", ".jpg"), ("Dune", ".png")))
+        second = run(rt)  # incremental: nothing written, nothing handed over
+        assert "border_replacerr_job" not in second["result"]["data"]
+    finally:
+        registry.unregister("border_replacerr")
