@@ -9,6 +9,7 @@ import pytest
 
 from curatarr.assets.naming import asset_name_for_path
 from curatarr.demo import demo_instances
+from curatarr.modules.base import Module, ModuleConfig
 from curatarr.sims.library import SampleLibrary
 from tests._fixtures import sim_cluster
 from tests.poster_library.conftest import image_bytes, touch_later, write
@@ -260,27 +261,25 @@ def test_auto_match_without_body_places_every_unmatched_poster_by_priority(api, 
     assert api.get("/api/posters/matched/stats").json()["matched_posters_stats"]["matched"] == 5
 
 
-class BorderStandIn:
-    """Stands in for border_replacerr (another area's module): takes the renamer's hand-off config."""
+class BorderConfig(ModuleConfig):
+    input_files: list[str] = []
 
-    from curatarr.modules.base import Module as _Module, ModuleConfig as _Config
 
-    class Config(_Config):
-        input_files: list[str] = []
+class BorderStandIn(Module):
+    """Stands in for border_replacerr (another area's module): records the renamer's hand-off."""
 
-    class Mod(_Module):
-        name = "border_replacerr"
+    name = "border_replacerr"
+    Config = BorderConfig
 
-        def run(self, ctx, config):
-            ctx.result.set_data("input_files", list(config.input_files))
-            return ctx.result.build()
+    def run(self, ctx, config):
+        ctx.result.set_data("input_files", list(config.input_files))
+        return ctx.result.build()
 
 
 def test_border_hand_off_queues_border_replacerr_with_the_written_files(rt, sims, folders):
     from curatarr.modules import registry
 
-    BorderStandIn.Mod.Config = BorderStandIn.Config
-    registry.register("border_replacerr", BorderStandIn.Mod)
+    registry.register("border_replacerr", BorderStandIn)
     try:
         make_sets(folders)
         configure(rt, folders, instances=["radarr"], run_border_replacerr=True)
