@@ -293,3 +293,16 @@ def test_border_hand_off_queues_border_replacerr_with_the_written_files(rt, sims
         assert "border_replacerr_job" not in second["result"]["data"]
     finally:
         registry.unregister("border_replacerr")
+
+
+def test_cleanup_orphans_mode_deletes_files_whose_source_is_gone(rt, sims, folders):
+    make_sets(folders)
+    configure(rt, folders, instances=["radarr"])
+    run(rt)
+    (folders["sets_b"] / "Set B" / "Dune (1984).png").unlink()
+    dry = run(rt, mode="cleanup_orphans", dry_run=True)
+    assert dry["result"]["counts"]["orphans_would_delete"] == 1
+    assert f"{names(sims)['Dune']}.png" in listing(folders["assets"])
+    job = run(rt, mode="cleanup_orphans")
+    assert job["status"] == "success" and job["result"]["counts"]["orphans_deleted"] == 1
+    assert list(listing(folders["assets"])) == [f"{names(sims)['The Matrix']}.jpg"]
