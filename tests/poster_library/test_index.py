@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from curatarr.db.models.poster_library import PosterFile
 from curatarr.poster_library import index, sources
-from tests.poster_library.conftest import configure, image_bytes, touch_later, write
+from tests.poster_library.poster_files import configure, folders, image_bytes, touch_later, tree, write  # noqa: F401 (fixtures)
 
 
 def rows(rt) -> dict[str, PosterFile]:

@@ -12,7 +12,7 @@ from curatarr.demo import demo_instances
 from curatarr.modules.base import Module, ModuleConfig
 from curatarr.sims.library import SampleLibrary
 from tests._fixtures import sim_cluster
-from tests.poster_library.conftest import image_bytes, touch_later, write
+from tests.poster_library.poster_files import folders, image_bytes, touch_later, write  # noqa: F401 (fixture)
 
 WAIT = 120
 

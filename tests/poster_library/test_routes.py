@@ -8,7 +8,7 @@ import pytest
 import pyvips
 
 from curatarr.poster_library import index, sources
-from tests.poster_library.conftest import configure, image_bytes, write
+from tests.poster_library.poster_files import configure, folders, image_bytes, tree, write  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from curatarr.poster_library import index, sources
-from tests.poster_library.conftest import configure, image_bytes, write
+from tests.poster_library.poster_files import configure, image_bytes, write
 from tests.ui.conftest import goto_page
 
 

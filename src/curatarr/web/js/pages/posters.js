@@ -116,13 +116,16 @@ export async function render(root, ctx) {
         } }, "Place")));
   }
 
+  let latest = 0;
   async function load() {
+    const mine = ++latest;  // filters change faster than answers come: only the newest answer is shown
     const params = new URLSearchParams({ limit: PAGE, offset, filter: filter.value });
     if (query.value) params.set("query", query.value);
     if (source.value) params.set("source", source.value);
     if (owner.value) params.set("owner", owner.value);
     if (type.value) params.set("type", type.value);
     const r = await api.get(`/api/posters/browse?${params}`);
+    if (mine !== latest) return;
     fill(source, (r.sources || []).map((s) => [s.source, `${s.source} (${s.count})`]), "All sources");
     fill(owner, r.owners.filter((o) => o.owner).map((o) => [o.owner, `${o.owner} (${o.count})`]), "All owners");
     info.textContent = `${r.total} poster(s) · showing ${r.total ? offset + 1 : 0}–${offset + r.items.length}`;

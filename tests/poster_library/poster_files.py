@@ -1,5 +1,6 @@
-"""Poster library fixtures: real image files (pyvips-encoded) in poster-set folders, and a runtime
-whose ``poster_renamerr`` section names them."""
+"""Poster library test helpers and fixtures (imported by the test modules that use them, not a
+conftest, so other areas can add their own conftest here): real image files (pyvips-encoded) in
+poster-set folders, and a runtime whose ``poster_renamerr`` section names them."""
 
 from __future__ import annotations
 
