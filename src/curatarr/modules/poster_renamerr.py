@@ -318,6 +318,8 @@ class PosterRenamerr(Module):
             return
         ctx.phase("syncing Google Drive")
         settings = prepare_run(ctx.rt, module, dry_run=ctx.dry_run)
+        # The sync runs inside this job: same log, and the same cancel event (RunContext has no public
+        # accessor for it), so cancelling the renamer stops rclone too.
         sub = RunContext(ctx.rt, job_id=ctx.job_id, module=module.name, dry_run=settings.dry_run, log=ctx.log,
                          cancel_event=ctx._cancel)
         try:
