@@ -9,7 +9,7 @@ import pytest
 
 from curatarr.assets.naming import asset_name_for_path
 from curatarr.demo import demo_instances
-from curatarr.modules.base import Module, ModuleConfig
+from curatarr.modules.base import Module, ModuleConfig, ModuleError
 from curatarr.sims.library import SampleLibrary
 from tests._fixtures import sim_cluster
 from tests.poster_library.poster_files import folders, image_bytes, touch_later, write  # noqa: F401 (fixture)
@@ -306,3 +306,38 @@ def test_cleanup_orphans_mode_deletes_files_whose_source_is_gone(rt, sims, folde
     job = run(rt, mode="cleanup_orphans")
     assert job["status"] == "success" and job["result"]["counts"]["orphans_deleted"] == 1
     assert list(listing(folders["assets"])) == [f"{names(sims)['The Matrix']}.jpg"]
+
+
+class DriveStandIn(Module):
+    """Stands in for sync_gdrive (the Drive area's module): copies a poster into a source, or fails."""
+
+    name = "sync_gdrive"
+    fail = False
+
+    def run(self, ctx, config):
+        if DriveStandIn.fail:
+            raise ModuleError("rclone failed for folder 'Drive Set'")
+        target = Path(ctx.rt.config.get_section("poster_renamerr")["source_dirs"][0]) / "Drive Set" / "Dune (1984).jpg"
+        write(target, image_bytes(99))
+        ctx.result.count("files_synced")
+        return ctx.result.build()
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_sync_posters_runs_sync_gdrive_first_and_its_failure_fails_the_run(rt, sims, folders, fail):
+    from curatarr.modules import registry
+
+    DriveStandIn.fail = fail
+    registry.register("sync_gdrive", DriveStandIn)
+    try:
+        configure(rt, folders, instances=["radarr"], sync_posters=True)
+        job = run(rt)
+        if fail:
+            assert job["status"] == "error" and "rclone failed" in job["error"]
+            assert listing(folders["assets"]) == {}
+        else:
+            assert job["status"] == "success", job
+            assert job["result"]["counts"]["gdrive_files_synced"] == 1
+            assert list(listing(folders["assets"])) == [f"{names(sims)['Dune']}.jpg"]
+    finally:
+        registry.unregister("sync_gdrive")
