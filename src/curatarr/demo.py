@@ -125,9 +125,12 @@ DEMO_MODULES: dict[str, Callable[[DemoNames], dict]] = {
     "nohl": lambda n: {"instances": n.sonarr, "replace": True, "searches": 3},
     "jduparr": lambda n: {"source_dirs": [n.media("movies"), n.media("downloads")]},
     "nestarr": lambda n: {"instances": n.radarr + n.sonarr},
+    "poster_renamerr": lambda n: {"source_dirs": [n.folder("poster-sets")], "upload_dir": n.folder("poster-uploads"),
+                                  "destination_dir": n.folder("kometa-assets"), "report_unmatched_assets": True,
+                                  "instances": n.radarr + n.sonarr + [{p: {"add_posters": True}} for p in n.plex[:1]]},
     # demo modules: add new lines above this one, e.g.  "nohl": lambda n: {"instances": n.arrs},
 }
-DEMO_FOLDERS = ("assets", "output", "source", "poster-sets", "gdrive", "arr-media")  # created under the data dir for module paths
+DEMO_FOLDERS = ("assets", "output", "source", "poster-sets", "gdrive", "arr-media", "poster-uploads", "kometa-assets")  # created under the data dir for module paths
 ARR_MEDIA = "arr-media"  # the *arr simulators lay their library out on disk here (sims/arr_files.py)
 # The sample poster-set tree (sims.poster_sets) is written into "poster-sets"; with no network, the demo's
 # "Google Drive" is an rclone alias remote onto that tree, mirrored by sync_gdrive into "gdrive/<name>".

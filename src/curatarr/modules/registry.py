@@ -32,6 +32,7 @@ MODULES: dict[str, str] = {
     "nohl": "curatarr.modules.nohl:Nohl",
     "jduparr": "curatarr.modules.jduparr:Jduparr",
     "nestarr": "curatarr.modules.nestarr:Nestarr",
+    "poster_renamerr": "curatarr.modules.poster_renamerr:PosterRenamerr",
     # modules: add new lines above this one
 }
 

@@ -7,3 +7,4 @@ from curatarr.db.models import jobs  # noqa: F401
 from curatarr.db.models import library  # noqa: F401
 from curatarr.db.models import artwork  # noqa: F401
 from curatarr.db.models import posters  # noqa: F401
+from curatarr.db.models import poster_library  # noqa: F401
