@@ -21,13 +21,19 @@ class UnmatchedAssets(Stepper):
     name = "unmatched_assets"
 
 
+class PosterCleanarr(Stepper):
+    name = "poster_cleanarr"
+
+
 @pytest.fixture
 def poster_modules():
     registry.register("poster_renamerr", PosterRenamerr)
     registry.register("unmatched_assets", UnmatchedAssets)
+    registry.register("poster_cleanarr", PosterCleanarr)
     yield
     registry.unregister("poster_renamerr")
     registry.unregister("unmatched_assets")
+    registry.unregister("poster_cleanarr")
 
 
 def radarr_payload(movie_id=1, event="Download", title="The Matrix"):
@@ -129,9 +135,11 @@ def test_unmatched_and_cleanarr_routes(client, api_key, poster_modules):
     status = client.get("/api/webhooks/unmatched/status").json()
     assert status["status"] == "active" and status["summary"]["counts"] == {"processed": 5}
     r = client.post(f"/api/webhooks/cleanarr/process?api_key={api_key}")
-    assert r.status_code == 200 and r.json()["module"] == "poster_renamerr"
+    # poster_cleanarr (Plex bloat + our orphaned outputs) takes cleanup; the renamer's cleanup_orphans
+    # mode is only the fallback when it is not installed
+    assert r.status_code == 200 and r.json()["module"] == "poster_cleanarr"
     job = rt.jobs.wait(r.json()["job_id"], WAIT)
-    assert job["overrides"] == {"mode": "cleanup_orphans"}
+    assert job["status"] == "success" and not job["overrides"]
     c = client.get("/api/webhooks/cleanarr/status").json()
     assert c["orphaned_count"] == 0 and c["status"] == "active"
 
