@@ -119,7 +119,8 @@ def test_array_rows_round_trip_reorder_and_inline_422(ui_page, live_server, view
     assert card.locator(".sf-error:not(:empty)").count() == 0
     assert rt.config.get_section("upgradinatorr")["instances_list"] == [
         {**stored[1], "count": 5}]
-    assert page.console_errors == []
+    # The browser itself logs the refused PUT; nothing else may fail.
+    assert [e for e in page.console_errors if "status of 422" not in e] == []
 
 
 def test_secrets_stay_masked_and_unchanged(ui_page, live_server):
