@@ -28,6 +28,14 @@ def open_settings(root, module: str):
     return card
 
 
+def drag_row(page, rows, source: int, target: int) -> None:
+    data = page.evaluate_handle("new DataTransfer()")
+    rows.nth(source).locator(".sf-grip").dispatch_event("dragstart", {"dataTransfer": data})
+    rows.nth(target).dispatch_event("dragover", {"dataTransfer": data})
+    rows.nth(target).dispatch_event("drop", {"dataTransfer": data})
+    rows.nth(source).locator(".sf-grip").dispatch_event("dragend", {"dataTransfer": data})
+
+
 def set_theme(page, theme: str) -> None:
     if page.evaluate("document.documentElement.dataset.theme") != theme:
         page.click("button[aria-label='Toggle theme']")
@@ -97,6 +105,11 @@ def test_array_rows_round_trip_reorder_and_inline_422(ui_page, live_server, view
 
     # The arrow buttons reorder too; removing a row removes it from the saved list.
     rows.nth(1).locator("button[data-move='-1']").click()
+    assert rows.nth(0).locator("input[name=instance]").input_value() == "radarr-a"
+    # ... and so does dragging a row by its grip onto another (the HTML5 drag events, as a browser sends them).
+    drag_row(page, rows, 1, 0)
+    assert rows.nth(0).locator("input[name=instance]").input_value() == "sonarr-b"
+    drag_row(page, rows, 1, 0)
     assert rows.nth(0).locator("input[name=instance]").input_value() == "radarr-a"
     rows.nth(1).locator("button[data-action=remove-row]").click()
     assert rows.count() == 1

@@ -90,7 +90,7 @@ function field(key, rawSchema, value, path, ctx) {
   const masked = secret && value === MASK;
   const input = h("input", { id, name: key, type: secret ? "password" : schema.format === "date" ? "date" : "text",
     value: secret ? "" : value ?? "", list, autocomplete: secret ? "new-password" : "off", "aria-describedby": describedBy,
-    placeholder: masked ? "•••••• unchanged" : schema.nullable ? "(not set)" : null, dataset: { secret: secret ? "1" : null } });
+    placeholder: masked ? "•••••• unchanged" : schema.nullable ? "(not set)" : null, dataset: secret ? { secret: "1" } : null });
   return { el: wrap(h("label", { for: id }, label, input)), read: () => {
     if (secret && masked && input.value === "") return MASK; // the server keeps the stored secret
     if (input.value === "" && schema.nullable) return null;
@@ -126,7 +126,7 @@ function arrayField(key, schema, value, path, ctx, { id, label, wrap }) {
   };
   function makeRow(v) {
     const row = { value: normalise(v) };
-    row.li = h("li", { class: "sf-row", draggable: "true", tabindex: "-1" });
+    row.li = h("li", { class: "sf-row", tabindex: "-1" });
     return row;
   }
   function paint() {
@@ -137,20 +137,23 @@ function arrayField(key, schema, value, path, ctx, { id, label, wrap }) {
       row.read = f.read;
       const move = (d) => { sync(); const j = i + d; if (j < 0 || j >= rows.length) return; [rows[i], rows[j]] = [rows[j], rows[i]]; paint(); rows[j].li.querySelector(`[data-move="${d}"]`)?.focus(); };
       const tools = h("div", { class: "sf-row-tools" },
-        h("span", { class: "sf-grip", "aria-hidden": "true", title: "drag to reorder" }, "⠿"),
+        // Only the grip is draggable, so text in the row's inputs can still be selected with the mouse.
+        h("span", { class: "sf-grip", "aria-hidden": "true", title: "drag to reorder", draggable: "true" }, "⠿"),
         h("button", { type: "button", class: "btn btn-sm", dataset: { move: "-1" }, "aria-label": `move ${label} ${i + 1} up`, disabled: i === 0, onclick: () => move(-1) }, "↑"),
         h("button", { type: "button", class: "btn btn-sm", dataset: { move: "1" }, "aria-label": `move ${label} ${i + 1} down`, disabled: i === rows.length - 1, onclick: () => move(1) }, "↓"),
         h("button", { type: "button", class: "btn btn-sm btn-danger", dataset: { action: "remove-row" }, "aria-label": `remove ${label} ${i + 1}`,
           onclick: () => { sync(); rows.splice(i, 1); paint(); addBtn.focus(); } }, "✕"));
       row.li.replaceChildren(h("div", { class: "sf-row-body" }, f.el), tools);
       row.li.onkeydown = (ev) => { if (ev.altKey && (ev.key === "ArrowUp" || ev.key === "ArrowDown")) { ev.preventDefault(); move(ev.key === "ArrowUp" ? -1 : 1); } };
-      row.li.ondragstart = (ev) => { sync(); ev.dataTransfer.setData("text/plain", String(i)); row.li.classList.add("dragging"); };
+      row.li.ondragstart = (ev) => { sync(); ev.dataTransfer.setData("text/plain", String(i)); ev.dataTransfer.setDragImage(row.li, 10, 10); row.li.classList.add("dragging"); };
       row.li.ondragend = () => row.li.classList.remove("dragging");
       row.li.ondragover = (ev) => ev.preventDefault();
       row.li.ondrop = (ev) => {
         ev.preventDefault();
         const from = parseInt(ev.dataTransfer.getData("text/plain"), 10);
         if (Number.isNaN(from) || from === i) return;
+        // The grip is re-rendered below, so its dragend may never reach the row: clear the marker here.
+        for (const r of rows) r.li.classList.remove("dragging");
         const [moved] = rows.splice(from, 1);
         rows.splice(i, 0, moved);
         paint();
