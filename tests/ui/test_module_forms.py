@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.jobs.ui_fixtures import app_runtime
 from tests.ui.conftest import goto_page
@@ -17,7 +18,7 @@ SECRET = "gdrive-token-do-not-show-7731"
 def axe_clean(page) -> None:
     """0 critical / serious violations (the bar of issue 17). Toasts are awaited away first: one caught
     mid-fade (opacity transition) is measured at any contrast, which says nothing about the form."""
-    page.wait_for_function("!document.querySelector('.toast')")
+    expect(page.locator(".toast")).to_have_count(0)
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in ("critical", "serious")]
     assert not bad, results.generate_report()
