@@ -73,51 +73,5 @@ export function scheduleEditor(initial, { onSave, onClear } = {}) {
   return h("div", { class: "schedule-editor stack" }, input, preview, buttons);
 }
 
-const SECRET = /(api_?key|apikey|token|secret|password|webhook|^api$)/i;
-
-function fieldFor(name, prop, value) {
-  const type = prop.type || (prop.anyOf || []).map((a) => a.type).find((t) => t && t !== "null") || "string";
-  const label = prop.title || name;
-  const help = prop.description ? h("small", { class: "muted" }, prop.description) : null;
-  if (prop.enum) {
-    return h("label", {}, label, h("select", { name, dataset: { type: "string" } },
-      prop.enum.map((v) => h("option", { value: v, selected: v === value }, v))), help);
-  }
-  if (type === "boolean") {
-    return h("label", { class: "check" }, h("input", { type: "checkbox", name, checked: !!value, dataset: { type } }), " ", label, help);
-  }
-  const objectItems = (prop.items && (prop.items.type === "object" || prop.items.$ref)) || (Array.isArray(value) && value.some((v) => v && typeof v === "object"));
-  if (type === "array" && objectItems) {
-    return h("label", { class: "wide" }, label, h("textarea", { name, rows: 4, dataset: { type: "json" } }, JSON.stringify(value ?? [], null, 2)), help);
-  }
-  if (type === "array") {
-    const text = Array.isArray(value) ? value.map((v) => (typeof v === "object" ? JSON.stringify(v) : v)).join(", ") : "";
-    return h("label", {}, label, h("input", { name, value: text, dataset: { type: "array" }, placeholder: "comma separated" }), help);
-  }
-  if (type === "object") {
-    return h("label", { class: "wide" }, label, h("textarea", { name, rows: 3, dataset: { type: "json" } }, JSON.stringify(value ?? {}, null, 2)), help);
-  }
-  const inputType = type === "integer" || type === "number" ? "number" : SECRET.test(name) ? "password" : "text";
-  return h("label", {}, label, h("input", { name, type: inputType, value: value ?? "", step: type === "number" ? "any" : null, dataset: { type } }), help);
-}
-
-/** A settings form generated from a module's JSON schema. ``read()`` returns the section. */
-export function schemaForm(schema, config) {
-  const props = schema.properties || {};
-  const form = h("form", { class: "form-grid schema-form" },
-    Object.entries(props).map(([name, prop]) => fieldFor(name, prop, config[name] !== undefined ? config[name] : prop.default)));
-  form.read = () => {
-    const out = { ...config };
-    for (const el of form.querySelectorAll("[name]")) {
-      const t = el.dataset.type;
-      if (t === "boolean") out[el.name] = el.checked;
-      else if (t === "integer") out[el.name] = el.value === "" ? null : parseInt(el.value, 10);
-      else if (t === "number") out[el.name] = el.value === "" ? null : parseFloat(el.value);
-      else if (t === "array") out[el.name] = el.value.split(",").map((s) => s.trim()).filter(Boolean);
-      else if (t === "json") out[el.name] = JSON.parse(el.value || "{}");
-      else out[el.name] = el.value;
-    }
-    return out;
-  };
-  return form;
-}
+// The typed settings form lives in ../schema_form.js; re-exported for the pages that import it from here.
+export { schemaForm } from "../schema_form.js";

@@ -58,12 +58,16 @@ export async function render(root, ctx) {
   async function fillDetails(name, details) {
     details.replaceChildren(h("div", { class: "loading" }, "Loading…"));
     const [detail, schema] = await Promise.all([api.get(`/api/modules/${name}`), api.get(`/api/modules/${name}/schema`)]);
-    const form = schemaForm(schema.schema, detail.config || {});
+    const form = schemaForm(schema.schema, detail.config || {}, { api });
     const save = h("button", { class: "btn btn-primary btn-sm", type: "button", dataset: { action: "save" }, onclick: async () => {
       try {
         await api.put(`/api/modules/${name}/config`, form.read());
+        form.clearErrors();
         toast(`${detail.title} settings saved`, "success");
-      } catch (err) { toast(err.message, "error"); }
+      } catch (err) {
+        if (err.status === 422 && Array.isArray(err.detail)) form.showErrors(err.detail);
+        toast(err.message, "error");
+      }
     } }, "Save settings");
     const test = h("button", { class: "btn btn-sm", type: "button", onclick: async () => {
       try {
