@@ -316,7 +316,10 @@ def _materialise(image: pyvips.Image) -> pyvips.Image:
 def decode_error(exc: pyvips.Error) -> ImageRejected:
     """The error for a source that fails while its pixels are decoded: libvips' last message line."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return ImageRejected(f"corrupt or unreadable image: {lines[-1] if lines else 'decode failed'}")
+    # libvips wraps the decoder's own words ("Corrupt JPEG data: …") in generic lines: skip those
+    specific = [line for line in lines if not line.startswith("unable to call") and not line.endswith("load error")]
+    detail = (specific or lines or ["decode failed"])[-1]
+    return ImageRejected(f"corrupt or unreadable image: {detail}")
 
 
 def load_rgba(source: ImageInput) -> pyvips.Image:
