@@ -30,7 +30,8 @@ path = [l.split()[-1] for l in open("/proc/self/maps") if "libvips" in l][0]
 hw = ctypes.CDLL(path).vips_tracked_get_mem_highwater
 hw.restype = ctypes.c_size_t
 print(json.dumps({"cpu_s": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
-                  "rss_mb": after.ru_maxrss / 1024, "vips_mb": hw() / 2**20}))
+                  "rss_mb": int([l for l in open("/proc/self/status") if l.startswith("VmHWM:")][0].split()[1]) / 1024,
+                  "vips_mb": hw() / 2**20}))
 """
 
 SHAPES = [(1000, 1500), (4000, 50), (50, 4000), (10000, 10), (200, 300), (1, 1)]

@@ -73,7 +73,9 @@ PROBE = textwrap.dedent("""
     highwater = ctypes.CDLL(path).vips_tracked_get_mem_highwater
     highwater.restype = ctypes.c_size_t
     out["vips_highwater_mb"] = highwater() / 2**20
-    out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM: this process image's peak RSS (ru_maxrss would keep the forking pytest's size across exec)
+    hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")][0]
+    out["maxrss_mb"] = int(hwm.split()[1]) / 1024
     print(json.dumps(out))
 """)
 
