@@ -25,6 +25,7 @@ router = APIRouter(tags=["Artwork"])
 TEXT_FIELDS = ("title", "original_title", "year", "season_name", "season_number", "episode_number",
                "episode_title", "collection_word", "language")
 MAX_FORM_BYTES = MAX_IMAGE_BYTES + 1024 * 1024
+MIN_PREVIEW_WIDTH = 64
 
 
 def artwork_error(exc: ArtworkError) -> HTTPException | JSONResponse:
@@ -126,6 +127,8 @@ async def _read_upload(upload: Any, name: str) -> bytes | None:
     data = await upload.read(MAX_IMAGE_BYTES + 1)
     if len(data) > MAX_IMAGE_BYTES:
         raise HTTPException(413, f"{name} is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+    if not data and upload.filename:  # a chosen file with no bytes is a broken upload, not "no picture"
+        raise HTTPException(422, f"{name} upload {upload.filename!r} is empty (0 bytes)")
     return data or None
 
 
@@ -138,7 +141,7 @@ async def _preview_request(request: Request) -> dict:
     if ctype.startswith("multipart/form-data") or ctype.startswith("application/x-www-form-urlencoded"):
         form = await request.form()
         out: dict[str, Any] = {k: form.get(k) for k in ("template", "template_id", "kind", "texts", "image_url",
-                                                          "format", "quality")}
+                                                          "format", "quality", "width")}
         out["template"] = _parse_json_field(out["template"], "template")
         out["texts"] = _parse_json_field(out["texts"], "texts") or {}
         for key in TEXT_FIELDS:
@@ -157,6 +160,19 @@ async def _preview_request(request: Request) -> dict:
         if key in body:
             texts.setdefault(key, body[key])
     return {**body, "texts": texts, "image": None, "logo": None}
+
+
+def _preview_width(value: Any, canvas_width: int) -> int | None:
+    """The requested preview width (64 px up to the canvas width), or None for full size."""
+    if value in (None, ""):
+        return None
+    try:
+        width = int(value)
+    except (TypeError, ValueError):
+        raise HTTPException(422, "width must be an integer number of pixels") from None
+    if not MIN_PREVIEW_WIDTH <= width <= canvas_width:
+        raise HTTPException(422, f"width must be between {MIN_PREVIEW_WIDTH} and {canvas_width} (the canvas width)")
+    return width
 
 
 def _resolve_template(service, spec: dict):
@@ -189,6 +205,9 @@ def _render_headers(result) -> dict[str, str]:
         "X-Curatarr-Template-Hash": result.template_hash,
         "X-Curatarr-Layers": _compact_json(layers),
         "X-Curatarr-Missing-Glyphs": json.dumps(result.missing_glyphs, ensure_ascii=True),
+        "X-Curatarr-Size": f"{result.width}x{result.height}",
+        "X-Curatarr-Low-Resolution": "true" if result.low_resolution else "false",
+        "X-Curatarr-Source": json.dumps(result.source.as_dict() if result.source else None),
         "Cache-Control": "no-store",
     }
 
@@ -214,7 +233,9 @@ async def preview(service: ArtworkDep, request: Request):
         quality = int(spec["quality"]) if spec.get("quality") not in (None, "") else None
         if quality is not None and not 1 <= quality <= 100:
             raise HTTPException(400, "quality must be between 1 and 100")
-        inputs = RenderInputs(image=image, texts=texts, logo=spec["logo"], output_format=fmt, quality=quality)
+        width = _preview_width(spec.get("width"), template.size[0])
+        inputs = RenderInputs(image=image, texts=texts, logo=spec["logo"], output_format=fmt, quality=quality,
+                              width=width)
         result = await run_in_threadpool(render, template, inputs, service.context)
     except ArtworkError as exc:
         return artwork_error(exc)

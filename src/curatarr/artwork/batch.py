@@ -38,6 +38,7 @@ class RenderJob:
     template: str | Template | None = None  # id, family name, or a Template object
     logo: str | None = None
     output_format: str | None = None
+    max_bytes: int | None = None  # output size guard; None: the template's
     job_id: str | int | None = None
     return_bytes: bool = False
 
@@ -52,6 +53,8 @@ class BatchResult:
     errno: int | None = None  # the OS error number when writing the file failed (ENOSPC: disk full)
     truncated: bool = False
     skipped: bool = False  # text did not fit and the template says skip: nothing was written
+    low_resolution: bool = False  # the source was magnified past LOW_RES_UPSCALE to fill the canvas
+    source: dict | None = None  # SourceReport.as_dict(): size, scale, fit
     bytes: int = 0
     ms: float = 0.0
     data: bytes | None = None
@@ -120,12 +123,13 @@ def run_job(job: RenderJob, ctx: RenderContext, store: TemplateStore) -> BatchRe
         template = job.template if isinstance(job.template, Template) else store.resolve(job.template, Kind(job.kind))
         texts = TextInputs.from_mapping(job.texts)
         result = render(template, RenderInputs(image=job.image, texts=texts, logo=job.logo,
-                                               output_format=job.output_format), ctx)
+                                               output_format=job.output_format, max_bytes=job.max_bytes), ctx)
         written = None
         if job.out and not result.skipped:
             written = str(atomic_write_bytes(Path(job.out), result.data))
         return BatchResult(
             job_id=job.job_id, ok=True, out=written, truncated=result.truncated, skipped=result.skipped,
+            low_resolution=result.low_resolution, source=result.source.as_dict() if result.source else None,
             bytes=len(result.data), ms=(time.perf_counter() - started) * 1000,
             data=result.data if job.return_bytes else None, layers=result.layers,
             fit_entries=ctx.fit_cache.drain_new(),

@@ -32,7 +32,7 @@ from curatarr.artwork.overlays import (
     is_black_frame,
     paint_mask,
 )
-from curatarr.artwork.source import ImageInput, harden_vips, load_cover, load_rgba
+from curatarr.artwork.source import ImageInput, SourceReport, harden_vips, load_rgba, load_source
 from curatarr.artwork.templates import (
     BorderLayer,
     GradientLayer,
@@ -91,6 +91,8 @@ class RenderInputs:
     logo: ImageInput | None = None
     output_format: str | None = None  # override the template's format
     quality: int | None = None
+    max_bytes: int | None = None  # override the template's output size guard (CLI --max-bytes)
+    width: int | None = None  # scale the finished image down to this width (small previews)
 
 
 @dataclass
@@ -107,6 +109,11 @@ class RenderResult:
     layers: list[dict] = field(default_factory=list)
     missing_glyphs: list[str] = field(default_factory=list)
     elapsed_ms: float = 0.0
+    source: SourceReport | None = None  # None: no source picture (test mode or plain background)
+
+    @property
+    def low_resolution(self) -> bool:
+        return bool(self.source and self.source.low_resolution)
 
     @property
     def mime(self) -> str:
@@ -118,6 +125,7 @@ class RenderResult:
             "quality": self.quality, "template": self.template_id, "template_hash": self.template_hash,
             "truncated": self.truncated, "skipped": self.skipped, "layers": self.layers,
             "missing_glyphs": self.missing_glyphs, "elapsed_ms": round(self.elapsed_ms, 1),
+            "source": self.source.as_dict() if self.source else None, "low_resolution": self.low_resolution,
         }
 
 
@@ -218,14 +226,24 @@ def _apply_plate(canvas: Canvas, plate: Plate) -> None:
 def compose(template: Template, inputs: RenderInputs, ctx: RenderContext, *, test_mode: bool = False
             ) -> tuple[pyvips.Image, list[dict]]:
     """Build the (lazy) finished canvas and the per-layer report, without encoding."""
+    canvas, report, _source = compose_with_source(template, inputs, ctx, test_mode=test_mode)
+    return canvas, report
+
+
+def compose_with_source(template: Template, inputs: RenderInputs, ctx: RenderContext, *, test_mode: bool = False
+                        ) -> tuple[pyvips.Image, list[dict], SourceReport | None]:
+    """:func:`compose`, plus how the source picture was fitted (None without one)."""
     harden_vips()
     width, height = template.size
     background = parse_colour(template.source.background)[:3]
+    source_report = None
     if test_mode:
         canvas = Canvas(_solid(width, height, TEST_CANVAS))
     elif inputs.image is not None:
-        canvas = Canvas(load_cover(inputs.image, width, height, focal_point=template.source.focal_point,
-                                   background=background, materialise=False), sequential=True)
+        picture, source_report = load_source(inputs.image, width, height, fit=template.source.fit,
+                                             focal_point=template.source.focal_point, background=background,
+                                             materialise=False)
+        canvas = Canvas(picture, sequential=True)
     else:
         canvas = Canvas(_solid(width, height, background))
     replaced = {layer.replaces for layer in template.layers
@@ -262,20 +280,28 @@ def compose(template: Template, inputs: RenderInputs, ctx: RenderContext, *, tes
             info = _draw_text(canvas, layer, inputs.texts, ctx, width, height, test_mode)
             if info is not None:
                 report.append(info)
-    return canvas.image, report
+    return canvas.image, report, source_report
+
+
+def _scaled_to(image: pyvips.Image, width: int | None) -> pyvips.Image:
+    """The finished canvas shrunk to ``width`` (aspect kept) for a small preview; never enlarged."""
+    if not width or width >= image.width:
+        return image
+    return image.resize(width / image.width, kernel="lanczos3")
 
 
 def render(template: Template, inputs: RenderInputs, ctx: RenderContext, *, test_mode: bool = False) -> RenderResult:
     started = time.perf_counter()
     try:
-        canvas, report = compose(template, inputs, ctx, test_mode=test_mode)
+        canvas, report, source_report = compose_with_source(template, inputs, ctx, test_mode=test_mode)
+        canvas = _scaled_to(canvas, inputs.width)
     except pyvips.Error as exc:
         raise ImageRejected(f"the image could not be processed: {str(exc).splitlines()[-1].strip()}") from None
     fmt = inputs.output_format or template.output.format
     quality = inputs.quality or template.output.quality
     template_hash = template.content_hash()
     data, used_quality = encode(
-        canvas, fmt=fmt, quality=quality, max_bytes=template.output.max_bytes,
+        canvas, fmt=fmt, quality=quality, max_bytes=inputs.max_bytes or template.output.max_bytes,
         provenance=Provenance(template.id, template_hash, __version__), subsample=template.output.chroma_subsampling,
     )
     truncated = any(item.get("truncated") for item in report)
@@ -285,4 +311,5 @@ def render(template: Template, inputs: RenderInputs, ctx: RenderContext, *, test
         data=data, format=fmt, width=canvas.width, height=canvas.height, quality=used_quality,
         template_id=template.id, template_hash=template_hash, truncated=truncated, skipped=skipped,
         layers=report, missing_glyphs=missing, elapsed_ms=(time.perf_counter() - started) * 1000,
+        source=source_report,
     )

@@ -85,7 +85,8 @@ class Output(Strict):
 
 
 class Source(Strict):
-    fit: Literal["cover"] = "cover"
+    fit: Literal["cover", "contain_blur"] = Field(
+        "cover", description="cover: crop to fill (Posterizarr); contain_blur: the whole picture over a blurred fill")
     focal_point: Literal["center", "attention"] | tuple[float, float] = "center"
     background: Colour = "#000000"
 

@@ -4,7 +4,9 @@
 Renders with the built-in templates, plus the user templates/fonts/overlays of the data dir when
 it exists. Batch lines are JSON objects: {"image", "title", "out"} plus optional "kind",
 "template", "original_title", "season_name", "season_number", "episode_number", "episode_title",
-"collection_word", "language", "format". Image URLs are downloaded (SSRF-guarded) first.
+"collection_word", "language", "format", "max_bytes". Image URLs are downloaded (SSRF-guarded) first.
+``--max-bytes`` raises (or lowers) the output size guard, e.g. for PNG output of a photographic
+poster; without it each template's ``output.max_bytes`` applies (default 10 MB, the Plex limit).
 """
 
 from __future__ import annotations
@@ -45,8 +47,26 @@ def _fetch(url: str, folder: Path, index: int) -> str:
     return str(path)
 
 
+def parse_size(text: str) -> int:
+    """``25000000``, ``25MB``, ``25M``, ``512KB`` → bytes (decimal units, as the 10 MB guard is)."""
+    raw = str(text).strip().upper().replace(" ", "")
+    for suffix, factor in (("MB", 1_000_000), ("M", 1_000_000), ("KB", 1_000), ("K", 1_000), ("B", 1)):
+        if raw.endswith(suffix):
+            raw, unit = raw[: -len(suffix)], factor
+            break
+    else:
+        unit = 1
+    try:
+        value = int(float(raw) * unit)
+    except ValueError:
+        raise ValueError(f"not a size: {text!r} (use bytes or e.g. 25MB)") from None
+    if not 50_000 <= value <= 1_000_000_000:
+        raise ValueError("the size guard must be between 50KB and 1000MB")
+    return value
+
+
 def _jobs(batch: Path, kind: str, template: Optional[str], fmt: Optional[str], downloads: Path,
-          errors: list[dict]) -> Iterator:
+          errors: list[dict], max_bytes: Optional[int] = None) -> Iterator:
     from curatarr.artwork.batch import RenderJob
 
     with batch.open(encoding="utf-8") as fh:
@@ -66,7 +86,8 @@ def _jobs(batch: Path, kind: str, template: Optional[str], fmt: Optional[str], d
                 yield RenderJob(kind=item.get("kind") or kind, image=image, out=str(item["out"]),
                                 template=item.get("template") or template, output_format=item.get("format") or fmt,
                                 texts={k: item[k] for k in TEXT_KEYS if k in item}, job_id=number,
-                                logo=item.get("logo"))
+                                logo=item.get("logo"),
+                                max_bytes=parse_size(item["max_bytes"]) if item.get("max_bytes") else max_bytes)
             except Exception as exc:  # a bad line is reported, the rest of the batch still runs
                 errors.append({"line": number, "error": str(exc)})
 
@@ -87,6 +108,8 @@ def register(app: typer.Typer) -> None:
         fmt: Optional[str] = typer.Option(None, "--format", help="jpeg | webp | png (default: the template's)"),
         batch: Optional[Path] = typer.Option(None, "--batch", help="JSON-lines file, one render per line"),
         workers: Optional[int] = typer.Option(None, "--workers", help="processes (default: all cores)"),
+        max_bytes: Optional[str] = typer.Option(None, "--max-bytes",
+                                                help="output size guard, e.g. 25MB (default: the template's, 10MB)"),
         data_dir: Optional[Path] = DataDirOption,
     ):
         """Render artwork: one image, or a whole batch in parallel."""
@@ -99,6 +122,13 @@ def register(app: typer.Typer) -> None:
         if fmt is not None and fmt not in ("jpeg", "webp", "png"):
             typer.echo("--format must be jpeg, webp or png", err=True)
             raise typer.Exit(2)
+        limit = None
+        if max_bytes is not None:
+            try:
+                limit = parse_size(max_bytes)
+            except ValueError as exc:
+                typer.echo(f"--max-bytes: {exc}", err=True)
+                raise typer.Exit(2) from None
         setup = _setup(data_dir)
         if batch is None:
             if out is None:
@@ -117,7 +147,7 @@ def register(app: typer.Typer) -> None:
                 texts = {"title": title, "season_name": season_name, "season_number": season,
                          "episode_number": episode, "episode_title": episode_title, "language": language}
                 job = RenderJob(kind=kind, image=source, out=str(out), template=template, output_format=fmt,
-                                texts={k: v for k, v in texts.items() if v is not None})
+                                texts={k: v for k, v in texts.items() if v is not None}, max_bytes=limit)
                 result = next(render_many([job], workers=1, setup=setup))
             if not result.ok:
                 typer.echo(f"error: {result.error}", err=True)
@@ -127,16 +157,20 @@ def register(app: typer.Typer) -> None:
                 raise typer.Exit(3)
             note = " (text truncated)" if result.truncated else ""
             typer.echo(f"wrote {result.out} ({result.bytes} bytes, {result.ms:.0f} ms){note}")
+            if result.low_resolution:
+                src = result.source or {}
+                typer.echo(f"warning: low-resolution source ({src.get('width')}x{src.get('height')}, "
+                           f"enlarged {src.get('scale')}x)", err=True)
             return
 
         if not batch.is_file():
             typer.echo(f"batch file {batch} not found", err=True)
             raise typer.Exit(2)
         started = time.perf_counter()
-        counts = {"ok": 0, "skipped": 0, "truncated": 0, "failed": 0}
+        counts = {"ok": 0, "skipped": 0, "truncated": 0, "low_resolution": 0, "failed": 0}
         line_errors: list[dict] = []
         with tempfile.TemporaryDirectory(prefix="curatarr-batch-") as tmp:
-            jobs = _jobs(batch, kind, template, fmt, Path(tmp), line_errors)
+            jobs = _jobs(batch, kind, template, fmt, Path(tmp), line_errors, limit)
             for result in render_many(jobs, workers=workers, setup=setup):
                 if not result.ok:
                     counts["failed"] += 1
@@ -144,6 +178,9 @@ def register(app: typer.Typer) -> None:
                     continue
                 counts["skipped" if result.skipped else "ok"] += 1
                 counts["truncated"] += int(result.truncated)
+                if result.low_resolution:
+                    counts["low_resolution"] += 1
+                    typer.echo(f"line {result.job_id}: warning: low-resolution source", err=True)
         for item in line_errors:
             counts["failed"] += 1
             typer.echo(f"line {item['line']}: error: {item['error']}", err=True)
@@ -151,7 +188,8 @@ def register(app: typer.Typer) -> None:
         total = counts["ok"] + counts["skipped"] + counts["failed"]
         rate = total / elapsed if elapsed > 0 else 0.0
         typer.echo(f"rendered {counts['ok']}, skipped {counts['skipped']} (text too long), "
-                   f"truncated {counts['truncated']}, failed {counts['failed']} of {total} "
+                   f"truncated {counts['truncated']}, low resolution {counts['low_resolution']}, "
+                   f"failed {counts['failed']} of {total} "
                    f"in {elapsed:.1f} s ({rate:.1f}/s)")
         if counts["failed"]:
             raise typer.Exit(1)

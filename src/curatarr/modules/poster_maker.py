@@ -93,7 +93,7 @@ def choice_record(cfg: PosterMakerConfig, item: MediaItem, spec: AssetSpec, sour
             "download_source": "false" if source is None else (str(source) if manual else source.url),
             "fav_provider_link": link, "provider": provider,
             "manual": manual, "tmdbid": item.ids.get("tmdb", ""), "tvdbid": item.ids.get("tvdb", ""),
-            "imdbid": item.ids.get("imdb", ""), "text_truncated": False}
+            "imdbid": item.ids.get("imdb", ""), "text_truncated": False, "low_resolution": False}
 
 
 class PosterMaker(Module):
@@ -485,7 +485,7 @@ class AssetRun:
                 self.book_failures()
                 raise ModuleError(f"cannot write assets: {os.strerror(result.errno)} ({spec.key})")
             return
-        rec = {**planned.record, "text_truncated": bool(result.truncated)}
+        rec = {**planned.record, "text_truncated": bool(result.truncated), "low_resolution": result.low_resolution}
         if result.truncated:
             ctx.result.count("truncated")
         if result.skipped or not result.out:

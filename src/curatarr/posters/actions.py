@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 PROVIDER_PATTERNS = {"tmdb": ("tmdb", "themoviedb"), "tvdb": ("tvdb", "thetvdb"), "fanart": ("fanart",),
                      "plex": ("plex",)}
 CATEGORIES = ("missing_assets", "missing_assets_fav_provider", "non_primary_lang", "non_primary_provider",
-              "truncated_text", "assets_with_issues", "resolved")
+              "truncated_text", "low_resolution", "assets_with_issues", "resolved")
 
 
 class ServerRefused(DomainError):
@@ -54,6 +54,8 @@ def categorize(rows: list[dict], primary_language: str, primary_provider: str) -
             issues.append("non_primary_provider")
         if row["TextTruncated"] == "true":
             issues.append("truncated_text")
+        if row.get("LowResolution") == "true":  # the source was enlarged > 1.5×: it looks soft
+            issues.append("low_resolution")
         for issue in issues:
             out[issue].append(row)
         if issues:

@@ -14,7 +14,7 @@ from curatarr.db.models.posters import PosterAsset, PosterExportRun, PosterUploa
 
 ROW_FIELDS = ("kind", "title", "type", "rootfolder", "library", "server", "server_id", "language", "fallback",
               "text_truncated", "download_source", "fav_provider_link", "provider", "manual", "tmdbid", "tvdbid",
-              "imdbid", "input_hash", "file_hash", "status")
+              "imdbid", "input_hash", "file_hash", "status", "low_resolution")
 
 
 @dataclass
@@ -68,7 +68,7 @@ def row_dict(row: PosterAsset) -> dict:
             "FavProviderLink": row.fav_provider_link, "Manual": "true" if row.manual else "false",
             "tmdbid": row.tmdbid, "tvdbid": row.tvdbid, "imdbid": row.imdbid, "asset_path": row.asset_key,
             "kind": row.kind, "provider": row.provider, "status": row.status, "server": row.server,
-            "skipped": row.skipped}
+            "skipped": row.skipped, "LowResolution": "true" if row.low_resolution else "false"}
 
 
 def uploads(db) -> dict[tuple[str, str, str], str]:

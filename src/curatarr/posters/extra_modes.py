@@ -110,6 +110,7 @@ def run_manual(ctx, cfg, root: Path, svc) -> None:
         "library": req.library, "language": "Textless", "fallback": "false",
         "download_source": req.source_url or req.source_path or "", "provider": "manual", "manual": True,
         "status": "written", "file_hash": file_sha256(out), "text_truncated": bool(result.truncated),
+        "low_resolution": result.low_resolution,
         "input_hash": hashlib.sha256(data).hexdigest()})])
     ctx.result.changed(f"rendered {rel}", asset=rel, kind=req.kind)
 

@@ -33,6 +33,8 @@ _PREVIEW_FIELDS = {
     "kind": {"type": "string", "enum": ["poster", "season", "background", "titlecard", "collection"]},
     "texts": _TEXTS, "image_url": {"type": "string", "format": "uri"},
     "format": {"type": "string", "enum": ["jpeg", "webp", "png"]}, "quality": {"type": "integer", "minimum": 1, "maximum": 100},
+    "width": {"type": "integer", "minimum": 64, "description": "Answer a smaller image this many pixels wide "
+                                                               "(aspect kept; at most the canvas width)"},
 }
 # The preview takes JSON or a multipart form (with image/logo uploads), so it reads the request itself.
 PREVIEW_BODY = {"requestBody": {"required": True, "content": {

@@ -22,6 +22,7 @@ class AssetRow(ApiModel):
     Language: str | None = None
     Fallback: str | None = None
     TextTruncated: str | None = None
+    LowResolution: str | None = None  # "true": the source was enlarged more than 1.5× to fill the canvas
     DownloadSource: str | None = None
     FavProviderLink: str | None = None
     Manual: str | None = None

@@ -28,6 +28,7 @@ class PosterAsset(Base):
     language: Mapped[str] = mapped_column(String(16), nullable=False, default="false")
     fallback: Mapped[str] = mapped_column(String(16), nullable=False, default="false")
     text_truncated: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    low_resolution: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # source enlarged > 1.5×
     download_source: Mapped[str] = mapped_column(Text, nullable=False, default="false")
     fav_provider_link: Mapped[str] = mapped_column(Text, nullable=False, default="false")
     provider: Mapped[str] = mapped_column(String(16), nullable=False, default="")

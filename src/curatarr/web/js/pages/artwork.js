@@ -12,7 +12,7 @@ const MODES = [
 const CATEGORY_TITLES = {
   missing_assets: "Missing assets", missing_assets_fav_provider: "Missing from favourite provider",
   non_primary_lang: "Non-primary language", non_primary_provider: "Non-primary provider",
-  truncated_text: "Truncated text", resolved: "Resolved",
+  truncated_text: "Truncated text", low_resolution: "Low-resolution source", resolved: "Resolved",
 };
 
 export async function render(root, ctx) {
