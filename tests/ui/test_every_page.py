@@ -29,13 +29,14 @@ def demo_server(tmp_path_factory):
     from curatarr.sims.library import SampleLibrary
     from tests._fixtures import LiveServer
 
-    prepared = demo.prepare(tmp_path_factory.mktemp("every-page") / "demo-data", library=SampleLibrary.generate(movies=20, shows=4, artists=2))
+    prepared = demo.prepare(tmp_path_factory.mktemp("every-page") / "demo-data", library=SampleLibrary.generate(movies=8, shows=2, artists=1, seasons=(1, 2), episodes=(2, 3)))
     server = LiveServer(create_app(prepared.runtime)).start()
     try:
         rt = prepared.runtime
         server.token, _ = rt.auth.issue(demo.DEMO_USER)
         for module in WARM_UP:
-            rt.jobs.wait(rt.jobs.submit(module), 120)
+            done = rt.jobs.wait(rt.jobs.submit(module), 300)
+            assert done["status"] == "success", (module, done)
         yield server
     finally:
         server.stop()
@@ -76,6 +77,7 @@ def settle(page) -> None:
     page.wait_for_load_state("load")
 
 
+@pytest.mark.timeout(900)  # the first case also builds the demo data dir and runs WARM_UP
 @pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 def test_every_page_fits_and_is_accessible(browser, demo_server, viewport, theme):
