@@ -133,6 +133,12 @@ async function route() {
   }
 }
 
+// On a phone a wide table scrolls inside its own box (app.css); a scrolling box must be reachable by
+// keyboard (axe scrollable-region-focusable), so every table a page renders gets a tab stop.
+const tableFocus = new MutationObserver(() => {
+  document.querySelectorAll("#content table:not([tabindex])").forEach((t) => { t.tabIndex = 0; });
+});
+
 async function start() {
   const status = await api.get("/api/auth/status", { noAuthRedirect: true });
   if (!status.configured) return showSetup();
@@ -141,6 +147,7 @@ async function start() {
   try { me = await api.get("/api/auth/me", { noAuthRedirect: true }); } catch { auth.token = null; return showLogin(); }
   if (!pages.length) await loadPages();
   shell(me);
+  tableFocus.observe(document.getElementById("content"), { childList: true, subtree: true });
   await route();
 }
 

@@ -15,7 +15,7 @@ export function progressBar(progress) {
   const pct = progress && progress.total ? Math.min(100, (100 * (progress.done || 0)) / progress.total) : 0;
   const label = progress ? [progress.phase, progress.item].filter(Boolean).join(" · ") : "";
   return h("div", { class: "job-progress" },
-    h("div", { class: "progress", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": String(Math.round(pct)) },
+    h("div", { class: "progress", role: "progressbar", "aria-label": label || "Job progress", "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": String(Math.round(pct)) },
       h("div", { style: `width:${pct.toFixed(1)}%` })),
     h("div", { class: "muted small job-progress-label" },
       progress && progress.total ? `${progress.done || 0} / ${progress.total}` : "", label ? ` ${label}` : ""));

@@ -15,10 +15,12 @@ function swatchEditor(name, colours, onChange) {
   const picker = h("input", { type: "color", value: "#e50914", "aria-label": `pick a ${name} colour` });
   const hex = h("input", { type: "text", size: 8, placeholder: "#rrggbb", "aria-label": `${name} colour as hex` });
   const paint = () => {
-    chips.replaceChildren(...(list.length ? list.map((c, i) => h("button", {
-      type: "button", class: "swatch", role: "listitem", style: `background:${c}`, title: `${c} (click to remove)`,
+    // Each chip sits in its own listitem: a button given role=listitem would stop being a button,
+    // and an empty list still needs one item (axe aria-required-children).
+    chips.replaceChildren(...(list.length ? list.map((c, i) => h("span", { role: "listitem" }, h("button", {
+      type: "button", class: "swatch", style: `background:${c}`, title: `${c} (click to remove)`,
       "aria-label": `remove ${c}`, onclick: () => { list.splice(i, 1); paint(); onChange && onChange(list); },
-    })) : [h("span", { class: "muted small" }, "no colour: the border is removed")]));
+    }))) : [h("span", { class: "muted small", role: "listitem" }, "no colour: the border is removed")]));
   };
   const add = h("button", { type: "button", class: "btn btn-sm", onclick: () => {
     const value = (hex.value.trim() || picker.value).toLowerCase();

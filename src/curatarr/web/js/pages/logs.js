@@ -12,7 +12,7 @@ export async function render(root) {
   const fileSel = h("select", { name: "file", "aria-label": "File" });
   const follow = h("input", { type: "checkbox", checked: true, name: "follow" });
   const filter = h("input", { placeholder: "Filter lines…", name: "filter" });
-  const view = h("pre", { class: "logview", id: "logview" });
+  const view = h("pre", { class: "logview", id: "logview", tabindex: 0, role: "region", "aria-label": "log lines" });
   const info = h("span", { class: "muted" });
   let timer = null;
   let lines = [];

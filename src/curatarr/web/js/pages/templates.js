@@ -130,13 +130,16 @@ export async function render(root, ctx) {
     const layers = state.current.layers;
     const move = (delta) => { const j = index + delta; if (j < 0 || j >= layers.length) return; [layers[index], layers[j]] = [layers[j], layers[index]]; changed(); renderEditor(); };
     const title = layer.type === "text" || layer.type === "logo" ? `${layer.type} · ${layer.id}` : layer.type;
-    return h("details", { class: "tpl-layer", open: layer.type === "text" },
-      h("summary", {}, h("strong", {}, title),
-        h("span", { class: "spacer" }),
-        h("button", { class: "btn btn-sm btn-ghost", type: "button", title: "Move up", onclick: (e) => { e.preventDefault(); move(-1); } }, "↑"),
-        h("button", { class: "btn btn-sm btn-ghost", type: "button", title: "Move down", onclick: (e) => { e.preventDefault(); move(1); } }, "↓"),
-        h("button", { class: "btn btn-sm btn-ghost", type: "button", title: "Remove layer", onclick: (e) => { e.preventDefault(); layers.splice(index, 1); changed(); renderEditor(); } }, "✕")),
-      h("div", { class: "form-grid" }, (FIELDS[layer.type] || []).map((f) => fieldInput(layer, index, f))));
+    // The move/remove buttons sit beside the <summary>, not inside it: a button inside the summary
+    // (itself a control) is a nested interactive control for screen readers (axe nested-interactive).
+    return h("div", { class: "tpl-layer-wrap" },
+      h("div", { class: "tpl-layer-tools row", role: "group", "aria-label": `${title} layer` },
+        h("button", { class: "btn btn-sm btn-ghost", type: "button", title: "Move up", "aria-label": `Move ${title} up`, onclick: () => move(-1) }, "↑"),
+        h("button", { class: "btn btn-sm btn-ghost", type: "button", title: "Move down", "aria-label": `Move ${title} down`, onclick: () => move(1) }, "↓"),
+        h("button", { class: "btn btn-sm btn-ghost", type: "button", title: "Remove layer", "aria-label": `Remove ${title} layer`, onclick: () => { layers.splice(index, 1); changed(); renderEditor(); } }, "✕")),
+      h("details", { class: "tpl-layer", open: layer.type === "text" },
+        h("summary", {}, h("strong", {}, title)),
+        h("div", { class: "form-grid" }, (FIELDS[layer.type] || []).map((f) => fieldInput(layer, index, f)))));
   }
 
   function renderEditor() {
@@ -154,7 +157,7 @@ export async function render(root, ctx) {
         oninput: (e) => { t.output = { ...t.output, quality: Number(e.target.value) }; changed(); } })),
       h("label", {}, "Focal point", h("select", { onchange: (e) => { t.source = { ...t.source, focal_point: e.target.value }; changed(); } },
         ["center", "attention"].map((k) => h("option", { value: k, selected: k === (t.source?.focal_point || "center") }, k)))));
-    const addType = h("select", {}, Object.keys(LAYER_DEFAULTS).map((k) => h("option", { value: k }, k)));
+    const addType = h("select", { "aria-label": "Layer type to add" }, Object.keys(LAYER_DEFAULTS).map((k) => h("option", { value: k }, k)));
     const adder = h("div", { class: "row" }, addType, h("button", { class: "btn btn-sm", type: "button", onclick: () => {
       t.layers.push(LAYER_DEFAULTS[addType.value]()); changed(); renderEditor(); } }, "Add layer"));
     const saveBtn = h("button", { class: "btn btn-primary", type: "button", onclick: save }, t.builtin ? "Save as copy" : "Save");
