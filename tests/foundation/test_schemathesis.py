@@ -17,6 +17,7 @@ import httpx
 import pytest
 import requests
 import schemathesis
+from schemathesis.specs.openapi.checks import response_schema_conformance
 from hypothesis import HealthCheck, Phase, given, settings
 
 TOTAL_BUDGET = 360  # cases over the whole API, split evenly over the operations
@@ -61,8 +62,19 @@ def _has_detail(response) -> bool:
         return False
 
 
+def _schema_violation(case, response) -> str | None:
+    """The first way ``response`` breaks the operation's documented response schema, or None."""
+    try:
+        case.validate_response(response, checks=[response_schema_conformance])
+    except AssertionError as exc:  # schemathesis' CheckFailed / FailureGroup are AssertionErrors
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    except Exception as exc:  # noqa: BLE001 - any other failure group is a violation too
+        return f"{type(exc).__name__}: {str(exc)[:300]}"
+    return None
+
+
 def _run_operation(op, base_url: str, auth: ApiKeyAuth, n: int, seen: list, failures: list,
-                   gateway: list) -> None:
+                   gateway: list, violations: list | None = None) -> None:
     strategy = op.as_strategy(schemathesis.GenerationMode.POSITIVE) | op.as_strategy(schemathesis.GenerationMode.NEGATIVE)
 
     @settings(max_examples=n, derandomize=True, database=None, deadline=None, phases=[Phase.explicit, Phase.generate],
@@ -88,6 +100,9 @@ def _run_operation(op, base_url: str, auth: ApiKeyAuth, n: int, seen: list, fail
         elif response.status_code >= 500:
             failures.append(f"{op.method.upper()} {op.path} -> {response.status_code} {response.text[:200]!r}\n"
                             f"    {case.as_curl_command(headers=headers)}")
+        elif violations is not None and (problem := _schema_violation(case, response)):
+            violations.append(f"{op.method.upper()} {op.path} -> {response.status_code}: {problem}\n"
+                              f"    {response.text[:200]!r}\n    {case.as_curl_command(headers=headers)}")
 
     run()
 
@@ -103,12 +118,14 @@ def test_generated_requests_never_get_a_server_error(live_server):
     seen: list[int] = []
     failures: list[str] = []
     gateway: list[str] = []
+    violations: list[str] = []
     for op in ops:
-        _run_operation(op, live_server.url, auth, per_op, seen, failures, gateway)
+        _run_operation(op, live_server.url, auth, per_op, seen, failures, gateway, violations)
     if gateway:
         print("deliberate gateway answers:", *sorted(set(gateway)), sep="\n  ")
 
     assert not failures, f"{len(failures)} server error(s):\n" + "\n".join(failures[:40])
+    assert not violations, f"{len(violations)} answer(s) not matching their schema:\n" + "\n".join(violations[:40])
     # The run really exercised the handlers: many answers, and not all of them refusals.
     assert len(seen) >= len(ops) * 2
     assert any(200 <= code < 300 for code in seen) and any(400 <= code < 500 for code in seen)
