@@ -243,7 +243,7 @@ def start_server(threads: int | None, src: str | None = None) -> tuple[subproces
     env = {**os.environ, **({"CURATARR_BENCH_SRC": src} if src else {})}
     proc = subprocess.Popen(args, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + 600  # start-up + demo sync; minutes on a busy shared machine
     token = None
     while time.monotonic() < deadline:
         try:
