@@ -243,7 +243,7 @@ def start_server(threads: int | None, src: str | None = None) -> tuple[subproces
     env = {**os.environ, **({"CURATARR_BENCH_SRC": src} if src else {})}
     proc = subprocess.Popen(args, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + 600  # start-up + demo sync; minutes on a busy shared machine
     token = None
     while time.monotonic() < deadline:
         try:
@@ -279,6 +279,34 @@ def measure(threads: int | None, runs: list[str], clients: int, sse: int, second
         proc.wait(timeout=30)
 
 
+def interleaved(setups: list[tuple[str, str | None]], runs: list[str], args) -> dict:
+    """All servers up at once, the runs alternating between them ``--rounds`` times (an idle server
+    costs nothing), so a change in the machine's load hits every setup alike; per setup and run the
+    median round is kept — by req/s for a saturating run, by p95 for a realistic one (all rounds are
+    printed)."""
+    servers = [(label, start_server(args.server_threads, src)) for label, src in setups]
+    rounds: dict[str, dict[str, list[dict]]] = {label: {kind: [] for kind in runs} for label, _ in setups}
+    try:
+        for r in range(args.rounds):
+            for kind in runs:
+                for label, (_proc, base, token, _tmp) in servers:
+                    result = asyncio.run(run_load(base, token, kind=kind, clients=args.clients, sse=args.sse,
+                                                  seconds=args.seconds))
+                    rounds[label][kind].append(result)
+                    show(f"{kind}: {label} #{r + 1}", result)
+    finally:
+        for _label, (proc, *_rest) in servers:
+            proc.terminate()
+            proc.wait(timeout=30)
+    out = {}
+    for label, by_kind in rounds.items():
+        out[label] = {kind: sorted(results, key=lambda x: x["rps" if kind == "saturating" else "p95"])[len(results) // 2]
+                      for kind, results in by_kind.items()}
+        for kind in runs:
+            show(f"{kind}: {label} (median round)", out[label][kind])
+    return out
+
+
 def show(label: str, result: dict) -> None:
     print(f"{label:<34} {result['requests']:>7} {result['errors']:>6} {result['rps']:>8.1f} "
           f"{result['p50']:>8.0f} {result['p95']:>8.0f} {result['max']:>8.0f}  {' '.join(result['error_kinds'])}")
@@ -296,6 +324,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--server-threads", type=int, default=None, help="the server's API thread pool size")
     p.add_argument("--baseline-src", help="also run the server from this src/ folder (the code before the "
                                           "fix, e.g. from `git archive <commit> src`) and print the ratios")
+    p.add_argument("--rounds", type=int, default=1, help="alternate the setups' runs this many times, all "
+                                                            "servers up at once (steadier ratios on a busy machine)")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     if args.serve:
@@ -305,12 +335,15 @@ def main(argv: list[str] | None = None) -> None:
     setups = [("this code", None)]
     if args.baseline_src:
         setups.append(("code before the fix", args.baseline_src))
-    results = {}
     print(f"{'run':<34} {'reqs':>7} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-    for label, src in setups:
-        results[label] = measure(args.server_threads, runs, args.clients, args.sse, args.seconds, src)
-        for kind in runs:
-            show(f"{kind}: {label}", results[label][kind])
+    if args.rounds > 1:
+        results = interleaved(setups, runs, args)
+    else:
+        results = {}
+        for label, src in setups:
+            results[label] = measure(args.server_threads, runs, args.clients, args.sse, args.seconds, src)
+            for kind in runs:
+                show(f"{kind}: {label}", results[label][kind])
     if len(setups) == 2:
         new, old = results[setups[0][0]], results[setups[1][0]]
         for kind in runs:

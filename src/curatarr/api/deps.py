@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
+from starlette.concurrency import run_in_threadpool
 
 from curatarr.artwork.service import ArtworkService, artwork_service
 from curatarr.auth.deps import current_principal
@@ -25,7 +26,13 @@ from curatarr.library.service import LibraryService, library_for
 from curatarr.runtime import Runtime
 
 
-def get_runtime(request: Request) -> Runtime:
+# The dependencies below are ``async def`` on purpose: FastAPI runs a plain ``def`` dependency in the
+# worker thread pool, so each cost every request a thread hop (and a GIL hand-off) just to read an
+# attribute — the largest share left in the profile under load (docs/performance.md, "Throughput").
+# They never block: the services they hand out are created once, in a worker thread.
+
+
+async def get_runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
@@ -33,16 +40,22 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-def running_jobs(rt: RuntimeDep) -> LocalJobQueue:
+async def running_jobs(rt: RuntimeDep) -> LocalJobQueue:
     return jobs_of(rt)
 
 
-def library(rt: RuntimeDep) -> LibraryService:
-    return library_for(rt)
+async def library(rt: RuntimeDep) -> LibraryService:
+    service = rt.library
+    if isinstance(service, LibraryService):
+        return service
+    return await run_in_threadpool(library_for, rt)  # first use: built off the event loop
 
 
-def artwork(rt: RuntimeDep) -> ArtworkService:
-    return artwork_service(rt)
+async def artwork(rt: RuntimeDep) -> ArtworkService:
+    service = rt.artwork
+    if isinstance(service, ArtworkService):
+        return service
+    return await run_in_threadpool(artwork_service, rt)  # first use: built off the event loop
 
 
 JobsDep = Annotated[LocalJobQueue, Depends(running_jobs)]

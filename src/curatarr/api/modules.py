@@ -98,13 +98,12 @@ async def module_events(rt: RuntimeDep, queue: JobsDep, request: Request, includ
                         item["id"] = str(watermark)
                     yield item
             while True:
-                event = await sub.aget(timeout=1.0)
+                # No timeout: the stream sleeps until the bus hands it an event (or None when the
+                # subscriber overflowed). A client that goes away is noticed by EventSourceResponse,
+                # which listens for http.disconnect and cancels this generator — no wake-up per second.
+                event = await sub.aget()
                 if event is None:
-                    if sub.overflowed or sub.closed:
-                        return  # the client reconnects with Last-Event-ID and gets what it missed
-                    if await request.is_disconnected():
-                        return
-                    continue
+                    return  # overflowed or closed: the client reconnects with Last-Event-ID
                 yield {"id": str(event.id), "data": json.dumps(_client_message(event.topic, event.data))}
         except asyncio.CancelledError:
             raise

@@ -170,7 +170,7 @@ async def require_auth(request: Request) -> Principal | None:
     return principal
 
 
-def current_principal(request: Request) -> Principal:
+async def current_principal(request: Request) -> Principal:  # async: no thread hop for an attribute
     principal = getattr(request.state, "principal", None)
     if principal is None:
         raise HTTPException(401, "Not authenticated", headers={"WWW-Authenticate": "Bearer"})
