@@ -20,6 +20,7 @@ before|after at screen size (``render_previews``), best/median of 15. Prints fig
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import statistics
@@ -38,6 +39,11 @@ from curatarr.borders.replace import Style, render  # noqa: E402
 
 BORDER = 26
 COLOUR = "#e50914"
+# Every Runtime's log files live under this folder, removed only when the process ends: the log handlers
+# of a closed Runtime stay attached to the process-wide loggers, and a deleted log folder made each
+# later log line print a "Logging error" traceback.
+_WORK = tempfile.TemporaryDirectory(prefix="border-bench-")
+WORK = _WORK.name
 
 
 def make_posters(n: int, width: int, height: int) -> list[bytes]:
@@ -84,7 +90,7 @@ def module_run(posters: list[bytes]) -> tuple[float, float, int]:
     """(first run ms/poster, unchanged re-run ms/poster, written) of a real border_replacerr job."""
     from curatarr.runtime import Runtime
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with contextlib.nullcontext(tempfile.mkdtemp(dir=WORK)) as tmp:  # removed with WORK at exit
         assets = Path(tmp) / "assets"
         for i, data in enumerate(posters):
             path = assets / f"Movie {i:03d} (2000)" / "poster.jpg"
@@ -112,7 +118,7 @@ def preview_latency(poster: bytes, repeats: int = 15) -> list[float]:
     from curatarr.borders.preview import render_previews
     from curatarr.runtime import Runtime
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with contextlib.nullcontext(tempfile.mkdtemp(dir=WORK)) as tmp:  # removed with WORK at exit
         folder = Path(tmp) / "assets" / "Big (2000)"
         folder.mkdir(parents=True)
         (folder / "poster.jpg").write_bytes(poster)

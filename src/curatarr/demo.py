@@ -108,7 +108,9 @@ DEMO_MODULES: dict[str, Callable[[DemoNames], dict]] = {
     "poster_cleanarr": lambda n: {"plex_path": n.plex_home, "instances": n.plex[:1], "mode": "report"},
     "plex_maintenance": lambda n: {"plex_path": n.plex_home, "instances": n.plex[:1], "empty_trash": True,
                                    "clean_bundles": True, "optimize_db": True, "photo_transcoder": True, "sleep": 2},
-    "border_replacerr": lambda n: {"source_dirs": [n.folder("assets")], "destination_dir": n.folder("output/bordered"),
+    # both Kometa asset folders: the poster maker's and the renamer's (its hand-off names files there)
+    "border_replacerr": lambda n: {"source_dirs": [n.folder("assets"), n.folder("kometa-assets")],
+                                   "destination_dir": n.folder("output/bordered"),
                                    "border_width": 26, "border_colors": ["#e50914", "#1f6feb"],
                                    "holidays": [{"name": "Winter", "schedule": "range(12/20-01/05)",
                                                  "colors": ["#ffffff", "#8ecae6"]}]},
@@ -127,6 +129,7 @@ DEMO_MODULES: dict[str, Callable[[DemoNames], dict]] = {
     "nestarr": lambda n: {"instances": n.radarr + n.sonarr},
     "poster_renamerr": lambda n: {"source_dirs": [n.folder("poster-sets")], "upload_dir": n.folder("poster-uploads"),
                                   "destination_dir": n.folder("kometa-assets"), "report_unmatched_assets": True,
+                                  "run_border_replacerr": True,
                                   "instances": n.radarr + n.sonarr + [{p: {"add_posters": True}} for p in n.plex[:1]]},
     # demo modules: add new lines above this one, e.g.  "nohl": lambda n: {"instances": n.arrs},
 }

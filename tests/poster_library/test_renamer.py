@@ -10,6 +10,7 @@ import pytest
 from curatarr.assets.naming import asset_name_for_path
 from curatarr.demo import demo_instances
 from curatarr.modules.base import Module, ModuleConfig, ModuleError
+from curatarr.poster_library import overview
 from curatarr.sims.library import SampleLibrary
 from tests._fixtures import sim_cluster
 from tests.poster_library.poster_files import folders, image_bytes, touch_later, write  # noqa: F401 (fixture)
@@ -299,12 +300,16 @@ def test_cleanup_orphans_mode_deletes_files_whose_source_is_gone(rt, sims, folde
     make_sets(folders)
     configure(rt, folders, instances=["radarr"])
     run(rt)
+    assert overview.stats(rt, None, 1000)["orphaned"]["renamer"] == 0
     (folders["sets_b"] / "Set B" / "Dune (1984).png").unlink()
+    # /api/posters/stats counts what the cleanup would delete, before it runs
+    assert overview.stats(rt, None, 1000)["orphaned"]["renamer"] == 1
     dry = run(rt, mode="cleanup_orphans", dry_run=True)
     assert dry["result"]["counts"]["orphans_would_delete"] == 1
     assert f"{names(sims)['Dune']}.png" in listing(folders["assets"])
     job = run(rt, mode="cleanup_orphans")
     assert job["status"] == "success" and job["result"]["counts"]["orphans_deleted"] == 1
+    assert overview.stats(rt, None, 1000)["orphaned"]["renamer"] == 0
     assert list(listing(folders["assets"])) == [f"{names(sims)['The Matrix']}.jpg"]
 
 

@@ -50,7 +50,10 @@ def test_search_browse_list_and_one_poster(client, indexed):
 def test_stats_low_resolution_added_since(client, indexed):
     stats = client.get("/api/posters/stats").json()
     assert stats["poster_cache_count"] == 9 and stats["errors"] == 2
-    assert stats["by_type"]["season"] == 2 and stats["orphaned_count"] is None
+    assert stats["by_type"]["season"] == 2
+    # nothing written by the renamer or the poster maker yet: counted, and zero (not unknown)
+    assert stats["orphaned_count"] == 0 and stats["orphaned"] == {"renamer": 0, "poster_maker": 0}
+    assert stats["gdrive_stats"] == []  # no Drive folder configured
     low = client.get("/api/posters/low-resolution", params={"min_width": 150}).json()
     assert low["total"] == 2 and [p["width"] for p in low["posters"]] == [100, 100]
     assert client.get("/api/posters/added-since", params={"cutoff": "2000-01-01T00:00:00Z"}).json()["total"] == 9

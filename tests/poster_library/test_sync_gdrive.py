@@ -185,6 +185,10 @@ def test_routes_stats_search_and_sync(client, drive):
     assert job["status"] == "success" and job["overrides"] == {"gdrive_names": ["A"]}
     rows = {row["name"]: row for row in client.get("/api/posters/gdrive/stats").json()["stats"]}
     assert rows["A"]["file_count"] == 2 and rows["B"]["file_count"] is None
+    # the library's stats carry the same stored numbers (CHUB's gdrive_stats field; never synced = null)
+    library = {row["name"]: row for row in client.get("/api/posters/stats").json()["gdrive_stats"]}
+    assert library["A"]["file_count"] == 2 and library["B"]["file_count"] is None
+    assert library["A"]["size_bytes"] == rows["A"]["size_bytes"] > 0
 
     r = client.post("/api/posters/gdrive/sync", params=[("gdrive_names", "A"), ("gdrive_names", "B")])
     jobs = r.json()["jobs"]

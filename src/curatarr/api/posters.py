@@ -19,7 +19,7 @@ from curatarr.api.schemas import posters as schemas
 from curatarr.api.schemas.values import binary_content
 from curatarr.auth.deps import allow_query_token
 from curatarr.errors import Invalid
-from curatarr.poster_library import actions, duplicates, files, optimize, queries
+from curatarr.poster_library import actions, duplicates, files, optimize, overview, queries
 
 router = APIRouter(tags=["Posters"])
 
@@ -66,7 +66,7 @@ def browse(rt: RuntimeDep, owner: str | None = Query(None, max_length=300),
             summary="Poster counts, storage used and match state")
 def stats(rt: RuntimeDep, group_by: str | None = Query(None, alias="groupBy", pattern="^(type|source)$"),
           min_width: int = Query(1000, ge=1, le=100_000)):
-    return queries.stats(rt.db, group_by, min_width)
+    return overview.stats(rt, group_by, min_width)
 
 
 @router.get("/api/posters/list", response_model=schemas.PosterList, response_model_exclude_unset=True,

@@ -87,8 +87,10 @@ class PosterStats(ChubEnvelope):
     low_resolution: int | None = None
     min_width: int | None = None
     matched_stats: dict[str, Any]
-    orphaned_count: int | None = Field(None, description="not computed by the index (null)")
-    gdrive_stats: Any = None
+    orphaned_count: int | None = Field(None, description="renamer outputs whose source is gone + the poster "
+                                       "maker's orphaned files; null when a part cannot be counted")
+    orphaned: dict[str, int | None] | None = Field(None, description="orphaned_count by area (renamer, poster_maker)")
+    gdrive_stats: list[dict[str, Any]] | None = Field(None, description="per configured Drive folder: its last sync's stats")
     renamed_files: int | None = None
     by_type: dict[str, int] | None = None
     by_source: dict[str, int] | None = None

@@ -3,6 +3,7 @@
 // errors), a lazy, paged thumbnail grid with each poster's match reason, and the renamer's actions.
 import { api } from "../api.js";
 import { h, card, emptyState, formatBytes, badge } from "../ui.js";
+import { driveSources } from "./_gdrive_sources.js";
 
 export const meta = { id: "posters", title: "Posters", icon: "▤", order: 42, section: "Artwork" };
 
@@ -59,28 +60,17 @@ export async function render(root, ctx) {
     } catch (err) { ctx.toast(err.message, "error"); }
   } }, "Match unmatched");
 
-  // Google Drive sources (the Drive area's routes): listed with a sync button when that area is installed.
+  // Google Drive sources: the shared Drive section (live progress of the sync jobs), shown when the
+  // sync_gdrive module is installed; a finished sync refreshes the library's stats.
   const drive = h("div", { id: "poster-drive" });
+  let driveSection = null;
   async function loadDrive() {
-    let r;
-    try {
-      // Asked only when the Drive module is installed (a 404 would be a console error).
-      const mods = await api.get("/api/modules");
-      if (!(mods.modules || []).some((m) => m.name === "sync_gdrive")) return;
-      r = await api.get("/api/posters/gdrive/stats");
-    } catch { return; }
-    const rows = r.sources || r.stats || r.gdrive_stats || r.data || [];
-    if (!Array.isArray(rows) || !rows.length) return;
-    drive.replaceChildren(card("Google Drive sources", h("ul", { class: "poster-drive" }, rows.map((row) => {
-      const name = row.name || row.folder_name || row.owner || row.location;
-      return h("li", {}, h("strong", {}, name), ` · ${row.file_count ?? "?"} files · ${formatBytes(row.size_bytes)} `,
-        h("button", { class: "btn btn-sm", "aria-label": `sync ${name}`, onclick: async () => {
-          try {
-            const j = await api.post(`/api/posters/gdrive/sync?gdrive_names=${encodeURIComponent(name)}`);
-            ctx.toast(`Sync of ${name} started (job ${j.job_id ?? (j.jobs || []).map((x) => x.job_id).join(", ")}) — progress on the Jobs page`, "ok");
-          } catch (err) { ctx.toast(err.message, "error"); }
-        } }, "Sync"));
-    }))));
+    let mods;
+    try { mods = await api.get("/api/modules"); } catch { return; }  // asked first: a 404 would be a console error
+    if (!(mods.modules || []).some((m) => m.name === "sync_gdrive")) return;
+    driveSection = driveSources({ title: "Google Drive sources", onSynced: () => loadStats().catch(() => {}) });
+    drive.replaceChildren(driveSection.node);
+    try { await driveSection.load(); } catch (err) { drive.replaceChildren(emptyState(err.message)); }
   }
 
   async function loadStats() {
@@ -90,7 +80,7 @@ export async function render(root, ctx) {
       h("dl", { class: "poster-counts" },
         ...[["Posters", s.poster_cache_count], ["Matched", m.matched], ["Unmatched", m.unmatched],
           ["Low resolution", s.low_resolution], ["Bad files", s.errors], ["Placed", s.renamed_files],
-          ["Size", formatBytes(s.total_bytes)]].map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v ?? "–")))),
+          ["Orphaned", s.orphaned_count], ["Size", formatBytes(s.total_bytes)]].map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v ?? "–")))),
       bars("By type", s.by_type), bars("By source", s.by_source));
   }
 
@@ -140,4 +130,5 @@ export async function render(root, ctx) {
     h("div", { class: "row" }, prev, next, info)),
     drive, grid);
   await Promise.all([loadStats(), load(), loadDrive()]).catch((e) => grid.replaceChildren(emptyState(e.message)));
+  return () => { if (driveSection) driveSection.stop(); };
 }
