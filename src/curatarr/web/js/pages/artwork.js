@@ -31,19 +31,37 @@ export async function render(root, ctx) {
     } catch (err) { ctx.toast(err.message, "error"); }
   }
 
+  // The live line of a job: phase, done/total and item come from ``progress_detail`` (``progress`` is
+  // only the percent); a run that ended in error shows its reason, not just "error".
+  function describe(jobId, job) {
+    const p = job.progress_detail || {};
+    let text = `Job ${jobId}: ${job.status}${p.phase ? " · " + p.phase : ""}` +
+      (p.total ? ` · ${p.done}/${p.total} (${job.progress}%)` : "") + (p.item ? ` · ${p.item}` : "");
+    if (job.status === "error" && job.error) text += ` — ${String(job.error).split("\n")[0]}`;
+    return text;
+  }
+
   function watch(jobId) {
     clearInterval(timer);
-    timer = setInterval(async () => {
+    const tick = async () => {
       try {
         const job = await api.get(`/api/jobs/${jobId}`);
-        const p = job.progress || {};
-        progress.textContent = `Job ${jobId}: ${job.status}${p.phase ? " · " + p.phase : ""}` +
-          (p.total ? ` · ${p.done}/${p.total}` : "") + (p.item ? ` · ${p.item}` : "");
+        progress.textContent = describe(jobId, job);
+        progress.dataset.status = job.status;
         if (["success", "error", "cancelled", "interrupted"].includes(job.status)) {
           clearInterval(timer); loadRuns(); loadCenter();
         }
       } catch (err) { progress.textContent = err.message; clearInterval(timer); }
-    }, 1500);
+    };
+    tick();
+    timer = setInterval(tick, 1500);
+  }
+
+  // A run already under way (the demo starts one; a schedule may have) is followed from the start.
+  async function followRunning() {
+    const r = await api.get("/api/jobs?module=poster_maker&status=running,queued&limit=1");
+    const job = (r.jobs || [])[0];
+    if (job) watch(job.id);
   }
 
   async function loadRuns() {
@@ -109,6 +127,7 @@ export async function render(root, ctx) {
     card("Action center", centerBox),
     card("Manual mode", manualForm));
   await Promise.all([loadRuns().catch((e) => runsBox.replaceChildren(emptyState(e.message))),
-    loadCenter().catch((e) => centerBox.replaceChildren(emptyState(e.message)))]);
+    loadCenter().catch((e) => centerBox.replaceChildren(emptyState(e.message))),
+    followRunning().catch(() => { /* the Jobs page still lists it */ })]);
   return () => clearInterval(timer);
 }
