@@ -26,6 +26,10 @@ def test_artwork_dashboard_shows_action_center_and_runs_a_mode(ui_page, live_ser
     root = goto_page(page, live_server, "artwork")
     page.wait_for_selector("#artwork-center details")
     assert "Missing assets" in root.inner_text()
+    # issue 17: every category was expanded (a 5,800 px page) and unset values printed a raw "false"
+    assert page.locator("#artwork-center details[open]").count() <= 1
+    assert page.locator("#artwork-center details").count() > 1
+    assert "false" not in page.inner_text("#artwork-center").split()
     assert page.locator("button[data-mode=testing]").count() == 1
     page.click("button[data-mode=testing]")
     page.locator("#artwork-progress", has_text="success").wait_for(timeout=60000)
