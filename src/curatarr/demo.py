@@ -305,6 +305,22 @@ def prepare(data_dir: Path | str = "./demo-data", *, keep: bool = False, service
                 services=names)
 
 
+# What the demo starts by itself so every screen has data without a click: the media cache first (higher
+# priority), and a poster maker run beside it whose progress shows on the Artwork page within seconds.
+FIRST_RUNS: tuple[tuple[str, int, str | None], ...] = (
+    ("cache_refresh", 10, "cache_refresh:all:0"),
+    ("poster_maker", 5, None),
+)
+
+
+def start_first_runs(rt: Any) -> dict[str, int]:
+    """Queue the demo's first runs on a started runtime; returns module -> job id."""
+    return {module: rt.jobs.submit(module, overrides={"full": False} if module == "cache_refresh" else None,
+                                   origin={"source": "demo", "reason": "demo start"}, priority=priority,
+                                   dedupe_key=key)
+            for module, priority, key in FIRST_RUNS}
+
+
 def run(host: str = "127.0.0.1", port: int = 8000, data_dir: Path | str = "./demo-data", *, keep: bool = False,
         echo: Callable[[str], None] = print) -> None:
     """Prepare the demo and serve it until interrupted."""
@@ -329,6 +345,11 @@ def run(host: str = "127.0.0.1", port: int = 8000, data_dir: Path | str = "./dem
             time.sleep(0.02)
         if server.started:
             echo(f"  ready in {time.perf_counter() - started:.1f} s")
+            try:
+                jobs = start_first_runs(demo.runtime)
+                echo("  started:    " + ", ".join(f"{m} (job {j})" for m, j in jobs.items()))
+            except Exception as exc:  # the demo still serves; the user can start the runs by hand
+                echo(f"  could not start the first runs: {exc}")
 
     threading.Thread(target=announce, daemon=True, name="demo-announce").start()
     try:

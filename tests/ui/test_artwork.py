@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.posters.conftest import configure, run, serve, tiny_library
@@ -24,9 +26,23 @@ def test_artwork_dashboard_shows_action_center_and_runs_a_mode(ui_page, live_ser
     root = goto_page(page, live_server, "artwork")
     page.wait_for_selector("#artwork-center details")
     assert "Missing assets" in root.inner_text()
+    # issue 17: every category was expanded (a 5,800 px page) and unset values printed a raw "false"
+    assert page.locator("#artwork-center details[open]").count() <= 1
+    assert page.locator("#artwork-center details").count() > 1
+    assert "false" not in page.inner_text("#artwork-center").split()
     assert page.locator("button[data-mode=testing]").count() == 1
     page.click("button[data-mode=testing]")
     page.locator("#artwork-progress", has_text="success").wait_for(timeout=60000)
+    page.wait_for_selector("#artwork-runs table")
+    # issue 17: "Run now" showed no progress at all (the page read ``progress``, a bare percent, not
+    # ``progress_detail``); the finished line keeps the phase and done/total of the run
+    first = re.match(r"Job (\d+)", page.inner_text("#artwork-progress")).group(1)
+    page.click("button[data-mode=normal]")
+    page.wait_for_function("(old) => { const e = document.getElementById('artwork-progress'); "
+                           "return e.dataset.status === 'success' && !e.textContent.startsWith(`Job ${old}:`); }",
+                           arg=first, timeout=120000)
+    line = page.inner_text("#artwork-progress")
+    assert re.search(r"Job \d+: success · \w.* · \d+/\d+ \(\d+%\)", line), line
     page.wait_for_selector("#artwork-runs table")
     assert "testing" in page.inner_text("#artwork-runs")
     assert page.console_errors == []
@@ -43,6 +59,12 @@ def test_galleries_list_filter_lightbox_and_replacer(ui_page, live_server, with_
     page.locator("#gallery-grid figure img").first.click()
     page.wait_for_selector(".lightbox:not([hidden]) img")
     page.locator(".lightbox").click()
+    page.wait_for_selector(".lightbox[hidden]", state="attached")
+    # issue 17: Escape closes the lightbox too
+    page.locator("#gallery-grid figure img").first.click()
+    page.wait_for_selector(".lightbox:not([hidden]) img")
+    page.keyboard.press("Escape")
+    page.wait_for_selector(".lightbox[hidden]", state="attached")
     page.locator("#gallery-grid figure button", has_text="Replace").first.click()
     page.wait_for_selector("#replacer input[name=image_url]")
     assert page.console_errors == []

@@ -52,3 +52,34 @@ def test_opening_a_running_job_follows_its_log(ui_page, live_server, test_module
         for ev in c.release.values():
             ev.set()
         CONTROLS.pop(c.token, None)
+
+
+def test_stopping_a_job_asks_first(ui_page, live_server, test_modules):  # noqa: F811
+    """Issue 17: the Jobs page stopped a run on one click, without a confirm."""
+    from tests.jobs.conftest import CONTROLS, Controls
+
+    c = Controls()
+    CONTROLS[c.token] = c
+    c.hold(1)
+    rt = app_runtime(live_server)
+    try:
+        job_id = rt.jobs.submit("stepper", overrides={"items": 3, "token": c.token})
+        assert c.reached[1].wait(30)
+        page = ui_page
+        page.goto(f"{live_server.url}/#/jobs?job={job_id}")
+        stop = page.locator("#job-detail button[data-action=stop]")
+        stop.click()
+        dialog = page.locator("dialog.modal")
+        assert dialog.locator("button").all_inner_texts() == ["Keep running", "Stop run"]
+        dialog.get_by_role("button", name="Keep running").click()
+        assert rt.jobs.get(job_id)["status"] == "running"
+        stop.click()
+        page.locator("dialog.modal").get_by_role("button", name="Stop run").click()
+        page.locator(".toast", has_text="Stopping").wait_for()
+        c.release[1].set()
+        assert rt.jobs.wait(job_id, 30)["status"] == "cancelled"
+        assert page.console_errors == []
+    finally:
+        for ev in c.release.values():
+            ev.set()
+        CONTROLS.pop(c.token, None)

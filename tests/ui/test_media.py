@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests._fixtures import sim_cluster
@@ -47,6 +49,9 @@ def test_library_search_grid_table_and_drawer(ui_page, media_server):
     drawer = page.wait_for_selector(".media-drawer")
     page.wait_for_selector(".media-facts")
     assert "Matrix" in drawer.inner_text() and "radarr_4k" in drawer.inner_text()
+    # issue 17: a link without a title or method printed a literal "null" under Media servers
+    page.wait_for_selector(".media-links li, .media-drawer p.muted")
+    assert "null" not in drawer.inner_text() and "undefined" not in drawer.inner_text()
 
     page.click(".media-edit-box summary")
     page.fill(".media-edit input[name=edition]", "Extended")
@@ -88,6 +93,9 @@ def test_statistics_draws_svg_charts(ui_page, media_server):
     page.wait_for_selector("svg.media-chart rect")
     assert page.locator("svg.media-chart").count() >= 8
     assert page.locator(".media-stat-grid .stat").count() >= 4
+    # issue 17: "By decade" listed single years ("1954s")
+    decades = page.locator(".card", has_text="By decade").locator(".media-chart-label").all_text_contents()
+    assert decades and all(re.fullmatch(r"\d{3}0s", d) for d in decades), decades
     page.select_option("select[name=period]", "7d")
     page.wait_for_selector("svg.media-chart, .muted")
     assert page.console_errors == []

@@ -60,7 +60,13 @@ def test_cancel_from_the_card(ui_page, live_server, test_modules, controls):  # 
     assert controls.reached[1].wait(30)
     card = root.locator(".module-card[data-module='stepper']")
     card.locator("button[data-action=cancel]").click()
-    page.locator("dialog.modal").get_by_role("button", name="Cancel run").click()
+    # issue 17: the two buttons say what they do; "Keep running" leaves the run alone
+    dialog = page.locator("dialog.modal")
+    assert dialog.locator("button").all_inner_texts() == ["Keep running", "Stop run"]
+    dialog.get_by_role("button", name="Keep running").click()
+    assert rt.jobs.get(job_id)["status"] == "running"
+    card.locator("button[data-action=cancel]").click()
+    page.locator("dialog.modal").get_by_role("button", name="Stop run").click()
     page.locator(".module-card[data-module='stepper'][data-status='cancelling']").wait_for()
     controls.release[1].set()
     assert rt.jobs.wait(job_id, 30)["status"] == "cancelled"

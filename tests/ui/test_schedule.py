@@ -22,6 +22,15 @@ def test_schedule_overview_add_edit_remove(ui_page, live_server, test_modules): 
     root.locator("#schedule-add select[name=module]").select_option("parallel")
     root.locator("#schedule-add .schedule-input").fill("interval(90)")
     root.locator("#schedule-add .schedule-preview", has_text="every 90 minutes").wait_for()
+    # issue 17: the preview printed "next: ,12/7/2026, …" unlabelled, in the browser's zone
+    root.locator("#schedule-add .schedule-input").fill("daily(03:00)")
+    root.locator("#schedule-add .schedule-preview", has_text="every day at 03:00").wait_for()
+    preview = root.locator("#schedule-add .schedule-preview", has_text="next runs (Europe/Berlin)")
+    times = preview.locator("ol.schedule-next li").all_inner_texts()
+    assert len(times) == 3 and all("3:00" in t or "03:00" in t for t in times), times
+    assert ",," not in preview.inner_text() and "next: ," not in preview.inner_text()
+    root.locator("#schedule-add .schedule-input").fill("interval(90)")
+    root.locator("#schedule-add .schedule-preview", has_text="every 90 minutes").wait_for()
     root.locator("#schedule-add").get_by_role("button", name="Save schedule").click()
     root.locator("#schedule-table tr[data-module='parallel']").wait_for()
     assert rt.config.settings.schedule["parallel"] == "interval(90)"

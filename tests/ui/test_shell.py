@@ -180,13 +180,20 @@ def test_sign_out_revokes_the_session(ui_page, live_server):
     assert page.console_errors == []
 
 
-def test_unknown_hash_falls_back_to_the_first_page(ui_page, live_server):
+def test_unknown_hash_shows_a_not_found_page(ui_page, live_server):
+    """Issue 17: an unknown route showed the Dashboard as if it existed; it says 404 and links home."""
     from playwright.sync_api import expect
 
     page = ui_page
     first = page.locator(".sidebar .nav-link").first.get_attribute("data-page")
     goto_page(page, live_server, "settings")
     page.evaluate("location.hash = '#/no-such-page'")
+    missing = page.locator("#content > .page.page-not-found")
+    expect(missing).to_contain_text("404")
+    expect(missing.locator("code")).to_have_text("no-such-page")
+    expect(page.locator("#page-title")).to_have_text("Page not found")
+    assert page.locator(".nav-link.active").count() == 0
+    missing.locator("a").click()
     expect(page.locator(f"#content > .page.page-{first}")).to_be_visible()
     expect(page.locator(".nav-link.active")).to_have_attribute("data-page", first)
     assert page.console_errors == []

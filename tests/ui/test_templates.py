@@ -43,6 +43,15 @@ def test_template_editor_live_preview_and_save(ui_page, live_server):
     root.locator(".tpl-item.active", has_text="poster").wait_for()
     r = live_server_get(live_server, "/api/artwork/templates/classic-poster-copy")
     assert r["layers"][3]["max_size"] == 120 and r["family"] == "custom"
+    # issue 17: the copy kept the built-in's name, so two templates had one name; a second copy gets "copy 2"
+    assert r["name"] == "Classic poster (copy)", r["name"]
+    root.locator(".tpl-item", has_text="Classic poster").first.click()
+    root.get_by_role("button", name="Save as copy").click()
+    root.locator(".tpl-item.active", has_text="(copy 2)").wait_for()
+    second = live_server_get(live_server, "/api/artwork/templates/classic-poster-copy-2")
+    assert second["name"] == "Classic poster (copy 2)"
+    names = [t["name"] for t in live_server_get(live_server, "/api/artwork/templates")["templates"]]
+    assert len(names) == len(set(names)), names
     assert page.console_errors == []
 
 

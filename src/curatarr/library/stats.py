@@ -1,7 +1,7 @@
 """Library statistics: counters per type for a period, and detailed breakdowns (GROUP BY queries).
 
-The period filters on when an item was added (the *arr's ``added`` date, else when Curatarr first
-saw it). Ratings are real audience/critic scores on 0–10 (never certifications).
+The period filters on when the cache row was created (``first_seen_at``: when Curatarr first saw the
+item), as the seed says, not on the *arr's ``added`` date. Ratings are real audience/critic scores on 0–10 (never certifications).
 
 **Matched** (one rule for every answer that says matched/unmatched — media stats, instance stats,
 cleanup candidates, the ``matched`` field of media items): an *arr item is matched when it is linked
@@ -39,7 +39,7 @@ def _base(role: str, kind: str | None, since: datetime | None) -> list[ColumnEle
     if kind:
         conds.append(MediaItem.kind == kind)
     if since is not None:
-        conds.append(func.coalesce(MediaItem.added_at, MediaItem.first_seen_at) >= since)
+        conds.append(MediaItem.first_seen_at >= since)
     return conds
 
 
@@ -105,7 +105,8 @@ def detailed(session: Session, period: str = "all", kind: str | None = None, top
     rating_bucket = case((MediaItem.rating.is_(None), -1), else_=cast(func.floor(MediaItem.rating), Integer))
     runtime_bucket = case(*[(and_(MediaItem.runtime >= lo, MediaItem.runtime < hi), label)
                             for lo, hi, label in RUNTIME_BUCKETS], else_="unknown")
-    decade = (MediaItem.year / 10) * 10
+    # floor division: SQLAlchemy 2 turns ``/`` on integers into true division (1954 / 10 * 10 = 1954)
+    decade = (MediaItem.year // 10) * 10
     out: dict[str, Any] = {"period": period, "since": iso(since), "type": kind}
     out["by_instance"] = [
         {"value": inst, "count": int(c), "size_on_disk": int(size or 0)}

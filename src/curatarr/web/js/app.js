@@ -113,8 +113,8 @@ function stopPage() {
 
 async function route() {
   const id = (location.hash.replace(/^#\/?/, "").split(/[/?]/)[0]) || (pages[0] && pages[0].meta.id);
-  const page = pages.find((p) => p.meta.id === id) || pages[0];
-  if (!page) return;
+  const page = pages.find((p) => p.meta.id === id);
+  if (!page) return pages.length ? notFound(id) : undefined;
   document.body.classList.remove("nav-open");
   document.querySelectorAll(".nav-link").forEach((a) => a.classList.toggle("active", a.dataset.page === page.meta.id));
   document.getElementById("page-title").textContent = page.meta.title;
@@ -138,6 +138,19 @@ async function route() {
 const tableFocus = new MutationObserver(() => {
   document.querySelectorAll("#content table:not([tabindex])").forEach((t) => { t.tabIndex = 0; });
 });
+
+// An unknown route says so (and links home) instead of silently showing the first page.
+function notFound(id) {
+  stopPage();
+  document.body.classList.remove("nav-open");
+  document.querySelectorAll(".nav-link").forEach((a) => a.classList.remove("active"));
+  document.getElementById("page-title").textContent = "Page not found";
+  document.title = "Page not found · Curatarr";
+  document.getElementById("content").replaceChildren(h("div", { class: "page page-not-found card" },
+    h("h2", {}, "404 — page not found"),
+    h("p", {}, "There is no page called ", h("code", {}, id), "."),
+    h("p", {}, h("a", { href: `#/${pages[0].meta.id}` }, `Go to ${pages[0].meta.title}`))));
+}
 
 async function start() {
   const status = await api.get("/api/auth/status", { noAuthRedirect: true });

@@ -25,12 +25,13 @@ export function toast(message, kind = "info", timeout = 4000) {
   setTimeout(() => el.remove(), timeout + 400);
 }
 
-export function confirmDialog(title, text, { confirmLabel = "Confirm", danger = false } = {}) {
+// ``cancelLabel`` names the way back ("Keep running"), so a dialog about stopping never offers two "Cancel"s.
+export function confirmDialog(title, text, { confirmLabel = "Confirm", cancelLabel = "Cancel", danger = false } = {}) {
   return new Promise((resolve) => {
     const dialog = h("dialog", { class: "modal" },
       h("h3", {}, title), h("p", {}, text),
       h("div", { class: "row end" },
-        h("button", { class: "btn", onclick: () => { dialog.close(); resolve(false); } }, "Cancel"),
+        h("button", { class: "btn", onclick: () => { dialog.close(); resolve(false); } }, cancelLabel),
         h("button", { class: `btn ${danger ? "btn-danger" : "btn-primary"}`, onclick: () => { dialog.close(); resolve(true); } }, confirmLabel)));
     dialog.addEventListener("close", () => dialog.remove());
     document.body.append(dialog);

@@ -50,6 +50,14 @@ export function moduleEvents(onMessage, { includeJobs = false } = {}) {
   return () => source.close();
 }
 
+/** ``iso`` as a date and time in the IANA ``zone`` (falls back to UTC for a zone the browser lacks). */
+export function serverTime(iso, zone) {
+  const opts = { dateStyle: "medium", timeStyle: "short", timeZone: zone };
+  try { return new Intl.DateTimeFormat(undefined, opts).format(new Date(iso)); } catch {
+    return new Intl.DateTimeFormat(undefined, { ...opts, timeZone: "UTC" }).format(new Date(iso)) + " UTC";
+  }
+}
+
 /** A schedule rule input with a live preview of the next runs (validated by the server). */
 export function scheduleEditor(initial, { onSave, onClear } = {}) {
   const input = h("input", { class: "schedule-input", value: initial || "", placeholder: "daily(03:00) · interval(60) · weekly(mon,fri@09:00)", "aria-label": "Schedule rule" });
@@ -61,8 +69,12 @@ export function scheduleEditor(initial, { onSave, onClear } = {}) {
     try {
       const p = await api.get(`/api/schedule/preview?rule=${encodeURIComponent(rule)}&count=3`);
       if (!p.valid) { preview.replaceChildren(h("span", { class: "text-error" }, p.error)); return; }
-      preview.replaceChildren(h("strong", {}, p.description), " — next: ",
-        (p.next_runs || []).map((r, i) => [i ? ", " : "", formatDate(r)]));
+      // Labelled times in the server's timezone (the scheduler's clock), not the browser's; replaceChildren
+      // does not flatten arrays (it printed "next: ,12/7/2026, …"), so the list is built with h.
+      const zone = p.timezone || "UTC";
+      const runs = (p.next_runs || []).map((r) => h("li", {}, serverTime(r, zone)));
+      preview.replaceChildren(h("strong", {}, p.description),
+        h("span", {}, ` — next runs (${zone}):`), h("ol", { class: "schedule-next" }, runs));
     } catch (err) { preview.replaceChildren(h("span", { class: "text-error" }, err.message)); }
   }
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(refresh, 250); });

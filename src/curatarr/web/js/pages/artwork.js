@@ -9,6 +9,11 @@ const MODES = [
   ["normal", "Run now", "btn-primary"], ["testing", "Testing sheet"], ["backup", "Backup server art"],
   ["sync", "Sync Plex → Jellyfin/Emby"], ["cleanup", "Clean up orphans (dry run)"],
 ];
+// A value for a cell: unset settings come back as false/null, shown as a dash rather than "false".
+const shown = (v) => (v === null || v === undefined || v === false || v === "" ? "—" : String(v));
+// A run's badge colour: only a clean success is green; cancelled/interrupted warn, errors are red.
+const runKind = (x) => (x.status === "error" || x.errors ? "error" : x.status === "success" ? "ok" : "warn");
+
 const CATEGORY_TITLES = {
   missing_assets: "Missing assets", missing_assets_fav_provider: "Missing from favourite provider",
   non_primary_lang: "Non-primary language", non_primary_provider: "Non-primary provider",
@@ -31,19 +36,37 @@ export async function render(root, ctx) {
     } catch (err) { ctx.toast(err.message, "error"); }
   }
 
+  // The live line of a job: phase, done/total and item come from ``progress_detail`` (``progress`` is
+  // only the percent); a run that ended in error shows its reason, not just "error".
+  function describe(jobId, job) {
+    const p = job.progress_detail || {};
+    let text = `Job ${jobId}: ${job.status}${p.phase ? " · " + p.phase : ""}` +
+      (p.total ? ` · ${p.done}/${p.total} (${job.progress}%)` : "") + (p.item ? ` · ${p.item}` : "");
+    if (job.status === "error" && job.error) text += ` — ${String(job.error).split("\n")[0]}`;
+    return text;
+  }
+
   function watch(jobId) {
     clearInterval(timer);
-    timer = setInterval(async () => {
+    const tick = async () => {
       try {
         const job = await api.get(`/api/jobs/${jobId}`);
-        const p = job.progress || {};
-        progress.textContent = `Job ${jobId}: ${job.status}${p.phase ? " · " + p.phase : ""}` +
-          (p.total ? ` · ${p.done}/${p.total}` : "") + (p.item ? ` · ${p.item}` : "");
+        progress.textContent = describe(jobId, job);
+        progress.dataset.status = job.status;
         if (["success", "error", "cancelled", "interrupted"].includes(job.status)) {
           clearInterval(timer); loadRuns(); loadCenter();
         }
       } catch (err) { progress.textContent = err.message; clearInterval(timer); }
-    }, 1500);
+    };
+    tick();
+    timer = setInterval(tick, 1500);
+  }
+
+  // A run already under way (the demo starts one; a schedule may have) is followed from the start.
+  async function followRunning() {
+    const r = await api.get("/api/jobs?module=poster_maker&status=running,queued&limit=1");
+    const job = (r.jobs || [])[0];
+    if (job) watch(job.id);
   }
 
   async function loadRuns() {
@@ -54,17 +77,19 @@ export async function render(root, ctx) {
       h("thead", {}, h("tr", {}, head.map((x) => h("th", {}, x)))),
       h("tbody", {}, r.history.map((x) => h("tr", {},
         h("td", {}, formatDate(x.timestamp)), h("td", {}, x.mode),
-        h("td", {}, badge(x.status, x.errors ? "error" : "ok")),
+        h("td", {}, badge(x.status, runKind(x))),
         ...["posters", "seasons", "backgrounds", "titlecards", "errors", "fallbacks", "textless", "truncated"].map((k) => h("td", {}, String(x[k] ?? 0))),
         h("td", {}, x.runtime_formatted))))));
   }
 
   async function loadCenter() {
     const r = await api.get("/api/assets/overview");
+    // only the first category with work is open: all of them open made a page thousands of pixels long
+    const firstOpen = Object.keys(CATEGORY_TITLES).find((key) => key !== "resolved" && (r.categories[key]?.count || 0) > 0);
     const sections = Object.entries(CATEGORY_TITLES).map(([key, title]) => {
       const cat = r.categories[key] || { count: 0, assets: [] };
       const rows = cat.assets.slice(0, 50).map((a) => h("tr", {},
-        h("td", {}, a.Title), h("td", {}, a.Type), h("td", {}, a.LibraryName), h("td", {}, a.Language),
+        h("td", {}, shown(a.Title)), h("td", {}, shown(a.Type)), h("td", {}, shown(a.LibraryName)), h("td", {}, shown(a.Language)),
         h("td", {}, key === "resolved" ? "" : h("button", { class: "btn btn-sm", "data-skip": a.id, onclick: async () => {
           // the skip label is set on the media server first: its error (502 unreachable …) is shown, nothing hidden
           try {
@@ -74,12 +99,12 @@ export async function render(root, ctx) {
           } catch (err) { ctx.toast(err.message, "error"); }
         } }, "Skip")),
         h("td", {}, a.asset_path ? h("a", { href: `#/galleries?asset=${encodeURIComponent(a.asset_path)}` }, "Replace") : "")));
-      return h("details", { class: "card", open: cat.count > 0 && key !== "resolved" },
+      return h("details", { class: "card", open: key === firstOpen, dataset: { category: key } },
         h("summary", {}, `${title} `, badge(String(cat.count), cat.count && key !== "resolved" ? "warn" : "ok")),
         rows.length ? h("table", { class: "table" }, h("tbody", {}, rows)) : h("p", { class: "muted" }, "Nothing here."));
     });
     centerBox.replaceChildren(h("p", { class: "muted" },
-      `Primary language ${r.config.primary_language || "—"} · favourite provider ${r.config.primary_provider}`), ...sections);
+      `Primary language ${shown(r.config.primary_language)} · favourite provider ${shown(r.config.primary_provider)}`), ...sections);
   }
 
   const manualForm = h("form", { class: "form-grid", id: "manual-form" },
@@ -109,6 +134,7 @@ export async function render(root, ctx) {
     card("Action center", centerBox),
     card("Manual mode", manualForm));
   await Promise.all([loadRuns().catch((e) => runsBox.replaceChildren(emptyState(e.message))),
-    loadCenter().catch((e) => centerBox.replaceChildren(emptyState(e.message)))]);
+    loadCenter().catch((e) => centerBox.replaceChildren(emptyState(e.message))),
+    followRunning().catch(() => { /* the Jobs page still lists it */ })]);
   return () => clearInterval(timer);
 }

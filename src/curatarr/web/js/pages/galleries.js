@@ -16,7 +16,10 @@ export async function render(root, ctx) {
   const grid = h("div", { class: "gallery-grid", id: "gallery-grid" });
   const info = h("span", { class: "muted", id: "gallery-info" });
   const filter = h("input", { name: "q", placeholder: "Filter by name…" });
-  const lightbox = h("div", { class: "lightbox", hidden: true, onclick: () => { lightbox.hidden = true; } });
+  const lightbox = h("div", { class: "lightbox", hidden: true, role: "dialog", "aria-label": "Image preview", onclick: () => { lightbox.hidden = true; } });
+  // Escape closes the preview as it closes every other overlay (removed again when the page goes).
+  const onKey = (ev) => { if (ev.key === "Escape" && !lightbox.hidden) lightbox.hidden = true; };
+  document.addEventListener("keydown", onKey);
   const replacer = h("div", { id: "replacer" });
 
   const tabs = h("div", { class: "tabs" }, TABS.map((t) => h("button", { class: "tab", "data-tab": t[0], onclick: () => { tab = t; offset = 0; load(); } }, t[0])));
@@ -77,4 +80,5 @@ export async function render(root, ctx) {
   const wanted = new URLSearchParams((location.hash.split("?")[1]) || "").get("asset");
   await load().catch((e) => grid.replaceChildren(emptyState(e.message)));
   if (wanted) openReplacer(wanted);
+  return () => document.removeEventListener("keydown", onKey);
 }

@@ -1,5 +1,5 @@
 // Jobs: filter + paginate the job history, open a job to follow its log live, retry or cancel it.
-import { h, card, emptyState, formatDate } from "../ui.js";
+import { h, card, emptyState, formatDate, confirmDialog } from "../ui.js";
 import { statusBadge, duration, moduleEvents } from "./_jobs_shared.js";
 
 export const meta = { id: "jobs", title: "Jobs", icon: "☰", order: 11, section: "Automation" };
@@ -65,9 +65,12 @@ export async function render(root, ctx) {
     const result = job.result || {};
     const counts = Object.entries(result.counts || {});
     const actions = h("div", { class: "row" },
-      ["running", "queued"].includes(job.status) ? h("button", { class: "btn btn-danger btn-sm", onclick: async () => {
-        try { await api.post(`/api/jobs/${id}/cancel`); toast("Cancelling…"); } catch (err) { toast(err.message, "error"); }
-      } }, "Cancel") : null,
+      ["running", "queued"].includes(job.status) ? h("button", { class: "btn btn-danger btn-sm", dataset: { action: "stop" }, onclick: async () => {
+        const stop = await confirmDialog(`Stop job ${id}?`, `${job.module} stops after the item it is working on.`,
+          { confirmLabel: "Stop run", cancelLabel: "Keep running", danger: true });
+        if (!stop) return;
+        try { await api.post(`/api/jobs/${id}/cancel`); toast("Stopping…"); } catch (err) { toast(err.message, "error"); }
+      } }, "Stop run") : null,
       ["success", "error", "cancelled", "interrupted"].includes(job.status) ? h("button", { class: "btn btn-primary btn-sm", dataset: { action: "retry" }, onclick: async () => {
         try { const r = await api.post(`/api/jobs/${id}/retry`); toast(`Queued again as job ${r.job_id}`, "success"); await load(); open(r.job_id); }
         catch (err) { toast(err.message, "error"); }

@@ -58,18 +58,20 @@ export async function openDrawer(ctx, id, { onChange } = {}) {
   ].filter(([, v]) => v !== null && v !== undefined && v !== "");
   const details = h("dl", { class: "media-facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, String(v))]));
   const links = item.links.length
-    ? h("ul", { class: "media-links" }, item.links.map((l) => h("li", {}, badge(l.source_type, "ok"), ` ${l.instance}: ${l.title}`, l.library ? ` · ${l.library}` : "", h("span", { class: "muted" }, ` (${l.method})`))))
+    ? h("ul", { class: "media-links" }, item.links.map((l) => h("li", {}, badge(l.source_type, "ok"), ` ${l.instance}`, l.title ? `: ${l.title}` : "", l.library ? ` · ${l.library}` : "", l.method ? h("span", { class: "muted" }, ` (${l.method})`) : null)))
     : h("p", { class: "muted" }, item.role === "arr" ? "Not found on any media server." : "Not managed by any *arr.");
   const seasons = item.children.length ? h("details", { class: "media-children" }, h("summary", {}, `${item.children.length} ${item.type === "artist" ? "albums" : "seasons"}`),
     h("ul", {}, item.children.map((c) => h("li", {}, `${c.title || c.kind}`, c.episodes ? h("span", { class: "muted" }, ` · ${c.episodes.length} episodes, ${c.file_count ?? 0} files`) : h("span", { class: "muted" }, c.has_file ? " · on disk" : " · missing"))))) : null;
-  body.replaceChildren(
+  body.replaceChildren(...[
     h("div", { class: "media-drawer-top" }, h("div", { class: "media-drawer-poster" }, posterImg(ctx, item, 300)),
       h("div", {}, h("div", { class: "row" }, typeBadge(item), item.removed ? badge("removed", "error") : null, item.has_file === false ? badge("missing files", "warn") : null),
         item.original_title && item.original_title !== item.title ? h("p", { class: "muted" }, item.original_title) : null,
         item.alternate_titles?.length ? h("p", { class: "muted small" }, `Also known as: ${item.alternate_titles.slice(0, 6).join(" · ")}`) : null,
         item.overview ? h("p", { class: "media-overview" }, item.overview) : null)),
     details, h("h3", {}, "Media servers"), links, seasons,
-    editForm(ctx, item, onChange), actions(ctx, item, close, onChange), historyBlock(ctx, item));
+    editForm(ctx, item, onChange), actions(ctx, item, close, onChange), historyBlock(ctx, item)
+  // replaceChildren (unlike h) prints null as the text "null": drop the absent parts (e.g. no seasons)
+  ].filter((part) => part !== null && part !== undefined));
 }
 
 function editForm(ctx, item, onChange) {

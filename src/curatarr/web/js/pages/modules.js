@@ -33,7 +33,7 @@ export async function render(root, ctx) {
       } catch (err) { toast(err.message, "error"); }
     } }, "Run now");
     const cancelBtn = running && info.job_id ? h("button", { class: "btn btn-danger btn-sm", dataset: { action: "cancel" }, onclick: async () => {
-      if (!(await confirmDialog(`Cancel ${info.title}?`, "The module stops after the item it is working on.", { confirmLabel: "Cancel run", danger: true }))) return;
+      if (!(await confirmDialog(`Stop ${info.title}?`, "The module stops after the item it is working on.", { confirmLabel: "Stop run", cancelLabel: "Keep running", danger: true }))) return;
       try { await api.del(`/api/modules/${name}/execution/${info.job_id}`); toast("Cancelling…"); } catch (err) { toast(err.message, "error"); }
     } }, "Cancel") : null;
     const details = h("div", { class: "module-details", hidden: !entry.open });

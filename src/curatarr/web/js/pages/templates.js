@@ -233,7 +233,16 @@ export async function render(root, ctx) {
     try {
       let saved;
       if (builtin) {
-        template.id = `${template.id}-copy`.slice(0, 64);
+        // a copy gets its own id AND name ("Classic (copy)", "Classic (copy 2)" …): two templates with one
+        // name could not be told apart in the pickers
+        const ids = new Set(state.templates.map((x) => x.id));
+        const names = new Set(state.templates.map((x) => x.name));
+        const base = template.name || template.id;
+        let n = 1;
+        const suffix = () => (n === 1 ? "" : `-${n}`);
+        while (ids.has(`${template.id}-copy${suffix()}`.slice(0, 64)) || names.has(`${base} (copy${n === 1 ? "" : ` ${n}`})`)) n++;
+        template.name = `${base} (copy${n === 1 ? "" : ` ${n}`})`;
+        template.id = `${template.id}-copy${suffix()}`.slice(0, 64);
         template.family = template.family === "classic" || template.family === "cinema" || template.family === "editorial" ? "custom" : template.family;
         saved = await api.post("/api/artwork/templates", template);
       } else if (state.templates.some((t) => t.id === template.id && !t.builtin)) {
