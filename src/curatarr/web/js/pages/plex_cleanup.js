@@ -39,6 +39,9 @@ export async function render(root, ctx) {
 
   async function startRun(mode, question) {
     if (mode !== "report" && !(await confirmDialog("Plex cleanup", question, { danger: mode === "clear", confirmLabel: "Start" }))) return;
+    // Moving, removing or restoring files makes the shown thumbnails stale: drop them now, so no lazy
+    // <img> asks for a file the job has just moved (a 404); the list is reloaded when the job ends.
+    if (mode !== "report") list.replaceChildren(emptyState("Working…"));
     try {
       const r = await api.post("/api/posters/plex-metadata/cleanup", { mode });
       lastJob.textContent = `Job ${r.job_id} (${mode}) queued.`;
