@@ -97,6 +97,14 @@ class LiveServer:
 
 # ---- simulators ---------------------------------------------------------------------------------------
 
+def run_module(rt, module: str, overrides: dict | None = None, *, wait: float = 60) -> dict:
+    """Submit one run of ``module`` on ``rt``'s job queue, wait for it to end and return the job; a job
+    that has not ended after ``wait`` seconds fails the test. Every area's ``run`` helper calls this."""
+    job = rt.jobs.wait(rt.jobs.submit(module, overrides=overrides or None), wait)
+    assert job["status"] in ("success", "error", "cancelled"), job
+    return job
+
+
 @contextmanager
 def sim_cluster(library=None, services: Iterable[str | tuple[str, str]] = ("radarr", "sonarr", "lidarr"), *,
                 api_keys: dict[str, str] | None = None, **app_options: Any) -> Iterator[Any]:

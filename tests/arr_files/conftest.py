@@ -8,7 +8,7 @@ import os
 import httpx
 import pytest
 
-from tests._fixtures import sim_cluster
+from tests._fixtures import run_module, sim_cluster
 
 WAIT = 60
 
@@ -61,10 +61,7 @@ def api(runtime, arr, media, request):
 
 
 def run(rt, module: str, **overrides) -> dict:
-    job_id = rt.jobs.submit(module, overrides=overrides or None)
-    job = rt.jobs.wait(job_id, WAIT)
-    assert job["status"] in ("success", "error", "cancelled"), job
-    return job
+    return run_module(rt, module, overrides, wait=WAIT)
 
 
 def arr_get(arr, kind: str, path: str):

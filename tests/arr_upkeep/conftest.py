@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests._fixtures import fresh, sim_cluster
+from tests._fixtures import fresh, run_module, sim_cluster
 
 WAIT = 60
 ARRS = ("radarr", "sonarr", "lidarr")
@@ -41,10 +41,7 @@ def rt(configured):
 
 
 def run(rt, module: str, **overrides) -> dict:
-    job_id = rt.jobs.submit(module, overrides=overrides or None)
-    job = rt.jobs.wait(job_id, WAIT)
-    assert job["status"] in ("success", "error", "cancelled"), job
-    return job
+    return run_module(rt, module, overrides, wait=WAIT)
 
 
 def arr_get(sims, kind: str, path: str, **params):

@@ -8,6 +8,8 @@ from pathlib import Path
 import pyvips
 import pytest
 
+from tests._fixtures import run_module
+
 WAIT = 60
 BORDER = 12
 INNER = (40, 120, 200)
@@ -60,10 +62,7 @@ def rt(runtime, assets):
 
 
 def run(rt, **overrides) -> dict:
-    job_id = rt.jobs.submit("border_replacerr", overrides=overrides or None)
-    job = rt.jobs.wait(job_id, WAIT)
-    assert job["status"] in ("success", "error", "cancelled"), job
-    return job
+    return run_module(rt, "border_replacerr", overrides, wait=WAIT)
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests._fixtures import sim_cluster
+from tests._fixtures import run_module, sim_cluster
 
 WAIT = 60
 
@@ -33,7 +33,4 @@ def rt(runtime, arr):
 
 
 def run(rt, module: str, **overrides) -> dict:
-    job_id = rt.jobs.submit(module, overrides=overrides or None)
-    job = rt.jobs.wait(job_id, WAIT)
-    assert job["status"] in ("success", "error", "cancelled"), job
-    return job
+    return run_module(rt, module, overrides, wait=WAIT)

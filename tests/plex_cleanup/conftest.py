@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._fixtures import sim_cluster
+from tests._fixtures import run_module, sim_cluster
 
 WAIT = 60
 
@@ -55,10 +55,7 @@ def rt(runtime, plex, plex_home):
 
 
 def run(rt, module: str, **overrides) -> dict:
-    job_id = rt.jobs.submit(module, overrides=overrides or None)
-    job = rt.jobs.wait(job_id, WAIT)
-    assert job["status"] in ("success", "error", "cancelled"), job
-    return job
+    return run_module(rt, module, overrides, wait=WAIT)
 
 
 def tree(root: Path) -> dict[str, str]:

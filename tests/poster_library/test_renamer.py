@@ -12,7 +12,7 @@ from curatarr.demo import demo_instances
 from curatarr.modules.base import Module, ModuleConfig, ModuleError
 from curatarr.poster_library import overview
 from curatarr.sims.library import SampleLibrary
-from tests._fixtures import sim_cluster
+from tests._fixtures import run_module, sim_cluster
 from tests.poster_library.poster_files import folders, image_bytes, touch_later, write  # noqa: F401 (fixture)
 
 WAIT = 120
@@ -67,8 +67,8 @@ def configure(rt, folders, **extra) -> None:
 
 
 def run(rt, **overrides) -> dict:
-    job = rt.jobs.wait(rt.jobs.submit("poster_renamerr", overrides=overrides or None), WAIT)
-    assert job["status"] in ("success", "error"), job
+    job = run_module(rt, "poster_renamerr", overrides, wait=WAIT)
+    assert job["status"] in ("success", "error"), job  # a renamer run is never cancelled here
     return job
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from curatarr.poster_library import gdrive
+from tests._fixtures import run_module
 
 pytestmark = pytest.mark.skipif(shutil.which("rclone") is None, reason="rclone is not installed")
 WAIT = 120
@@ -52,9 +53,7 @@ def rt(runtime):
 
 
 def run(rt, **overrides) -> dict:
-    job = rt.jobs.wait(rt.jobs.submit("sync_gdrive", overrides=overrides or None), WAIT)
-    assert job["status"] in ("success", "error", "cancelled"), job
-    return job
+    return run_module(rt, "sync_gdrive", overrides, wait=WAIT)
 
 
 def files(folder: Path) -> set[str]:

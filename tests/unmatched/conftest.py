@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from curatarr.sims.library import SampleLibrary
-from tests._fixtures import sim_cluster
+from tests._fixtures import run_module, sim_cluster
 
 SERVICES = ("radarr", "radarr_4k", "sonarr", "plex")
 WAIT = 60
@@ -58,7 +58,4 @@ def rt(runtime, sims, assets):
 
 
 def run(rt, **overrides) -> dict:
-    job_id = rt.jobs.submit("unmatched_assets", overrides=overrides or None)
-    job = rt.jobs.wait(job_id, WAIT)
-    assert job["status"] in ("success", "error", "cancelled"), job
-    return job
+    return run_module(rt, "unmatched_assets", overrides, wait=WAIT)
