@@ -61,6 +61,24 @@ export function emptyState(text) {
   return h("div", { class: "empty" }, text);
 }
 
+// A tab bar over one panel, the pattern of the pages that group several views: choosing a tab
+// repaints the bar and calls views[id](panel, ...args); a failing view shows its error in the panel.
+export async function tabbedViews(root, { tabs, views, current, label = null, panelClass = "", panelRole = null }, ...args) {
+  const bar = h("div", { class: "tabs", role: "tablist", "aria-label": label });
+  const panel = h("div", { class: panelClass, role: panelRole });
+  function paintTabs() {
+    bar.replaceChildren(...tabs.map(([id, text]) => h("button", { class: `tab${id === current ? " active" : ""}`, role: "tab", type: "button",
+      "aria-selected": String(id === current), dataset: { tab: id }, onclick: () => { current = id; paintTabs(); show(); } }, text)));
+  }
+  async function show() {
+    panel.replaceChildren(h("div", { class: "loading" }, "Loading…"));
+    try { await views[current](panel, ...args); } catch (err) { panel.replaceChildren(h("div", { class: "card error" }, err.message)); }
+  }
+  paintTabs();
+  root.append(bar, panel);
+  await show();
+}
+
 export function badge(text, kind = "neutral") {
   return h("span", { class: `badge badge-${kind}` }, text);
 }

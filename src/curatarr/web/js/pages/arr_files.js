@@ -1,6 +1,6 @@
 // *arr files: nestarr findings (scan, preview, fix), nohl's unlinked files and jduparr's duplicate groups.
 // The modules' settings live on the Modules page; this page shows their results and acts on them.
-import { h, card, badge, confirmDialog, emptyState, formatBytes, formatDate } from "../ui.js";
+import { h, card, badge, confirmDialog, emptyState, formatBytes, formatDate, tabbedViews } from "../ui.js";
 import { statusBadge } from "./_jobs_shared.js";
 
 export const meta = { id: "arr_files", title: "*arr files", icon: "⛁", order: 12, section: "Media" };
@@ -13,21 +13,8 @@ const MOVE_LABELS = {
 };
 
 export async function render(root, ctx) {
-  let current = ctx.params?.get("tab") || "nestarr";
-  const bar = h("div", { class: "tabs", role: "tablist", "aria-label": "*arr file checks" });
-  const panel = h("div", { class: "arr-files-panel", role: "tabpanel" });
-  const views = { nestarr: nestarrView, nohl: nohlView, jduparr: jduparrView };
-  function paintTabs() {
-    bar.replaceChildren(...TABS.map(([id, label]) => h("button", { class: `tab${id === current ? " active" : ""}`, role: "tab", type: "button",
-      "aria-selected": String(id === current), dataset: { tab: id }, onclick: () => { current = id; paintTabs(); show(); } }, label)));
-  }
-  async function show() {
-    panel.replaceChildren(h("div", { class: "loading" }, "Loading…"));
-    try { await views[current](panel, ctx); } catch (err) { panel.replaceChildren(h("div", { class: "card error" }, err.message)); }
-  }
-  paintTabs();
-  root.append(bar, panel);
-  await show();
+  await tabbedViews(root, { tabs: TABS, current: ctx.params?.get("tab") || "nestarr", label: "*arr file checks",
+    panelClass: "arr-files-panel", panelRole: "tabpanel", views: { nestarr: nestarrView, nohl: nohlView, jduparr: jduparrView } }, ctx);
 }
 
 // ---- shared: the latest run of a module, and run buttons -------------------------------------------

@@ -1,7 +1,7 @@
 // *arr upkeep: upgradinatorr (per-instance search settings, last run's searched items and queue with
 // custom-format scores) and labelarr (tag ↔ label mapping editor, last run's changes).
 // Scalar settings reuse the modules page's schema form; the lists of objects get typed row editors.
-import { h, card, emptyState, formatDate } from "../ui.js";
+import { h, card, emptyState, formatDate, tabbedViews } from "../ui.js";
 import { statusBadge, schemaForm } from "./_jobs_shared.js";
 
 export const meta = { id: "arr_upkeep", title: "*arr upkeep", icon: "⇅", order: 14, section: "Automation" };
@@ -12,24 +12,11 @@ const MODES = [["upgrade", "Upgrade (whole library)"], ["missing", "Missing"], [
 const DIRECTIONS = [["arr_to_server", "*arr tags → server labels"], ["server_to_arr", "Server labels → *arr tags"], ["both", "Both (add only)"]];
 
 export async function render(root, ctx) {
-  const tabs = [["upgradinatorr", "Upgradinatorr"], ["labelarr", "Labelarr"]];
-  let current = ctx.params?.get("tab") || "upgradinatorr";
-  const bar = h("div", { class: "tabs", role: "tablist", "aria-label": "*arr upkeep modules" });
-  const panel = h("div", { class: "arr-upkeep-panel" });
   const instances = await ctx.api.get("/api/instances");
   const names = (types) => types.flatMap((t) => Object.keys(instances[t] || {}));
-  const views = { upgradinatorr: upgradeView, labelarr: labelView };
-  function paintTabs() {
-    bar.replaceChildren(...tabs.map(([id, label]) => h("button", { class: `tab${id === current ? " active" : ""}`, role: "tab",
-      "aria-selected": String(id === current), dataset: { tab: id }, onclick: () => { current = id; paintTabs(); show(); } }, label)));
-  }
-  async function show() {
-    panel.replaceChildren(h("div", { class: "loading" }, "Loading…"));
-    try { await views[current](panel, ctx, names); } catch (err) { panel.replaceChildren(h("div", { class: "card error" }, err.message)); }
-  }
-  paintTabs();
-  root.append(bar, panel);
-  await show();
+  await tabbedViews(root, { tabs: [["upgradinatorr", "Upgradinatorr"], ["labelarr", "Labelarr"]],
+    current: ctx.params?.get("tab") || "upgradinatorr", label: "*arr upkeep modules", panelClass: "arr-upkeep-panel",
+    views: { upgradinatorr: upgradeView, labelarr: labelView } }, ctx, names);
 }
 
 // ---- shared pieces -----------------------------------------------------------------------------------

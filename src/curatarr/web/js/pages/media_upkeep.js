@@ -1,5 +1,5 @@
 // Media upkeep: duplicates (side-by-side members, resolve), incomplete metadata, low-rated items.
-import { h, card, badge, confirmDialog, emptyState, formatBytes, formatDate } from "../ui.js";
+import { h, card, badge, confirmDialog, emptyState, formatBytes, formatDate, tabbedViews } from "../ui.js";
 import { openDrawer, posterImg, qs } from "./media.js";
 
 export const meta = { id: "media_upkeep", title: "Upkeep", icon: "⚑", order: 11, section: "Media" };
@@ -7,22 +7,9 @@ export const meta = { id: "media_upkeep", title: "Upkeep", icon: "⚑", order: 1
 const INCOMPLETE_FIELDS = ["rating", "studio", "language", "genre", "runtime", "year", "tmdb_id", "tvdb_id", "imdb_id", "musicbrainz_id", "certification", "overview", "poster"];
 
 export async function render(root, ctx) {
-  const tabs = [["duplicates", "Duplicates"], ["incomplete", "Incomplete metadata"], ["lowrated", "Low rated"]];
-  let current = ctx.params?.get("tab") || "duplicates";
-  const bar = h("div", { class: "tabs", role: "tablist" });
-  const panel = h("div", { class: "media-upkeep-panel" });
-  const views = { duplicates: duplicatesView, incomplete: incompleteView, lowrated: lowRatedView };
-  function paintTabs() {
-    bar.replaceChildren(...tabs.map(([id, label]) => h("button", { class: `tab${id === current ? " active" : ""}`, role: "tab", "aria-selected": String(id === current), dataset: { tab: id },
-      onclick: () => { current = id; paintTabs(); show(); } }, label)));
-  }
-  async function show() {
-    panel.replaceChildren(h("div", { class: "loading" }, "Loading…"));
-    try { await views[current](panel, ctx); } catch (err) { panel.replaceChildren(h("div", { class: "card error" }, err.message)); }
-  }
-  paintTabs();
-  root.append(bar, panel);
-  await show();
+  await tabbedViews(root, { tabs: [["duplicates", "Duplicates"], ["incomplete", "Incomplete metadata"], ["lowrated", "Low rated"]],
+    current: ctx.params?.get("tab") || "duplicates", panelClass: "media-upkeep-panel",
+    views: { duplicates: duplicatesView, incomplete: incompleteView, lowrated: lowRatedView } }, ctx);
   return () => document.querySelector(".media-drawer")?.remove();
 }
 
